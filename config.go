@@ -1,0 +1,192 @@
+package leadscore
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Config is a rule set: everything Compile needs, as plain data. It decodes from JSON with
+// ParseConfig and carries yaml tags so any YAML library can decode it too. The zero value is a
+// valid, empty rule set.
+type Config struct {
+	Name  string              `json:"name,omitempty" yaml:"name,omitempty"`
+	Lists map[string][]string `json:"lists,omitempty" yaml:"lists,omitempty"` // named value lists for listed() and list-based signals
+
+	// Dimensions bounds and weighs each dimension; a dimension left out has weight 1 and no
+	// bounds.
+	Dimensions map[Dimension]DimensionConfig `json:"dimensions,omitempty" yaml:"dimensions,omitempty"`
+
+	Rules  []Rule      `json:"rules,omitempty" yaml:"rules,omitempty"`   // attribute rules
+	Events []EventRule `json:"events,omitempty" yaml:"events,omitempty"` // event rules
+
+	Tiers      []Tier  `json:"tiers,omitempty" yaml:"tiers,omitempty"`
+	Hysteresis float64 `json:"hysteresis,omitempty" yaml:"hysteresis,omitempty"` // points a lead may fall below its tier's min before it leaves
+	Grades     []Grade `json:"grades,omitempty" yaml:"grades,omitempty"`         // fit grades; empty: DefaultGrades of the fit bounds
+
+	// Pages maps a page category to path prefixes: {"pricing": ["/pricing"]}. A page_view's
+	// Category is the category of its longest matching prefix.
+	Pages map[string][]string `json:"pages,omitempty" yaml:"pages,omitempty"`
+
+	// EventTypes declares event types beyond the built-in vocabulary (EventTypes()) so that
+	// rules may name them; an undeclared type in a rule is a compile error, which catches typos.
+	EventTypes []string `json:"event_types,omitempty" yaml:"event_types,omitempty"`
+
+	Signals  []SignalConfig `json:"signals,omitempty" yaml:"signals,omitempty"`
+	Personas []Persona      `json:"personas,omitempty" yaml:"personas,omitempty"`
+	Journey  Journey        `json:"journey,omitzero" yaml:"journey,omitempty"`
+}
+
+// Rule is an attribute rule: it reads the lead (and aggregates such as count or days_since) and
+// contributes to one dimension when its condition holds.
+type Rule struct {
+	ID        string    `json:"id" yaml:"id"`
+	Dimension Dimension `json:"dimension" yaml:"dimension"`
+	// When is a boolean expression; empty means always.
+	When string `json:"when,omitempty" yaml:"when,omitempty"`
+	// Points are added when When holds. Negative points penalise; zero is a neutral rule that
+	// still shows in the explanation.
+	Points float64 `json:"points,omitempty" yaml:"points,omitempty"`
+	// Value, instead of Points, is a numeric expression whose result is the contribution, such
+	// as "lead.Purchases * 2". A NaN or infinite result is a rule error.
+	Value string `json:"value,omitempty" yaml:"value,omitempty"`
+	// Max limits the contribution's magnitude (0: no limit).
+	Max    float64 `json:"max,omitempty" yaml:"max,omitempty"`
+	Reason string  `json:"reason,omitempty" yaml:"reason,omitempty"` // what a salesperson reads; defaults to the ID
+	// Disqualify marks a lead for which the rule fires as disqualified: never a hand-off.
+	Disqualify bool `json:"disqualify,omitempty" yaml:"disqualify,omitempty"`
+}
+
+// EventRule scores events: each matching event adds Points, decaying with HalfLife.
+// Its contribution at time t is Points × Σ 2^(−(t − tᵢ)/HalfLife) over the matched events,
+// limited in magnitude to Max.
+type EventRule struct {
+	ID        string    `json:"id" yaml:"id"`
+	Dimension Dimension `json:"dimension,omitempty" yaml:"dimension,omitempty"` // default engagement
+	On        []string  `json:"on,omitempty" yaml:"on,omitempty"`               // event types; empty: all
+	When      string    `json:"when,omitempty" yaml:"when,omitempty"`           // boolean over event, lead, now (= event time)
+	Points    float64   `json:"points" yaml:"points"`
+	HalfLife  Duration  `json:"half_life,omitempty" yaml:"half_life,omitempty"` // 0: no decay
+	Max       float64   `json:"max,omitempty" yaml:"max,omitempty"`             // 0: no limit
+	Once      bool      `json:"once,omitempty" yaml:"once,omitempty"`           // count only the earliest matched event
+	Reason    string    `json:"reason,omitempty" yaml:"reason,omitempty"`
+}
+
+// DimensionConfig bounds and weighs one dimension. Nil fields take their defaults: weight 1,
+// no lower or upper bound.
+type DimensionConfig struct {
+	Weight *float64 `json:"weight,omitempty" yaml:"weight,omitempty"`
+	Min    *float64 `json:"min,omitempty" yaml:"min,omitempty"`
+	Max    *float64 `json:"max,omitempty" yaml:"max,omitempty"`
+}
+
+// Tier is a band of the total. Tiers are tried in list order; the first whose Min ≤ total (and
+// whose When holds) is the lead's tier. A tier without Min is the catch-all and must be last.
+type Tier struct {
+	Name    string   `json:"name" yaml:"name"`
+	Min     *float64 `json:"min,omitempty" yaml:"min,omitempty"`
+	When    string   `json:"when,omitempty" yaml:"when,omitempty"`       // optional guard over scores and signals
+	Handoff bool     `json:"handoff,omitempty" yaml:"handoff,omitempty"` // an MQL tier: the lead goes to sales
+}
+
+// Grade is a fit band ("A".."D"): the first grade whose Min ≤ the fit score; one without Min is
+// the catch-all.
+type Grade struct {
+	Name string   `json:"name" yaml:"name"`
+	Min  *float64 `json:"min,omitempty" yaml:"min,omitempty"`
+}
+
+// Float returns a pointer to v, for the optional numbers in Config literals:
+// DimensionConfig{Max: leadscore.Float(100)}.
+func Float(v float64) *float64 { return &v }
+
+// ConfigError reports malformed config text, with the 1-based line and column where decoding
+// stopped.
+type ConfigError struct {
+	Line, Column int
+	Err          error
+}
+
+func (e *ConfigError) Error() string {
+	return fmt.Sprintf("leadscore: config %d:%d: %v", e.Line, e.Column, e.Err)
+}
+
+func (e *ConfigError) Unwrap() error { return e.Err }
+
+// ParseConfig decodes a JSON rule set strictly: unknown fields, trailing data and wrongly typed
+// values are errors (a *ConfigError with line and column). It does not compile the rules:
+// Compile reports what is wrong inside them.
+func ParseConfig(data []byte) (Config, error) {
+	var cfg Config
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&cfg); err != nil {
+		return Config{}, configError(data, dec.InputOffset(), err)
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return Config{}, configError(data, dec.InputOffset(), errors.New("unexpected data after the config object"))
+	}
+	return cfg, nil
+}
+
+func configError(data []byte, offset int64, err error) error {
+	var syn *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &syn):
+		offset = syn.Offset - 1 // Offset counts the offending byte as read
+	case errors.As(err, &typ):
+		offset = typ.Offset
+		if typ.Field != "" {
+			err = fmt.Errorf("%s: cannot use JSON %s as %v", typ.Field, typ.Value, typ.Type)
+		}
+	case strings.HasPrefix(err.Error(), `json: unknown field "`):
+		offset = keyOffset(data, offset, strings.TrimPrefix(err.Error(), "json: unknown field "))
+	case errors.Is(err, io.EOF):
+		err = errors.New("empty config")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		err = errors.New("unexpected end of config")
+	}
+	line, col := lineColumn(data, offset)
+	return &ConfigError{Line: line, Column: col, Err: stripJSONPrefix(err)}
+}
+
+// keyOffset finds where the object key quotedName (with its quotes) was read: the last
+// occurrence before offset that is followed by a colon.
+func keyOffset(data []byte, offset int64, quotedName string) int64 {
+	end := min(max(offset, 0), int64(len(data)))
+	for i := bytes.LastIndex(data[:end], []byte(quotedName)); i >= 0; i = bytes.LastIndex(data[:i], []byte(quotedName)) {
+		rest := bytes.TrimLeft(data[i+len(quotedName):], " \t\r\n")
+		if len(rest) > 0 && rest[0] == ':' {
+			return int64(i)
+		}
+	}
+	return offset
+}
+
+// lineColumn converts a byte offset into a 1-based line and column (in bytes).
+func lineColumn(data []byte, offset int64) (line, col int) {
+	offset = min(max(offset, 0), int64(len(data)))
+	before := data[:offset]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+type messageError string
+
+func (e messageError) Error() string { return string(e) }
+
+// stripJSONPrefix drops the "json: " and "leadscore: " prefixes that would otherwise repeat
+// inside a ConfigError's message.
+func stripJSONPrefix(err error) error {
+	s := err.Error()
+	t := strings.TrimPrefix(strings.TrimPrefix(s, "json: "), "leadscore: ")
+	if t == s {
+		return err
+	}
+	return messageError(t)
+}

@@ -1,0 +1,66 @@
+// Package leadscore scores sales leads: it turns what a business knows about a person
+// (attributes) and what that person does (events) into an explained, three-dimensional score,
+// a tier with a hand-off to sales, a lifecycle stage, buying signals and a persona.
+//
+// # The three dimensions
+//
+// Every score has three parts, kept apart so that none hides another:
+//
+//   - Fit: who they are — demographics, firmographics, job title, BANT.
+//   - Engagement: how they interact — page views, email clicks, webinars, calls — with
+//     exponential decay, so a lead that goes quiet cools down on its own.
+//   - Relationship: where they are with you — lifecycle stage, tenure, purchases.
+//
+// Each dimension is the sum of its rules' contributions, clamped to the dimension's bounds;
+// the total is the weighted sum of the three. Rules may add points, take them away, or add
+// nothing and still be explained (neutral rules).
+//
+// # Rules
+//
+// A rule set is a Config, usually decoded from JSON with ParseConfig. Attribute rules (Config.Rules)
+// read the lead; event rules (Config.Events) score each matching event with points that
+// halve every HalfLife: at time t an event rule contributes
+//
+//	points × Σ 2^(−(t − tᵢ)/half_life)   over its matched events tᵢ, limited to ±max
+//
+// which is order-free: the same events observed in any order give the same score.
+//
+// Conditions are expressions in the expr language (github.com/expr-lang/expr), compiled once
+// and type-checked against the lead type, so a misspelt field is a compile error. In scope:
+//
+//   - lead (the lead, of type L), now (the evaluation time), event (event rules only; its
+//     Category is the page category from Config.Pages);
+//   - count(type, window): events of type in [now − window, now], e.g. count("page_view", "14d");
+//     type and window must be constants;
+//   - days_since(type): days since the last such event, +Inf if never;
+//   - domain(email), free_email(emailOrDomain), academic(emailOrDomain), seniority(title)
+//     (c_level, vp, director, manager, individual, student or ""), department(title),
+//     listed(list, value) (case-insensitive; emails and domains also match through their
+//     parent domains), years_since(time);
+//   - in tiers, personas, signals and journey guards also fit, engagement, relationship,
+//     total, stage, days_in_stage and has_signal(kind).
+//
+// The clock- and zone-reading built-ins of expr (now(), date(), timezone()) are disabled;
+// WithFunction adds functions of your own.
+//
+// # Purity and time
+//
+// The package does no I/O and never reads the clock or a random source: time comes in as an
+// argument (Score's now, an Event's Time) and state comes in as a *State the caller keeps.
+// The same inputs give the same Result, byte for byte in Explain.
+//
+// # Concurrency
+//
+// A Scorer is immutable once compiled and safe for concurrent use by multiple goroutines.
+// A State belongs to one lead: Score only reads it (concurrent Score calls on one State are
+// safe), while Observe and Advance modify it and need exclusive access.
+//
+// # Errors
+//
+// Compile reports every problem in a rule set at once: the error joins one *RuleError per
+// problem, each naming the rule, the field and, inside an expression, the line and column,
+// with expr's caret snippet. A rule that fails while running (a nil map value compared with a
+// number, say) does not stop the evaluation: it contributes nothing and is reported in
+// Result.Errors. Invalid events are rejected with an error and leave the State as it was.
+// Error messages start with "leadscore:".
+package leadscore

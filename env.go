@@ -1,0 +1,336 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/vm"
+)
+
+// env is the expression environment: one value per evaluation, passed to the VM by value
+// (a pointer env costs expr dozens of allocations per run). Fields whose names start with '·'
+// cannot be written in an expression (the lexer rejects the character): they hold the values
+// of count, days_since and has_signal calls, which compilation rewrites into indexed reads.
+type env[L any] struct {
+	Lead         L         `expr:"lead"`
+	Now          time.Time `expr:"now"`
+	Event        Event     `expr:"event"`
+	Stage        string    `expr:"stage"`
+	DaysInStage  float64   `expr:"days_in_stage"`
+	Fit          float64   `expr:"fit"`
+	Engagement   float64   `expr:"engagement"`
+	Relationship float64   `expr:"relationship"`
+	Total        float64   `expr:"total"`
+	Counts       []int     `expr:"·count"`
+	DaysSince    []float64 `expr:"·days_since"`
+	Signals      []bool    `expr:"·signal"`
+}
+
+// scope says where an expression lives, and so which names it may read.
+type scope uint8
+
+const (
+	scopeRule  scope = iota // attribute rules: lead, now, stage, days_in_stage, count, days_since
+	scopeEvent              // event rules: the above and event
+	scopeGuard              // tiers, personas, signals, journey guards: the above (no event) and scores, has_signal
+)
+
+func (s scope) String() string {
+	switch s {
+	case scopeRule:
+		return "attribute rules"
+	case scopeEvent:
+		return "event rules"
+	}
+	return "tiers, personas, signals and journey guards"
+}
+
+// scoreNames are the names only guards may read: rules feed the scores, so reading them would
+// be a cycle.
+var scoreNames = map[string]bool{"fit": true, "engagement": true, "relationship": true, "total": true}
+
+// program is one compiled expression.
+type program struct {
+	src  string
+	prog *vm.Program
+}
+
+// countSlot is one distinct count(type, window) in a rule set.
+type countSlot struct {
+	typ    int   // index into the layout's tracked types
+	window int64 // nanoseconds
+}
+
+// exprCompiler compiles the expressions of one rule set, allocating the slots that count,
+// days_since and has_signal read.
+type exprCompiler[L any] struct {
+	types       *typeTable
+	lists       map[string]bool
+	signalKinds map[string]int
+	options     []expr.Option // shared: environment, built-ins, user functions
+	maxNodes    uint
+
+	counts    []countSlot
+	countRefs []int // per count slot: references outside a constant comparison
+	countNeed []int // per count slot: the largest constant it is compared against, plus one
+	since     []int // per days_since slot: tracked type
+}
+
+// compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
+// returns nil and records a positioned RuleError when src is invalid.
+func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program {
+	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
+	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
+	if asBool {
+		opts = append(opts, expr.AsBool())
+	} else {
+		opts = append(opts, expr.AsFloat64())
+	}
+	prog, err := compileExpr(src, opts)
+	if v.err != nil { // the patcher's findings are more precise than what the checker says next
+		err = v.err
+	}
+	if err != nil {
+		errs.add(kind, id, field, err)
+		return nil
+	}
+	v.commit()
+	return &program{src: src, prog: prog}
+}
+
+// compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text
+// must never take the caller down.
+func compileExpr(src string, opts []expr.Option) (prog *vm.Program, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			prog, err = nil, fmt.Errorf("expression rejected: %v", r)
+		}
+	}()
+	return expr.Compile(src, opts...)
+}
+
+// patcher checks the names an expression reads and rewrites the calls whose arguments must be
+// constants. Slots it allocates are kept only if the expression compiles (commit).
+type patcher[L any] struct {
+	c     *exprCompiler[L]
+	scope scope
+	src   file.Source
+	err   *file.Error
+
+	newCounts []countSlot
+	refs      map[int]int // count slot → references
+	needs     map[int]int // count slot → constant comparison bound + 1
+	cmpRefs   map[int]int // count slot → references inside constant comparisons
+	newSince  []int
+}
+
+func (p *patcher[L]) fail(n ast.Node, format string, args ...any) {
+	if p.err != nil {
+		return
+	}
+	p.err = (&file.Error{Location: n.Location(), Message: fmt.Sprintf(format, args...)}).Bind(p.src)
+}
+
+func (p *patcher[L]) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.IdentifierNode:
+		p.checkName(n)
+	case *ast.CallNode:
+		p.rewriteCall(node, n)
+	case *ast.BinaryNode:
+		p.noteComparison(n)
+	}
+}
+
+func (p *patcher[L]) checkName(n *ast.IdentifierNode) {
+	switch {
+	case n.Value == "event" && p.scope != scopeEvent:
+		p.fail(n, "event is only available in event rules")
+	case scoreNames[n.Value] && p.scope != scopeGuard:
+		p.fail(n, "%s is not available in rules: rules make the scores, so only tiers, personas, signals and journey guards may read them", n.Value)
+	}
+}
+
+// constString returns the value of a string literal argument, or fails.
+func (p *patcher[L]) constString(call *ast.CallNode, fn string, i int, what string) (string, bool) {
+	s, ok := call.Arguments[i].(*ast.StringNode)
+	if !ok {
+		p.fail(call.Arguments[i], "%s: the %s must be a string constant", fn, what)
+		return "", false
+	}
+	return s.Value, true
+}
+
+func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
+	callee, ok := call.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return
+	}
+	name := callee.Value
+	want := map[string]int{"count": 2, "days_since": 1, "has_signal": 1, "listed": 2, "years_since": 1}[name]
+	if want == 0 {
+		return
+	}
+	if len(call.Arguments) != want {
+		p.fail(call, "%s takes %d arguments, got %d", name, want, len(call.Arguments))
+		return
+	}
+	switch name {
+	case "count":
+		typ, ok1 := p.constString(call, name, 0, "event type")
+		win, ok2 := p.constString(call, name, 1, `window (e.g. "14d")`)
+		if !ok1 || !ok2 {
+			return
+		}
+		t, ok := p.eventType(call.Arguments[0], typ)
+		if !ok {
+			return
+		}
+		d, err := ParseDuration(win)
+		if err != nil || d <= 0 {
+			p.fail(call.Arguments[1], "count: window %q is not a positive duration such as \"14d\"", win)
+			return
+		}
+		k := p.countSlot(countSlot{typ: t, window: int64(d)})
+		p.refs[k]++
+		ast.Patch(node, slotRead("·count", k))
+	case "days_since":
+		typ, ok := p.constString(call, name, 0, "event type")
+		if !ok {
+			return
+		}
+		t, ok := p.eventType(call.Arguments[0], typ)
+		if !ok {
+			return
+		}
+		k := len(p.c.since) + len(p.newSince)
+		p.newSince = append(p.newSince, t)
+		ast.Patch(node, slotRead("·days_since", k))
+	case "has_signal":
+		if p.scope != scopeGuard {
+			p.fail(call, "has_signal is not available in rules: signals are detected after the scores")
+			return
+		}
+		kind, ok := p.constString(call, name, 0, "signal kind")
+		if !ok {
+			return
+		}
+		k, ok := p.c.signalKinds[kind]
+		if !ok {
+			p.fail(call.Arguments[0], "has_signal: unknown signal kind %q", kind)
+			return
+		}
+		ast.Patch(node, slotRead("·signal", k))
+	case "listed":
+		list, ok := p.constString(call, name, 0, "list name")
+		if ok && !p.c.lists[list] {
+			p.fail(call.Arguments[0], "listed: no list %q in the config's lists", list)
+		}
+	case "years_since":
+		// Functions cannot see the environment, so pass now explicitly.
+		ast.Patch(node, &ast.CallNode{
+			Callee:    &ast.IdentifierNode{Value: "·years_since"},
+			Arguments: []ast.Node{&ast.IdentifierNode{Value: "now"}, call.Arguments[0]},
+		})
+	}
+}
+
+func slotRead(field string, k int) ast.Node {
+	return &ast.MemberNode{Node: &ast.IdentifierNode{Value: field}, Property: &ast.IntegerNode{Value: k}}
+}
+
+func (p *patcher[L]) eventType(n ast.Node, typ string) (int, bool) {
+	t, ok := p.c.types.lookup(typ)
+	if !ok {
+		p.fail(n, "unknown event type %q (declare custom types in the config's event_types)", typ)
+	}
+	return t, ok
+}
+
+// countSlot returns the slot of (type, window), allocating it on first use.
+func (p *patcher[L]) countSlot(s countSlot) int {
+	if p.refs == nil {
+		p.refs, p.needs, p.cmpRefs = map[int]int{}, map[int]int{}, map[int]int{}
+	}
+	for i, have := range p.c.counts {
+		if have == s {
+			return i
+		}
+	}
+	for i, have := range p.newCounts {
+		if have == s {
+			return len(p.c.counts) + i
+		}
+	}
+	p.newCounts = append(p.newCounts, s)
+	return len(p.c.counts) + len(p.newCounts) - 1
+}
+
+// noteComparison records count(…) compared with a constant: "count(t, w) >= 3" needs only the
+// last 3 event times of t, so the State keeps that few.
+func (p *patcher[L]) noteComparison(n *ast.BinaryNode) {
+	switch n.Operator {
+	case "<", "<=", ">", ">=", "==", "!=":
+	default:
+		return
+	}
+	k, c, ok := countComparison(n.Left, n.Right)
+	if !ok {
+		k, c, ok = countComparison(n.Right, n.Left)
+	}
+	if !ok {
+		return
+	}
+	p.cmpRefs[k]++
+	need := 1
+	if c >= 0 {
+		need = int(math.Min(math.Floor(c), maxCountLimit)) + 1
+	}
+	p.needs[k] = max(p.needs[k], need)
+}
+
+func countComparison(slot, constant ast.Node) (k int, c float64, ok bool) {
+	m, ok := slot.(*ast.MemberNode)
+	if !ok {
+		return 0, 0, false
+	}
+	id, ok := m.Node.(*ast.IdentifierNode)
+	if !ok || id.Value != "·count" {
+		return 0, 0, false
+	}
+	k = m.Property.(*ast.IntegerNode).Value
+	switch v := constant.(type) {
+	case *ast.IntegerNode:
+		return k, float64(v.Value), true
+	case *ast.FloatNode:
+		return k, v.Value, true
+	}
+	return 0, 0, false
+}
+
+// commit keeps the slots of an expression that compiled.
+func (p *patcher[L]) commit() {
+	c := p.c
+	c.counts = append(c.counts, p.newCounts...)
+	for len(c.countRefs) < len(c.counts) {
+		c.countRefs = append(c.countRefs, 0)
+		c.countNeed = append(c.countNeed, 0)
+	}
+	for k, refs := range p.refs {
+		if refs > p.cmpRefs[k] {
+			c.countRefs[k] += refs - p.cmpRefs[k]
+		}
+		c.countNeed[k] = max(c.countNeed[k], p.needs[k])
+	}
+	c.since = append(c.since, p.newSince...)
+}
+
+// evaluation errors
+
+// errNotFinite is the cause of a RuleError for a numeric result that is NaN or infinite.
+var errNotFinite = errors.New("result is not a finite number")

@@ -1,0 +1,69 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/expr-lang/expr/file"
+)
+
+// RuleError reports what is wrong with one item of a rule set — a rule, an event rule, a tier,
+// a persona, a signal, a journey transition — or, in a Result, a rule that failed at run time.
+// Compile returns every RuleError it finds at once, joined with errors.Join; errors.As finds
+// each.
+type RuleError struct {
+	Kind   string // "rule", "event rule", "tier", "grade", "persona", "signal", "stage", "transition", "dimension", "list", "config"
+	RuleID string // the item's id or name (for unnamed items, its position, e.g. "tiers[2]")
+	Field  string // the config field: "when", "value", "points", "half_life", …
+	// Line and Column locate the problem inside an expression, both 1-based (Column counts
+	// runes); 0 when the error is not about a position.
+	Line, Column int
+	Err          error
+}
+
+func (e *RuleError) Error() string {
+	var b strings.Builder
+	b.WriteString("leadscore: ")
+	kind := e.Kind
+	if kind == "" {
+		kind = "rule"
+	}
+	fmt.Fprintf(&b, "%s %q", kind, e.RuleID)
+	if e.Field != "" {
+		b.WriteString(": ")
+		b.WriteString(e.Field)
+	}
+	if e.Line > 0 {
+		fmt.Fprintf(&b, " %d:%d", e.Line, e.Column)
+	}
+	b.WriteString(": ")
+	var fe *file.Error
+	if errors.As(e.Err, &fe) {
+		b.WriteString(fe.Message)
+		b.WriteString(fe.Snippet)
+	} else if e.Err != nil {
+		b.WriteString(strings.TrimPrefix(e.Err.Error(), "leadscore: "))
+	}
+	return b.String()
+}
+
+func (e *RuleError) Unwrap() error { return e.Err }
+
+// errorList collects RuleErrors during compilation.
+type errorList []error
+
+func (l *errorList) add(kind, id, field string, err error) {
+	re := &RuleError{Kind: kind, RuleID: id, Field: field, Err: err}
+	var fe *file.Error
+	if errors.As(err, &fe) && fe.Line > 0 {
+		re.Line, re.Column = fe.Line, fe.Column+1
+	}
+	*l = append(*l, re)
+}
+
+func (l *errorList) addf(kind, id, field, format string, args ...any) {
+	l.add(kind, id, field, fmt.Errorf(format, args...))
+}
+
+func (l errorList) err() error { return errors.Join(l...) }

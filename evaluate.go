@@ -1,0 +1,209 @@
+package leadscore
+
+import (
+	"fmt"
+	"math"
+	"time"
+)
+
+// fillEnv prepares the expression environment for an evaluation at now (UnixNano at, and the
+// caller's time.Time nowT when it is the same instant, so expressions see its location).
+// For an event rule's condition, ev is the event being observed: it counts in count() and
+// days_since() as if already taken in.
+func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, ev *Event) {
+	e := &sc.env
+	e.Lead = lead
+	if nowT.UnixNano() != at {
+		nowT = time.Unix(0, at).UTC()
+	}
+	e.Now = nowT
+	if ev != nil {
+		e.Event = *ev
+	} else {
+		e.Event = Event{}
+	}
+	e.Stage = string(st.Stage())
+	e.DaysInStage = 0
+	if st.since != 0 {
+		e.DaysInStage = float64(at-st.since) / float64(Day)
+	}
+	l := s.layout
+	bound := st.layout.same(l)
+	evType := -1
+	if ev != nil {
+		if ti, ok := s.typeOf[ev.Type]; ok {
+			evType = ti
+		}
+	}
+	for k, slot := range s.counts {
+		n := 0
+		if bound {
+			n = countIn(st.ring(l, slot.typ), at-slot.window, at)
+		}
+		if slot.typ == evType {
+			n = min(n+1, max(l.ringCap[slot.typ], n))
+		}
+		e.Counts[k] = n
+	}
+	for k, typ := range s.since {
+		last := int64(noTime)
+		if bound {
+			last = lastIn(st.ring(l, typ), at)
+		}
+		if typ == evType {
+			last = at
+		}
+		e.DaysSince[k] = daysSince(last, at)
+	}
+	clear(e.Signals)
+}
+
+func (s *Scorer[L]) runBool(sc *scratch[L], p *program) (bool, error) {
+	out, err := sc.vm.Run(p.prog, sc.env)
+	if err != nil {
+		return false, err
+	}
+	b, ok := out.(bool)
+	if !ok { // AsBool makes this unreachable, short of a bug in expr
+		return false, fmt.Errorf("expected a boolean, got %T", out)
+	}
+	return b, nil
+}
+
+func (s *Scorer[L]) runNumber(sc *scratch[L], p *program) (float64, error) {
+	out, err := sc.vm.Run(p.prog, sc.env)
+	if err != nil {
+		return 0, err
+	}
+	f, ok := out.(float64)
+	if !ok {
+		return 0, fmt.Errorf("expected a number, got %T", out)
+	}
+	if !finite(f) {
+		return 0, fmt.Errorf("%w: %v", errNotFinite, f)
+	}
+	return f, nil
+}
+
+// limit caps v's magnitude at m (0: no limit).
+func limit(v, m float64) float64 {
+	if m == 0 {
+		return v
+	}
+	return min(max(v, -m), m)
+}
+
+// evaluate computes the Result of lead with st (laid out for s) at UnixNano at.
+func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT time.Time) Result {
+	if st.events > 0 && st.latest > at {
+		at = st.latest
+	}
+	s.fillEnv(sc, lead, st, at, nowT, nil)
+	res := Result{At: sc.env.Now, Stage: st.Stage()}
+	var raw [3]float64
+
+	for i := range s.rules {
+		r := &s.rules[i]
+		if r.when != nil {
+			ok, err := s.runBool(sc, r.when)
+			if err != nil {
+				res.Errors = append(res.Errors, runtimeError("rule", r.id, "when", err))
+				continue
+			}
+			if !ok {
+				continue
+			}
+		}
+		pts := r.points
+		if r.value != nil {
+			v, err := s.runNumber(sc, r.value)
+			if err != nil {
+				res.Errors = append(res.Errors, runtimeError("rule", r.id, "value", err))
+				continue
+			}
+			pts = v
+		}
+		pts = limit(pts, r.max)
+		raw[r.dim.index()] += pts
+		res.Disqualified = res.Disqualified || r.disqualify
+		res.Contributions = append(res.Contributions, Contribution{
+			RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason,
+		})
+	}
+	if st.layout.same(s.layout) {
+		for i := range s.events {
+			r := &s.events[i]
+			a := st.acc[i]
+			if a.n == 0 {
+				continue
+			}
+			pts := limit(r.points*a.value(at, r.halfLife, r.once), r.max)
+			raw[r.dim.index()] += pts
+			n := a.n
+			if r.once {
+				n = 1
+			}
+			res.Contributions = append(res.Contributions, Contribution{
+				RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason, Events: int(min(n, math.MaxInt32)),
+			})
+		}
+	}
+
+	var dims [3]float64
+	for i, b := range s.dims {
+		dims[i] = b.clamp(raw[i])
+		res.Total += b.weight * dims[i]
+	}
+	res.Fit, res.Engagement, res.Relationship = dims[0], dims[1], dims[2]
+	res.raw = raw
+
+	e := &sc.env
+	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
+	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {
+		res.Grade = s.grades[g].name
+	}
+	if t := s.pickTier(sc, &res, st.tier); t >= 0 {
+		res.Tier = s.tiers[t].name
+		res.Handoff = s.tiers[t].handoff && !res.Disqualified
+	}
+	return res
+}
+
+// pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).
+func pickBand(bands []band, v float64, guard func(i int) bool) int {
+	for i, b := range bands {
+		if v >= b.min && (guard == nil || guard(i)) {
+			return i
+		}
+	}
+	return -1
+}
+
+// pickTier applies hysteresis to the tier list: a lead already in a higher tier stays there
+// until its total falls below that tier's min − hysteresis.
+func (s *Scorer[L]) pickTier(sc *scratch[L], res *Result, current string) int {
+	guard := func(i int) bool {
+		g := s.tiers[i].guard
+		if g == nil {
+			return true
+		}
+		ok, err := s.runBool(sc, g)
+		if err != nil {
+			res.Errors = append(res.Errors, runtimeError("tier", s.tiers[i].name, "when", err))
+			return false
+		}
+		return ok
+	}
+	natural := pickBand(s.tiers, res.Total, guard)
+	if current == "" || s.hysteresis == 0 {
+		return natural
+	}
+	c := s.tierIndex(current)
+	if c < 0 || (natural >= 0 && c >= natural) {
+		return natural
+	}
+	if res.Total >= s.tiers[c].min-s.hysteresis && guard(c) {
+		return c
+	}
+	return natural
+}

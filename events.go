@@ -1,0 +1,173 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+)
+
+// Event is one thing a lead did (or that happened to them): a page view, an email click, a
+// call, a purchase. Only Type and Time are required.
+type Event struct {
+	ID       string    // optional; a repeated ID is ignored (at-least-once delivery)
+	Type     string    // see EventTypes
+	Time     time.Time // when it happened; must be set
+	Channel  string    // "email", "web", "social", "phone", "event", "store", …
+	Path     string    // page path for web events ("/pricing"); a full URL is read from its path
+	Value    float64   // order or cart value, where there is one
+	Category string    // page category; when empty, derived from Path through Config.Pages for page_view
+	// Properties carries anything else; rules read it as event.Properties.name.
+	Properties map[string]any
+}
+
+// The event vocabulary: the types the presets and built-in detectors understand. Config rules
+// may use other types after declaring them in Config.EventTypes.
+const (
+	EventIdentify           = "identify"
+	EventSignup             = "signup"
+	EventFormSubmit         = "form_submit"
+	EventEmailSent          = "email_sent"
+	EventEmailOpen          = "email_open"
+	EventEmailClick         = "email_click"
+	EventEmailReply         = "email_reply"
+	EventEmailUnsubscribe   = "email_unsubscribe"
+	EventEmailBounce        = "email_bounce"
+	EventPageView           = "page_view"
+	EventContentDownload    = "content_download"
+	EventWebinarRegistered  = "webinar_registered"
+	EventWebinarAttended    = "webinar_attended"
+	EventEventAttended      = "event_attended"
+	EventSocialFollow       = "social_follow"
+	EventSocialLike         = "social_like"
+	EventSocialShare        = "social_share"
+	EventSocialComment      = "social_comment"
+	EventQuestion           = "question"
+	EventCall               = "call"
+	EventDemoRequest        = "demo_request"
+	EventCartAdd            = "cart_add"
+	EventCheckoutStart      = "checkout_start"
+	EventPurchase           = "purchase"
+	EventOpportunityCreated = "opportunity_created"
+	EventOpportunityLost    = "opportunity_lost"
+	EventNoDecision         = "no_decision"
+	EventSalesTouch         = "sales_touch"
+	EventChurn              = "churn"
+	EventReferral           = "referral"
+)
+
+var vocabulary = []string{
+	EventIdentify, EventSignup, EventFormSubmit, EventEmailSent, EventEmailOpen, EventEmailClick,
+	EventEmailReply, EventEmailUnsubscribe, EventEmailBounce, EventPageView, EventContentDownload,
+	EventWebinarRegistered, EventWebinarAttended, EventEventAttended, EventSocialFollow,
+	EventSocialLike, EventSocialShare, EventSocialComment, EventQuestion, EventCall,
+	EventDemoRequest, EventCartAdd, EventCheckoutStart, EventPurchase, EventOpportunityCreated,
+	EventOpportunityLost, EventNoDecision, EventSalesTouch, EventChurn, EventReferral,
+}
+
+// EventTypes returns the built-in event vocabulary, in a fresh slice.
+func EventTypes() []string { return slices.Clone(vocabulary) }
+
+// The range of event times the library accepts: what a time.Time's UnixNano can represent,
+// which covers every plausible event (1678–2262).
+var (
+	minTime = time.Unix(0, math.MinInt64+1).UTC()
+	maxTime = time.Unix(0, math.MaxInt64).UTC()
+)
+
+// Errors a call may return for bad input; the messages say which value.
+var (
+	ErrNilState  = errors.New("leadscore: nil *State")
+	ErrEventType = errors.New("leadscore: event has no type")
+	ErrEventTime = errors.New("leadscore: time out of range")
+	ErrEventNaN  = errors.New("leadscore: event value is not a finite number")
+)
+
+// unixTime converts t for the State's arithmetic, rejecting the zero time and times outside
+// the representable range.
+func unixTime(what string, t time.Time) (int64, error) {
+	if t.IsZero() {
+		return 0, fmt.Errorf("%w: %s is the zero time", ErrEventTime, what)
+	}
+	if t.Before(minTime) || t.After(maxTime) {
+		return 0, fmt.Errorf("%w: %s %s is outside 1678–2262", ErrEventTime, what, t.Format(time.RFC3339))
+	}
+	return t.UnixNano(), nil
+}
+
+func validateEvent(ev *Event) (int64, error) {
+	if ev.Type == "" {
+		return 0, ErrEventType
+	}
+	if !finite(ev.Value) {
+		return 0, fmt.Errorf("%w: %v (event type %q)", ErrEventNaN, ev.Value, ev.Type)
+	}
+	return unixTime("event time", ev.Time)
+}
+
+// pageMatcher assigns page categories from Config.Pages path prefixes.
+type pageMatcher struct {
+	prefixes []pagePrefix // longest first, so the first match is the most specific
+}
+
+type pagePrefix struct {
+	prefix, category string
+}
+
+func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
+	var m pageMatcher
+	for _, cat := range sortedKeys(pages) {
+		if cat == "" {
+			errs.addf("config", "pages", "", "empty page category name")
+		}
+		for _, p := range pages[cat] {
+			if p == "" {
+				errs.addf("config", "pages", cat, "empty path prefix (it would match every page)")
+				continue
+			}
+			m.prefixes = append(m.prefixes, pagePrefix{prefix: p, category: cat})
+		}
+	}
+	slices.SortStableFunc(m.prefixes, func(a, b pagePrefix) int { return len(b.prefix) - len(a.prefix) })
+	for i := 1; i < len(m.prefixes); i++ {
+		if a, b := m.prefixes[i-1], m.prefixes[i]; strings.EqualFold(a.prefix, b.prefix) {
+			errs.addf("config", "pages", b.category, "path prefix %q is also in category %q", b.prefix, a.category)
+		}
+	}
+	return m
+}
+
+// category returns the category of path: that of the longest prefix that matches it whole
+// segments at a time ("/pricing" matches "/pricing", "/pricing/teams" and "/pricing?plan=x" but
+// not "/pricingfoo"), compared without regard to ASCII case. A full URL is matched by its path.
+func (m pageMatcher) category(path string) string {
+	path = urlPath(path)
+	for _, p := range m.prefixes {
+		if len(path) < len(p.prefix) || !strings.EqualFold(path[:len(p.prefix)], p.prefix) {
+			continue
+		}
+		if len(path) == len(p.prefix) || strings.HasSuffix(p.prefix, "/") {
+			return p.category
+		}
+		switch path[len(p.prefix)] {
+		case '/', '?', '#', '.':
+			return p.category
+		}
+	}
+	return ""
+}
+
+// urlPath strips a scheme and host: "https://x.example/pricing" → "/pricing".
+func urlPath(s string) string {
+	i := strings.Index(s, "://")
+	if i < 0 || strings.IndexByte(s[:i], '/') >= 0 {
+		return s
+	}
+	rest := s[i+3:]
+	if j := strings.IndexAny(rest, "/?#"); j >= 0 {
+		return rest[j:]
+	}
+	return "/"
+}

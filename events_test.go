@@ -1,0 +1,82 @@
+package leadscore
+
+import (
+	"errors"
+	"math"
+	"testing"
+	"time"
+)
+
+func TestPageCategory(t *testing.T) {
+	var errs errorList
+	m := compilePages(map[string][]string{
+		"pricing":    {"/pricing"},
+		"enterprise": {"/pricing/enterprise"},
+		"docs":       {"/docs/"},
+	}, &errs)
+	if len(errs) > 0 {
+		t.Fatal(errs.err())
+	}
+	tests := []struct{ path, want string }{
+		{"/pricing", "pricing"},
+		{"/pricing/", "pricing"},
+		{"/pricing/teams", "pricing"},
+		{"/pricing?plan=pro", "pricing"},
+		{"/pricing#faq", "pricing"},
+		{"/pricing.html", "pricing"},
+		{"/PRICING", "pricing"},
+		{"/pricingfoo", ""},
+		{"/pricin", ""},
+		{"/pricing/enterprise", "enterprise"}, // the longest prefix wins
+		{"/pricing/enterprise/x", "enterprise"},
+		{"/pricing/enterprisey", "pricing"},
+		{"/docs/", "docs"},
+		{"/docs/api", "docs"},
+		{"/docs", ""}, // the prefix "/docs/" asks for the trailing slash
+		{"https://acme.example/pricing?x=1", "pricing"},
+		{"https://acme.example", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := m.category(tt.path); got != tt.want {
+			t.Errorf("category(%q) = %q, want %q", tt.path, got, tt.want)
+		}
+	}
+}
+
+func TestPagesConfigErrors(t *testing.T) {
+	var errs errorList
+	compilePages(map[string][]string{"a": {"/x", ""}, "b": {"/X"}}, &errs)
+	if len(errs) != 2 {
+		t.Fatalf("want 2 errors (empty prefix, prefix in two categories), got %v", errs.err())
+	}
+}
+
+func TestValidateEvent(t *testing.T) {
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	tests := []struct {
+		name string
+		ev   Event
+		want error
+	}{
+		{"ok", Event{Type: "x", Time: t0}, nil},
+		{"no type", Event{Time: t0}, ErrEventType},
+		{"zero time", Event{Type: "x"}, ErrEventTime},
+		{"year 1", Event{Type: "x", Time: time.Date(1, 2, 1, 0, 0, 0, 0, time.UTC)}, ErrEventTime},
+		{"year 1677", Event{Type: "x", Time: time.Date(1677, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrEventTime},
+		{"year 1678", Event{Type: "x", Time: time.Date(1678, 1, 1, 0, 0, 0, 0, time.UTC)}, nil},
+		{"year 2262", Event{Type: "x", Time: time.Date(2262, 1, 1, 0, 0, 0, 0, time.UTC)}, nil},
+		{"year 2263", Event{Type: "x", Time: time.Date(2263, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrEventTime},
+		{"year 9999", Event{Type: "x", Time: time.Date(9999, 1, 1, 0, 0, 0, 0, time.UTC)}, ErrEventTime},
+		{"NaN value", Event{Type: "x", Time: t0, Value: math.NaN()}, ErrEventNaN},
+		{"Inf value", Event{Type: "x", Time: t0, Value: math.Inf(-1)}, ErrEventNaN},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := validateEvent(&tt.ev)
+			if !errors.Is(err, tt.want) {
+				t.Fatalf("validateEvent = %v, want %v", err, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,367 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"sync"
+	"time"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/vm"
+
+	"github.com/leadscore/leadscore/internal/classify"
+)
+
+// Scorer is a compiled rule set for leads of type L. Compile it once, usually at start-up, and
+// use it for every lead: a Scorer is immutable and safe for concurrent use by multiple
+// goroutines. Per-lead data lives in a State, which the caller owns and stores.
+type Scorer[L any] struct {
+	cfg        Config
+	layout     *layout
+	dims       [3]dimensionBounds
+	rules      []attrRule
+	events     []eventRule
+	index      eventIndex
+	tiers      []band
+	hysteresis float64
+	grades     []band
+	pages      pageMatcher
+	counts     []countSlot
+	since      []int // days_since slots: tracked type per slot
+	kinds      int   // number of signal kinds (has_signal slots)
+	dedup      int
+	typeOf     map[string]int // tracked type index by name
+	pool       sync.Pool      // *scratch[L]
+}
+
+// scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
+// allocates nothing per rule: the expr VM (not safe for concurrent use, so one per goroutine
+// at a time) and the environment with its slot arrays.
+type scratch[L any] struct {
+	vm      vm.VM
+	env     env[L]
+	matched []int
+}
+
+// Option configures Compile.
+type Option func(*options)
+
+type options struct {
+	functions []function
+	dedup     int
+	err       error
+}
+
+// WithFunction adds a function to the expression language. fn receives the arguments as
+// declared by types, pointers to function types such as new(func(string) bool), against which
+// calls are type-checked (at least one is required). fn must be pure and safe for concurrent
+// use; a panic inside it becomes a rule error, not a crash.
+func WithFunction(name string, fn func(args ...any) (any, error), types ...any) Option {
+	return func(o *options) { o.functions = append(o.functions, function{name, fn, types}) }
+}
+
+// DefaultDedupWindow is how many recent event IDs a State remembers by default.
+const DefaultDedupWindow = 64
+
+// WithDedupWindow sets how many recent event IDs each State remembers to ignore repeats (8
+// bytes each; default DefaultDedupWindow; 0 turns de-duplication off). An event repeated after
+// n newer events with IDs is counted again.
+func WithDedupWindow(n int) Option {
+	return func(o *options) {
+		if n < 0 {
+			o.err = errors.Join(o.err, fmt.Errorf("leadscore: WithDedupWindow(%d): negative", n))
+		}
+		o.dedup = n
+	}
+}
+
+// MustCompile is like Compile but panics on error. It simplifies the initialisation of
+// package-level scorers from rule sets known to be valid, such as the presets.
+func MustCompile[L any](cfg Config, opts ...Option) *Scorer[L] {
+	s, err := Compile[L](cfg, opts...)
+	if err != nil {
+		panic(err)
+	}
+	return s
+}
+
+// Compile checks and compiles cfg for leads of type L. Expressions are type-checked against
+// L, so a misspelt field is an error here rather than a silent zero later. Every problem is
+// reported at once: the error joins one *RuleError per problem (find them with errors.As or
+// by unwrapping the join).
+func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
+	o := options{dedup: DefaultDedupWindow}
+	for _, opt := range opts {
+		opt(&o)
+	}
+	if o.err != nil {
+		return nil, o.err
+	}
+	var errs errorList
+	types := newTypeTable(cfg.EventTypes)
+	for _, typ := range cfg.EventTypes {
+		if typ == "" {
+			errs.addf("config", "event_types", "", "empty event type")
+		}
+	}
+	lists := compileLists(cfg.Lists, &errs)
+	kinds := signalKindIndex(cfg.Signals)
+
+	exprOpts := []expr.Option{
+		expr.Env(env[L]{}),
+		// The clock and zone files are the world: time comes in as an argument.
+		expr.DisableBuiltin("now"), expr.DisableBuiltin("date"), expr.DisableBuiltin("timezone"),
+	}
+	exprOpts = append(exprOpts, builtinFunctions(lists)...)
+	for _, f := range o.functions {
+		opt, err := f.option()
+		if err != nil {
+			return nil, err
+		}
+		exprOpts = append(exprOpts, opt)
+	}
+	listNames := make(map[string]bool, len(lists))
+	for name := range lists {
+		listNames[name] = true
+	}
+	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts}
+
+	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup}
+	s.dims = compileDimensions(cfg.Dimensions, &errs)
+	seen := map[string]bool{}
+	s.rules = compileRules(c, cfg.Rules, seen, &errs)
+	s.events = compileEventRules(c, cfg.Events, seen, &errs)
+	s.index = indexEventRules(s.events)
+	s.tiers = compileTiers(c, cfg.Tiers, &errs)
+	if !finite(cfg.Hysteresis) || cfg.Hysteresis < 0 {
+		errs.addf("config", "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
+	}
+	s.grades = compileGrades(cfg.Grades, s.dims[0].max, &errs)
+	if len(errs) > 0 {
+		return nil, errs.err()
+	}
+
+	// Lay out the State: one accumulator per event rule; per tracked type, as many event
+	// times as its most demanding count() needs.
+	for k, slot := range c.counts {
+		need := c.countNeed[k]
+		if c.countRefs[k] > 0 {
+			need = max(need, defaultCountLimit)
+		}
+		types.keep(slot.typ, need)
+	}
+	keys := make([]ruleKey, len(s.events))
+	for i, r := range s.events {
+		keys[i] = ruleKey{id: r.id, halfLife: r.halfLife, once: r.once}
+	}
+	s.layout = newLayout(keys, types.tracked, types.need)
+	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
+	s.typeOf = s.layout.typeIndex
+	s.pool.New = func() any {
+		return &scratch[L]{env: env[L]{
+			Counts:    make([]int, len(s.counts)),
+			DaysSince: make([]float64, len(s.since)),
+			Signals:   make([]bool, s.kinds),
+		}}
+	}
+	return s, nil
+}
+
+func compileLists(lists map[string][]string, errs *errorList) map[string]classify.List {
+	out := make(map[string]classify.List, len(lists))
+	for _, name := range sortedKeys(lists) {
+		if name == "" {
+			errs.addf("list", name, "", "a list needs a name")
+		}
+		out[name] = classify.NewList(lists[name])
+	}
+	return out
+}
+
+func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []band {
+	names := make([]string, len(tiers))
+	mins := make([]*float64, len(tiers))
+	for i, t := range tiers {
+		names[i], mins[i] = t.Name, t.Min
+	}
+	out := compileBands("tier", names, mins, errs)
+	for i, t := range tiers {
+		out[i].handoff = t.Handoff
+		if t.When != "" {
+			out[i].guard = c.compile(t.When, scopeGuard, true, errs, "tier", t.Name, "when")
+		}
+	}
+	return out
+}
+
+func compileGrades(grades []Grade, fitMax float64, errs *errorList) []band {
+	if len(grades) == 0 {
+		grades = DefaultGrades(fitMax)
+	}
+	names := make([]string, len(grades))
+	mins := make([]*float64, len(grades))
+	for i, g := range grades {
+		names[i], mins[i] = g.Name, g.Min
+	}
+	return compileBands("grade", names, mins, errs)
+}
+
+// Config returns the rule set s was compiled from.
+func (s *Scorer[L]) Config() Config { return s.cfg }
+
+func (s *Scorer[L]) get() *scratch[L] { return s.pool.Get().(*scratch[L]) }
+
+func (s *Scorer[L]) put(sc *scratch[L]) {
+	var zero L
+	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
+	sc.env.Event = Event{}
+	s.pool.Put(sc)
+}
+
+// Score evaluates the lead at now without modifying st, so any number of goroutines may
+// Score one State at once. A now earlier than the latest event observed is taken as that
+// event's time: scores never move backwards in time. The error is non-nil only for a nil st
+// or an unusable now; a rule that fails at run time is reported in Result.Errors instead.
+func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
+	if st == nil {
+		return Result{}, ErrNilState
+	}
+	at, err := unixTime("now", now)
+	if err != nil {
+		return Result{}, err
+	}
+	sc := s.get()
+	defer s.put(sc)
+	return s.evaluate(sc, lead, st.view(s.layout), at, now), nil
+}
+
+// Observe applies one event to st and evaluates the lead at the event's time. Tier and stage
+// changes the event causes are applied to st and listed in Result.Transitions. An event whose
+// ID st has already seen changes nothing (Result.Duplicate). An invalid event (no type, zero
+// or out-of-range time, non-finite value) is an error and leaves st untouched.
+func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
+	if st == nil {
+		return Result{}, ErrNilState
+	}
+	t, err := validateEvent(&ev)
+	if err != nil {
+		return Result{}, err
+	}
+	var idHash uint64
+	if ev.ID != "" && s.dedup > 0 {
+		idHash = hashID(ev.ID)
+		if st.seen(idHash) {
+			res, err := s.Score(lead, st, ev.Time)
+			res.Duplicate = true
+			return res, err
+		}
+	}
+	if ev.Category == "" && ev.Type == EventPageView {
+		ev.Category = s.pages.category(ev.Path)
+	}
+	sc := s.get()
+	defer s.put(sc)
+
+	// Decide which event rules match before touching st, so a failure leaves it as it was.
+	view := st.view(s.layout)
+	var ruleErrs []*RuleError
+	sc.matched = sc.matched[:0]
+	if candidates := s.index.rules(ev.Type); len(candidates) > 0 {
+		s.fillEnv(sc, lead, view, t, ev.Time, &ev)
+		for _, i := range candidates {
+			r := &s.events[i]
+			if r.when != nil {
+				ok, err := s.runBool(sc, r.when)
+				if err != nil {
+					ruleErrs = append(ruleErrs, runtimeError("event rule", r.id, "when", err))
+					continue
+				}
+				if !ok {
+					continue
+				}
+			}
+			sc.matched = append(sc.matched, i)
+		}
+	}
+
+	st.bind(s.layout)
+	if ti, ok := s.typeOf[ev.Type]; ok {
+		insertTime(st.ring(s.layout, ti), t)
+	}
+	for _, i := range sc.matched {
+		st.acc[i].add(t, s.events[i].halfLife)
+	}
+	if idHash != 0 {
+		st.remember(idHash, s.dedup)
+	}
+	if st.events == 0 || t > st.latest {
+		st.latest = t
+	}
+	st.events++
+
+	at := max(t, st.latest)
+	res := s.evaluate(sc, lead, st, at, ev.Time)
+	res.Errors = append(ruleErrs, res.Errors...)
+	s.apply(st, &res)
+	return res, nil
+}
+
+// Advance evaluates the lead at now, like Score, and applies the time-driven changes to st:
+// a tier left through decay, for one.
+func (s *Scorer[L]) Advance(lead L, st *State, now time.Time) (Result, error) {
+	if st == nil {
+		return Result{}, ErrNilState
+	}
+	at, err := unixTime("now", now)
+	if err != nil {
+		return Result{}, err
+	}
+	st.bind(s.layout)
+	sc := s.get()
+	defer s.put(sc)
+	res := s.evaluate(sc, lead, st, at, now)
+	s.apply(st, &res)
+	return res, nil
+}
+
+// apply records in st the tier that res was given, as a transition.
+func (s *Scorer[L]) apply(st *State, res *Result) {
+	if res.Tier == st.tier {
+		return
+	}
+	res.Transitions = append(res.Transitions, Transition{
+		FromTier: st.tier, ToTier: res.Tier, At: res.At,
+		Reason: s.tierReason(st.tier, res.Tier, res.Total),
+	})
+	st.tier = res.Tier
+}
+
+func (s *Scorer[L]) tierReason(from, to string, total float64) string {
+	fi, ti := s.tierIndex(from), s.tierIndex(to)
+	switch {
+	case ti < 0:
+		return fmt.Sprintf("total %s matches no tier", formatPoints(total))
+	case fi >= 0 && fi < ti && s.tiers[fi].min > math.Inf(-1):
+		return fmt.Sprintf("total %s fell below %s's %s − %s hysteresis", formatPoints(total), from,
+			formatPoints(s.tiers[fi].min), formatPoints(s.hysteresis))
+	case s.tiers[ti].min > math.Inf(-1):
+		return fmt.Sprintf("total %s reached %s (min %s)", formatPoints(total), to, formatPoints(s.tiers[ti].min))
+	}
+	return fmt.Sprintf("total %s is below every other tier", formatPoints(total))
+}
+
+func (s *Scorer[L]) tierIndex(name string) int {
+	for i, t := range s.tiers {
+		if t.name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+func runtimeError(kind, id, field string, err error) *RuleError {
+	var l errorList
+	l.add(kind, id, field, err)
+	return l[0].(*RuleError)
+}

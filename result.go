@@ -1,0 +1,173 @@
+package leadscore
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Result is an evaluated lead: the three dimension scores, their weighted total, the tier and
+// grade they give, and every reason behind them.
+type Result struct {
+	Fit, Engagement, Relationship float64 // the three dimension scores, bounded
+	Total                         float64 // Σ weight × dimension score
+	Tier                          string
+	Handoff                       bool   // the tier is a hand-off (MQL) tier and the lead is not disqualified
+	Grade                         string // fit grade, "A".."D" by default
+	Stage                         Stage
+	Persona                       string
+	Track                         string // the persona's nurture track
+	Disqualified                  bool
+	Signals                       []Signal
+	Contributions                 []Contribution // every rule that fired, in rule-set order (attribute rules, then event rules)
+	Transitions                   []Transition   // what this call changed (Observe and Advance only)
+
+	At        time.Time    // the time the lead was evaluated at: now, or the latest event if later
+	Duplicate bool         // Observe: the event's ID was seen before, so nothing changed
+	Errors    []*RuleError // rules that failed at run time; each contributed nothing
+
+	raw [3]float64 // dimension sums before bounds, for Explain
+}
+
+// Contribution is one fired rule's share of a dimension score.
+type Contribution struct {
+	RuleID    string
+	Dimension Dimension
+	Points    float64 // after the rule's max, before the dimension's bounds
+	Reason    string
+	Events    int // event rules: how many events it counts (once rules: 1)
+}
+
+// explainReasons is how many contributions Explain lists before summarising the rest.
+const explainReasons = 5
+
+// Explain returns the text a salesperson reads at hand-off: the total and tier, the three
+// dimensions, the strongest reasons with their points, the signals and anything that went
+// wrong. It is deterministic: the same Result gives the same text, byte for byte.
+//
+//	Total 82 — hot (hand-off), grade A, stage nurture
+//	Fit 45 · Engagement 37 · Relationship 0
+//	Why:
+//	  +20  executive title (fit)
+//	  +17  visited pricing pages (engagement, 3 events)
+//	  −10  free-mail address (fit)
+//	  … and 2 more (+5)
+func (r Result) Explain() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "Total %s", formatPoints(r.Total))
+	if r.Tier != "" {
+		fmt.Fprintf(&b, " — %s", r.Tier)
+		if r.Handoff {
+			b.WriteString(" (hand-off)")
+		}
+	}
+	if r.Grade != "" {
+		fmt.Fprintf(&b, ", grade %s", r.Grade)
+	}
+	if r.Stage != "" {
+		fmt.Fprintf(&b, ", stage %s", r.Stage)
+	}
+	if r.Persona != "" {
+		fmt.Fprintf(&b, ", persona %s", r.Persona)
+	}
+	b.WriteByte('\n')
+	if r.Disqualified {
+		b.WriteString("Disqualified: never a hand-off\n")
+	}
+	fmt.Fprintf(&b, "Fit %s · Engagement %s · Relationship %s\n",
+		formatDim(r.Fit, r.raw[0]), formatDim(r.Engagement, r.raw[1]), formatDim(r.Relationship, r.raw[2]))
+
+	reasons := r.rankedContributions()
+	if len(reasons) > 0 {
+		b.WriteString("Why:\n")
+		shown := reasons[:min(len(reasons), explainReasons)]
+		width := 0
+		for _, c := range shown {
+			width = max(width, len([]rune(signedPoints(c.Points))))
+		}
+		for _, c := range shown {
+			p := signedPoints(c.Points)
+			fmt.Fprintf(&b, "  %s%s  %s (%s", strings.Repeat(" ", width-len([]rune(p))), p, c.Reason, c.Dimension)
+			if c.Events > 0 {
+				fmt.Fprintf(&b, ", %d %s", c.Events, plural(c.Events, "event", "events"))
+			}
+			b.WriteString(")\n")
+		}
+		if rest := reasons[len(shown):]; len(rest) > 0 {
+			sum := 0.0
+			for _, c := range rest {
+				sum += c.Points
+			}
+			fmt.Fprintf(&b, "  … and %d more (%s)\n", len(rest), signedPoints(sum))
+		}
+	}
+	for _, s := range r.Signals {
+		fmt.Fprintf(&b, "Signal: %s — %s\n", s.Kind, s.Reason)
+	}
+	for _, e := range r.Errors {
+		fmt.Fprintf(&b, "Rule error: %s\n", firstLine(e.Error()))
+	}
+	return b.String()
+}
+
+// rankedContributions orders the non-zero contributions by magnitude, largest first, ties in
+// rule-set order, so the strongest reasons lead.
+func (r Result) rankedContributions() []Contribution {
+	out := make([]Contribution, 0, len(r.Contributions))
+	for _, c := range r.Contributions {
+		if math.Abs(c.Points) >= 0.05 { // what rounds to ±0 says nothing to a reader
+			out = append(out, c)
+		}
+	}
+	slices.SortStableFunc(out, func(a, b Contribution) int {
+		return cmp.Compare(math.Abs(b.Points), math.Abs(a.Points))
+	})
+	return out
+}
+
+// formatPoints renders points with at most one decimal, without a trailing ".0".
+func formatPoints(v float64) string {
+	v = math.Round(v*10) / 10
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+func signedPoints(v float64) string {
+	s := formatPoints(v)
+	switch {
+	case strings.HasPrefix(s, "-"):
+		return "−" + s[1:]
+	case s == "0":
+		return "±0"
+	}
+	return "+" + s
+}
+
+// formatDim shows a dimension score, and the sum it was bounded from when they differ, so the
+// reasons always add up to what the reader sees.
+func formatDim(v, raw float64) string {
+	if formatPoints(v) == formatPoints(raw) {
+		return formatPoints(v)
+	}
+	return fmt.Sprintf("%s (capped from %s)", formatPoints(v), formatPoints(raw))
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}

@@ -1,0 +1,161 @@
+package leadscore
+
+import (
+	"fmt"
+	"slices"
+)
+
+// attrRule is a compiled Rule.
+type attrRule struct {
+	id         string
+	dim        Dimension
+	when       *program // nil: always
+	value      *program // nil: points
+	points     float64
+	max        float64 // 0: no limit
+	reason     string
+	disqualify bool
+}
+
+// eventRule is a compiled EventRule.
+type eventRule struct {
+	id       string
+	dim      Dimension
+	on       []string
+	when     *program
+	points   float64
+	max      float64
+	halfLife Duration
+	once     bool
+	reason   string
+}
+
+// checkID records the problems with a rule's ID: empty, or used by an earlier rule. Attribute
+// and event rules share one namespace, since Contributions name them side by side.
+func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) string {
+	if id == "" {
+		id = fmt.Sprintf("%ss[%d]", map[string]string{"rule": "rule", "event rule": "event"}[kind], i)
+		errs.addf(kind, id, "id", "a rule needs an id")
+		return id
+	}
+	if seen[id] {
+		errs.addf(kind, id, "id", "duplicate rule id")
+	}
+	seen[id] = true
+	return id
+}
+
+func checkNumber(kind, id, field string, v float64, errs *errorList) {
+	if !finite(v) {
+		errs.addf(kind, id, field, "%v is not a finite number", v)
+	}
+}
+
+func checkMax(kind, id string, v float64, errs *errorList) {
+	checkNumber(kind, id, "max", v, errs)
+	if v < 0 {
+		errs.addf(kind, id, "max", "max %v is negative: it limits the contribution's magnitude", v)
+	}
+}
+
+func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool, errs *errorList) []attrRule {
+	out := make([]attrRule, 0, len(rules))
+	for i, r := range rules {
+		const kind = "rule"
+		id := checkID(kind, r.ID, i, seen, errs)
+		if r.Dimension.index() < 0 {
+			errs.addf(kind, id, "dimension", "unknown dimension %q (want fit, engagement or relationship)", r.Dimension)
+		}
+		checkNumber(kind, id, "points", r.Points, errs)
+		checkMax(kind, id, r.Max, errs)
+		ar := attrRule{id: id, dim: r.Dimension, points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
+		if ar.reason == "" {
+			ar.reason = id
+		}
+		if r.When != "" {
+			ar.when = c.compile(r.When, scopeRule, true, errs, kind, id, "when")
+		}
+		if r.Value != "" {
+			if r.Points != 0 {
+				errs.addf(kind, id, "value", "give either points or value, not both")
+			}
+			ar.value = c.compile(r.Value, scopeRule, false, errs, kind, id, "value")
+		}
+		out = append(out, ar)
+	}
+	return out
+}
+
+func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[string]bool, errs *errorList) []eventRule {
+	out := make([]eventRule, 0, len(rules))
+	for i, r := range rules {
+		const kind = "event rule"
+		id := checkID(kind, r.ID, i, seen, errs)
+		dim := r.Dimension
+		if dim == "" {
+			dim = Engagement
+		}
+		if dim.index() < 0 {
+			errs.addf(kind, id, "dimension", "unknown dimension %q (want fit, engagement or relationship)", dim)
+		}
+		checkNumber(kind, id, "points", r.Points, errs)
+		checkMax(kind, id, r.Max, errs)
+		if r.HalfLife < 0 {
+			errs.addf(kind, id, "half_life", "negative duration %v", r.HalfLife)
+		}
+		for _, typ := range r.On {
+			if !c.types.known[typ] {
+				errs.addf(kind, id, "on", "unknown event type %q (declare custom types in the config's event_types)", typ)
+			}
+		}
+		er := eventRule{
+			id: id, dim: dim, on: slices.Clone(r.On), points: r.Points, max: r.Max,
+			halfLife: r.HalfLife, once: r.Once, reason: r.Reason,
+		}
+		if er.reason == "" {
+			er.reason = id
+		}
+		if r.When != "" {
+			er.when = c.compile(r.When, scopeEvent, true, errs, kind, id, "when")
+		}
+		out = append(out, er)
+	}
+	return out
+}
+
+// eventIndex maps an event type to the event rules that may match it, in rule order, so that
+// Observe looks only at those.
+type eventIndex struct {
+	byType  map[string][]int
+	anyType []int // rules without "on": they see every type, including unknown ones
+}
+
+func indexEventRules(rules []eventRule) eventIndex {
+	ix := eventIndex{byType: map[string][]int{}}
+	for i, r := range rules {
+		if len(r.on) == 0 {
+			ix.anyType = append(ix.anyType, i)
+		}
+	}
+	for i, r := range rules {
+		for _, typ := range r.on {
+			if _, ok := ix.byType[typ]; !ok {
+				ix.byType[typ] = slices.Clone(ix.anyType)
+			}
+			if !slices.Contains(ix.byType[typ], i) {
+				ix.byType[typ] = append(ix.byType[typ], i)
+			}
+		}
+	}
+	for typ := range ix.byType {
+		slices.Sort(ix.byType[typ])
+	}
+	return ix
+}
+
+func (ix eventIndex) rules(typ string) []int {
+	if r, ok := ix.byType[typ]; ok {
+		return r
+	}
+	return ix.anyType
+}
