@@ -2,7 +2,4 @@ module github.com/leadscore/leadscore
 
 go 1.24
 
-require (
-	github.com/expr-lang/expr v1.17.8 // indirect
-	github.com/stretchr/testify v1.11.1 // indirect
-)
+require github.com/expr-lang/expr v1.17.8

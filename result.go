@@ -52,9 +52,9 @@ const explainReasons = 5
 //	Total 82 — hot (hand-off), grade A, stage nurture
 //	Fit 45 · Engagement 37 · Relationship 0
 //	Why:
-//	  +20  executive title (fit)
-//	  +17  visited pricing pages (engagement, 3 events)
-//	  −10  free-mail address (fit)
+//	  +20  fit           executive title
+//	  +17  engagement    visited pricing pages (3 events)
+//	  −10  fit           free-mail address
 //	  … and 2 more (+5)
 func (r Result) Explain() string {
 	var b strings.Builder
@@ -91,11 +91,11 @@ func (r Result) Explain() string {
 		}
 		for _, c := range shown {
 			p := signedPoints(c.Points)
-			fmt.Fprintf(&b, "  %s%s  %s (%s", strings.Repeat(" ", width-len([]rune(p))), p, c.Reason, c.Dimension)
+			fmt.Fprintf(&b, "  %s%s  %-12s  %s", strings.Repeat(" ", width-len([]rune(p))), p, c.Dimension, c.Reason)
 			if c.Events > 0 {
-				fmt.Fprintf(&b, ", %d %s", c.Events, plural(c.Events, "event", "events"))
+				fmt.Fprintf(&b, " (%d %s)", c.Events, plural(c.Events, "event", "events"))
 			}
-			b.WriteString(")\n")
+			b.WriteByte('\n')
 		}
 		if rest := reasons[len(shown):]; len(rest) > 0 {
 			sum := 0.0

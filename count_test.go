@@ -1,0 +1,130 @@
+package leadscore
+
+import (
+	"math"
+	"testing"
+	"time"
+)
+
+func TestCountWindowEdges(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{
+		{ID: "n", Dimension: Engagement, Value: `count("page_view", "7d")`},
+	}})
+	var st State
+	observeT(t, s, Lead{}, &st, ev(EventPageView, t0), ev(EventPageView, t0.Add(2*Day)), ev(EventPageView, t0.Add(5*Day)))
+	tests := []struct {
+		at   time.Time
+		want float64
+	}{
+		{t0.Add(5 * Day), 3},
+		{t0.Add(7 * Day), 3},                  // [now−7d, now] includes t0 exactly
+		{t0.Add(7*Day + time.Nanosecond), 2},  // t0 just left the window
+		{t0.Add(9 * Day), 2},                  // t0+2d at the edge
+		{t0.Add(9*Day + time.Nanosecond), 1},  //
+		{t0.Add(12 * Day), 1},                 //
+		{t0.Add(12*Day + time.Nanosecond), 0}, //
+		{t0.Add(-time.Hour), 3},               // before the latest event: evaluated at it
+	}
+	for _, tt := range tests {
+		if r := scoreT(t, s, Lead{}, &st, tt.at); r.Engagement != tt.want {
+			t.Errorf("at t0+%v: count %v, want %v", tt.at.Sub(t0), r.Engagement, tt.want)
+		}
+	}
+}
+
+func TestCountThresholdEdges(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{
+		{ID: "three", Dimension: Engagement, When: `count("email_click", "14d") >= 3`, Points: 1},
+		{ID: "more-than-three", Dimension: Engagement, When: `3 < count("email_click", "14d")`, Points: 10},
+	}})
+	for n, want := range map[int]float64{0: 0, 2: 0, 3: 1, 4: 11, 40: 11} {
+		var st State
+		for i := range n {
+			observeT(t, s, Lead{}, &st, ev(EventEmailClick, t0.Add(time.Duration(i)*time.Minute)))
+		}
+		if r := scoreT(t, s, Lead{}, &st, t0.Add(Day)); r.Engagement != want {
+			t.Errorf("%d clicks: %v, want %v", n, r.Engagement, want)
+		}
+	}
+	// Memory: "count >= 3" and "3 < count" need the latest 4 times, no more.
+	if got := s.layout.ringCap[s.typeOf[EventEmailClick]]; got != 4 {
+		t.Errorf("email_click keeps %d times, want 4", got)
+	}
+}
+
+// A count used other than in a comparison with a constant is exact up to defaultCountLimit
+// and saturates there; memory per lead stays bounded.
+func TestCountSaturates(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{{ID: "n", Dimension: Engagement, Value: `count("page_view", "30d") * 1.0`}}})
+	var st State
+	for i := range defaultCountLimit + 10 {
+		observeT(t, s, Lead{}, &st, ev(EventPageView, t0.Add(time.Duration(i)*time.Minute)))
+	}
+	if r := scoreT(t, s, Lead{}, &st, t0.Add(Day)); r.Engagement != defaultCountLimit {
+		t.Fatalf("count %v, want saturation at %d", r.Engagement, defaultCountLimit)
+	}
+	if len(st.times) != defaultCountLimit {
+		t.Fatalf("state keeps %d times, want %d", len(st.times), defaultCountLimit)
+	}
+}
+
+func TestCountOutOfOrder(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{{ID: "n", Dimension: Engagement, When: `count("call", "1d") >= 2`, Points: 1}}})
+	var st State
+	observeT(t, s, Lead{}, &st, ev(EventCall, t0.Add(10*Day)), ev(EventCall, t0.Add(10*Day-time.Hour)), ev(EventCall, t0))
+	if r := scoreT(t, s, Lead{}, &st, t0.Add(10*Day)); r.Engagement != 1 {
+		t.Fatalf("got %v, want the two recent calls to count", r.Engagement)
+	}
+}
+
+func TestDaysSince(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{{ID: "d", Dimension: Engagement, Value: `days_since("form_submit") < 1000 ? days_since("form_submit") : -1`}}})
+	var st State
+	if r := scoreT(t, s, Lead{}, &st, t0); r.Engagement != -1 {
+		t.Fatalf("never: %v, want -1 (+Inf)", r.Engagement)
+	}
+	observeT(t, s, Lead{}, &st, ev(EventFormSubmit, t0), ev(EventFormSubmit, t0.Add(-3*Day)))
+	if r := scoreT(t, s, Lead{}, &st, t0.Add(36*time.Hour)); r.Engagement != 1.5 {
+		t.Fatalf("days_since = %v, want 1.5", r.Engagement)
+	}
+	if d := daysSince(noTime, 0); !math.IsInf(d, 1) {
+		t.Fatalf("daysSince(never) = %v", d)
+	}
+}
+
+// In an event rule's condition, the event being observed already counts.
+func TestCountInEventRuleIncludesTheEvent(t *testing.T) {
+	s := compileT(t, Config{Events: []EventRule{
+		{ID: "third-visit", On: []string{EventPageView}, When: `count("page_view", "7d") >= 3`, Points: 10, Once: true},
+		{ID: "first-form", On: []string{EventFormSubmit}, When: `days_since("form_submit") == 0`, Points: 1},
+	}})
+	var st State
+	r := observeT(t, s, Lead{}, &st, ev(EventPageView, t0), ev(EventPageView, t0.Add(Day)))
+	if _, ok := contribution(r, "third-visit"); ok {
+		t.Fatal("fired on the second visit")
+	}
+	r = observeT(t, s, Lead{}, &st, ev(EventPageView, t0.Add(2*Day)), ev(EventFormSubmit, t0.Add(2*Day)))
+	if c, ok := contribution(r, "third-visit"); !ok || c.Points != 10 {
+		t.Fatalf("third visit: %+v", c)
+	}
+	if c, ok := contribution(r, "first-form"); !ok || c.Points != 1 {
+		t.Fatalf("days_since of the current event: %+v", c)
+	}
+}
+
+func TestYearsSince(t *testing.T) {
+	s := compileT(t, Config{Rules: []Rule{{ID: "tenure", Dimension: Relationship, Value: "years_since(lead.CustomerSince)"}}})
+	var st State
+	for _, tt := range []struct {
+		since time.Time
+		want  float64
+	}{
+		{time.Time{}, 0},
+		{t0.Add(2 * 365.25 * 24 * time.Hour), 0},
+		{t0.Add(-2 * 365.25 * 24 * time.Hour), 2},
+	} {
+		if r := scoreT(t, s, Lead{CustomerSince: tt.since}, &st, t0); !near(r.Relationship, tt.want) {
+			t.Errorf("since %v: %v, want %v", tt.since, r.Relationship, tt.want)
+		}
+	}
+}
