@@ -79,17 +79,17 @@ func compileDimensions(cfg map[Dimension]DimensionConfig, errs *errorList) [3]di
 func finite(v float64) bool { return !math.IsNaN(v) && !math.IsInf(v, 0) }
 
 // band is a compiled tier or grade: a named lower bound with an optional guard.
-type band struct {
+type band[L any] struct {
 	name    string
 	min     float64 // -Inf for the catch-all
-	guard   *program
+	guard   *program[L]
 	handoff bool
 }
 
 // compileBands checks a list of tiers or grades: names unique and non-empty, numbers finite, at
 // most one catch-all and only in last place.
-func compileBands(kind string, names []string, mins []*float64, errs *errorList) []band {
-	out := make([]band, len(names))
+func compileBands[L any](kind string, names []string, mins []*float64, errs *errorList) []band[L] {
+	out := make([]band[L], len(names))
 	seen := make(map[string]bool, len(names))
 	for i, name := range names {
 		id := name
@@ -100,7 +100,7 @@ func compileBands(kind string, names []string, mins []*float64, errs *errorList)
 			errs.addf(kind, id, "name", "duplicate %s name", kind)
 		}
 		seen[name] = true
-		out[i] = band{name: name, min: math.Inf(-1)}
+		out[i] = band[L]{name: name, min: math.Inf(-1)}
 		switch m := mins[i]; {
 		case m == nil:
 			if i != len(names)-1 {

@@ -54,10 +54,13 @@ func (s scope) String() string {
 // be a cycle.
 var scoreNames = map[string]bool{"fit": true, "engagement": true, "relationship": true, "total": true}
 
-// program is one compiled expression.
-type program struct {
-	src  string
-	prog *vm.Program
+// program is one compiled expression: expr's bytecode, and where the fast path could compile
+// it, an equivalent Go closure over the environment (see fastpath.go).
+type program[L any] struct {
+	src      string
+	prog     *vm.Program
+	fastBool func(*env[L]) (bool, error)    // nil: run prog on the VM
+	fastNum  func(*env[L]) (float64, error) // nil: run prog on the VM
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -83,7 +86,7 @@ type exprCompiler[L any] struct {
 
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
-func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program {
+func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if asBool {
@@ -100,7 +103,9 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 		return nil
 	}
 	v.commit()
-	return &program{src: src, prog: prog}
+	p := &program[L]{src: src, prog: prog}
+	compileFast(p, asBool)
+	return p
 }
 
 // compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text

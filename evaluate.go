@@ -58,7 +58,10 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 	clear(e.Signals)
 }
 
-func (s *Scorer[L]) runBool(sc *scratch[L], p *program) (bool, error) {
+func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
+	if p.fastBool != nil {
+		return p.fastBool(&sc.env)
+	}
 	out, err := sc.vm.Run(p.prog, sc.env)
 	if err != nil {
 		return false, err
@@ -70,14 +73,19 @@ func (s *Scorer[L]) runBool(sc *scratch[L], p *program) (bool, error) {
 	return b, nil
 }
 
-func (s *Scorer[L]) runNumber(sc *scratch[L], p *program) (float64, error) {
-	out, err := sc.vm.Run(p.prog, sc.env)
+func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err error) {
+	if p.fastNum != nil {
+		f, err = p.fastNum(&sc.env)
+	} else {
+		var out any
+		out, err = sc.vm.Run(p.prog, sc.env)
+		var ok bool
+		if f, ok = out.(float64); err == nil && !ok {
+			err = fmt.Errorf("expected a number, got %T", out)
+		}
+	}
 	if err != nil {
 		return 0, err
-	}
-	f, ok := out.(float64)
-	if !ok {
-		return 0, fmt.Errorf("expected a number, got %T", out)
 	}
 	if !finite(f) {
 		return 0, fmt.Errorf("%w: %v", errNotFinite, f)
@@ -170,7 +178,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 }
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).
-func pickBand(bands []band, v float64, guard func(i int) bool) int {
+func pickBand[L any](bands []band[L], v float64, guard func(i int) bool) int {
 	for i, b := range bands {
 		if v >= b.min && (guard == nil || guard(i)) {
 			return i

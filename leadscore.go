@@ -20,12 +20,12 @@ type Scorer[L any] struct {
 	cfg        Config
 	layout     *layout
 	dims       [3]dimensionBounds
-	rules      []attrRule
-	events     []eventRule
+	rules      []attrRule[L]
+	events     []eventRule[L]
 	index      eventIndex
-	tiers      []band
+	tiers      []band[L]
 	hysteresis float64
-	grades     []band
+	grades     []band[L]
 	pages      pageMatcher
 	counts     []countSlot
 	since      []int // days_since slots: tracked type per slot
@@ -137,7 +137,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	if !finite(cfg.Hysteresis) || cfg.Hysteresis < 0 {
 		errs.addf("config", "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
 	}
-	s.grades = compileGrades(cfg.Grades, s.dims[0].max, &errs)
+	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	if len(errs) > 0 {
 		return nil, errs.err()
 	}
@@ -179,13 +179,13 @@ func compileLists(lists map[string][]string, errs *errorList) map[string]classif
 	return out
 }
 
-func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []band {
+func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []band[L] {
 	names := make([]string, len(tiers))
 	mins := make([]*float64, len(tiers))
 	for i, t := range tiers {
 		names[i], mins[i] = t.Name, t.Min
 	}
-	out := compileBands("tier", names, mins, errs)
+	out := compileBands[L]("tier", names, mins, errs)
 	for i, t := range tiers {
 		out[i].handoff = t.Handoff
 		if t.When != "" {
@@ -195,7 +195,7 @@ func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []ba
 	return out
 }
 
-func compileGrades(grades []Grade, fitMax float64, errs *errorList) []band {
+func compileGrades[L any](grades []Grade, fitMax float64, errs *errorList) []band[L] {
 	if len(grades) == 0 {
 		grades = DefaultGrades(fitMax)
 	}
@@ -204,7 +204,7 @@ func compileGrades(grades []Grade, fitMax float64, errs *errorList) []band {
 	for i, g := range grades {
 		names[i], mins[i] = g.Name, g.Min
 	}
-	return compileBands("grade", names, mins, errs)
+	return compileBands[L]("grade", names, mins, errs)
 }
 
 // Config returns the rule set s was compiled from.

@@ -6,11 +6,11 @@ import (
 )
 
 // attrRule is a compiled Rule.
-type attrRule struct {
+type attrRule[L any] struct {
 	id         string
 	dim        Dimension
-	when       *program // nil: always
-	value      *program // nil: points
+	when       *program[L] // nil: always
+	value      *program[L] // nil: points
 	points     float64
 	max        float64 // 0: no limit
 	reason     string
@@ -18,11 +18,11 @@ type attrRule struct {
 }
 
 // eventRule is a compiled EventRule.
-type eventRule struct {
+type eventRule[L any] struct {
 	id       string
 	dim      Dimension
 	on       []string
-	when     *program
+	when     *program[L]
 	points   float64
 	max      float64
 	halfLife Duration
@@ -58,8 +58,8 @@ func checkMax(kind, id string, v float64, errs *errorList) {
 	}
 }
 
-func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool, errs *errorList) []attrRule {
-	out := make([]attrRule, 0, len(rules))
+func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool, errs *errorList) []attrRule[L] {
+	out := make([]attrRule[L], 0, len(rules))
 	for i, r := range rules {
 		const kind = "rule"
 		id := checkID(kind, r.ID, i, seen, errs)
@@ -68,7 +68,7 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 		}
 		checkNumber(kind, id, "points", r.Points, errs)
 		checkMax(kind, id, r.Max, errs)
-		ar := attrRule{id: id, dim: r.Dimension, points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
+		ar := attrRule[L]{id: id, dim: r.Dimension, points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
 		if ar.reason == "" {
 			ar.reason = id
 		}
@@ -86,8 +86,8 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 	return out
 }
 
-func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[string]bool, errs *errorList) []eventRule {
-	out := make([]eventRule, 0, len(rules))
+func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[string]bool, errs *errorList) []eventRule[L] {
+	out := make([]eventRule[L], 0, len(rules))
 	for i, r := range rules {
 		const kind = "event rule"
 		id := checkID(kind, r.ID, i, seen, errs)
@@ -108,7 +108,7 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 				errs.addf(kind, id, "on", "unknown event type %q (declare custom types in the config's event_types)", typ)
 			}
 		}
-		er := eventRule{
+		er := eventRule[L]{
 			id: id, dim: dim, on: slices.Clone(r.On), points: r.Points, max: r.Max,
 			halfLife: r.HalfLife, once: r.Once, reason: r.Reason,
 		}
@@ -130,7 +130,7 @@ type eventIndex struct {
 	anyType []int // rules without "on": they see every type, including unknown ones
 }
 
-func indexEventRules(rules []eventRule) eventIndex {
+func indexEventRules[L any](rules []eventRule[L]) eventIndex {
 	ix := eventIndex{byType: map[string][]int{}}
 	for i, r := range rules {
 		if len(r.on) == 0 {
