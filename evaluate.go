@@ -56,13 +56,14 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 		e.DaysSince[k] = daysSince(last, at)
 	}
 	clear(e.Signals)
+	sc.boxed = sc.env
 }
 
 func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 	if p.fastBool != nil {
 		return p.fastBool(&sc.env)
 	}
-	out, err := sc.vm.Run(p.prog, sc.env)
+	out, err := sc.vm.Run(p.prog, sc.boxed)
 	if err != nil {
 		return false, err
 	}
@@ -78,7 +79,7 @@ func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err err
 		f, err = p.fastNum(&sc.env)
 	} else {
 		var out any
-		out, err = sc.vm.Run(p.prog, sc.env)
+		out, err = sc.vm.Run(p.prog, sc.boxed)
 		var ok bool
 		if f, ok = out.(float64); err == nil && !ok {
 			err = fmt.Errorf("expected a number, got %T", out)
@@ -101,13 +102,15 @@ func limit(v, m float64) float64 {
 	return min(max(v, -m), m)
 }
 
-// evaluate computes the Result of lead with st (laid out for s) at UnixNano at.
-func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT time.Time) Result {
+// evaluate computes into res the Result of lead with st (laid out for s) at UnixNano at.
+// res is reset first; the capacity of its slices is reused.
+func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, res *Result) {
 	if st.events > 0 && st.latest > at {
 		at = st.latest
 	}
 	s.fillEnv(sc, lead, st, at, nowT, nil)
-	res := Result{At: sc.env.Now, Stage: st.Stage()}
+	res.reset()
+	res.At, res.Stage = sc.env.Now, st.Stage()
 	var raw [3]float64
 
 	for i := range s.rules {
@@ -167,14 +170,14 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
+	sc.boxed = sc.env
 	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {
 		res.Grade = s.grades[g].name
 	}
-	if t := s.pickTier(sc, &res, st.tier); t >= 0 {
+	if t := s.pickTier(sc, res, st.tier); t >= 0 {
 		res.Tier = s.tiers[t].name
 		res.Handoff = s.tiers[t].handoff && !res.Disqualified
 	}
-	return res
 }
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).

@@ -39,8 +39,11 @@ type Scorer[L any] struct {
 // allocates nothing per rule: the expr VM (not safe for concurrent use, so one per goroutine
 // at a time) and the environment with its slot arrays.
 type scratch[L any] struct {
-	vm      vm.VM
-	env     env[L]
+	vm  vm.VM
+	env env[L]
+	// boxed is env converted to an interface for the VM, once per phase of an evaluation:
+	// converting a generic struct allocates, so doing it per rule would cost one copy each.
+	boxed   any
 	matched []int
 }
 
@@ -216,6 +219,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 	var zero L
 	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
 	sc.env.Event = Event{}
+	sc.boxed = nil
 	s.pool.Put(sc)
 }
 
@@ -233,7 +237,9 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	return s.evaluate(sc, lead, st.view(s.layout), at, now), nil
+	var res Result
+	s.evaluate(sc, lead, st.view(s.layout), at, now, &res)
+	return res, nil
 }
 
 // Observe applies one event to st and evaluates the lead at the event's time. Tier and stage
@@ -301,7 +307,8 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 	st.events++
 
 	at := max(t, st.latest)
-	res := s.evaluate(sc, lead, st, at, ev.Time)
+	var res Result
+	s.evaluate(sc, lead, st, at, ev.Time, &res)
 	res.Errors = append(ruleErrs, res.Errors...)
 	s.apply(st, &res)
 	return res, nil
@@ -320,7 +327,8 @@ func (s *Scorer[L]) Advance(lead L, st *State, now time.Time) (Result, error) {
 	st.bind(s.layout)
 	sc := s.get()
 	defer s.put(sc)
-	res := s.evaluate(sc, lead, st, at, now)
+	var res Result
+	s.evaluate(sc, lead, st, at, now, &res)
 	s.apply(st, &res)
 	return res, nil
 }

@@ -33,6 +33,16 @@ type Result struct {
 	raw [3]float64 // dimension sums before bounds, for Explain
 }
 
+// reset empties r for reuse, keeping the capacity of its slices.
+func (r *Result) reset() {
+	*r = Result{
+		Signals:       r.Signals[:0],
+		Contributions: r.Contributions[:0],
+		Transitions:   r.Transitions[:0],
+		Errors:        r.Errors[:0],
+	}
+}
+
 // Contribution is one fired rule's share of a dimension score.
 type Contribution struct {
 	RuleID    string
