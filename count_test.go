@@ -63,8 +63,8 @@ func TestCountSaturates(t *testing.T) {
 	if r := scoreT(t, s, Lead{}, &st, t0.Add(Day)); r.Engagement != defaultCountLimit {
 		t.Fatalf("count %v, want saturation at %d", r.Engagement, defaultCountLimit)
 	}
-	if len(st.times) != defaultCountLimit {
-		t.Fatalf("state keeps %d times, want %d", len(st.times), defaultCountLimit)
+	if got := s.layout.ringCap[s.typeOf[EventPageView]]; got != defaultCountLimit {
+		t.Fatalf("state keeps %d page_view times, want %d", got, defaultCountLimit)
 	}
 }
 

@@ -162,21 +162,24 @@ func TestTierTransitionsAreRecorded(t *testing.T) {
 	s := compileT(t, cfg)
 	var st State
 	r := observeT(t, s, Lead{}, &st, ev(EventCall, t0))
-	if len(r.Transitions) != 1 || r.Transitions[0].ToTier != "warm" || r.Transitions[0].FromTier != "" || !r.Transitions[0].IsTier() {
-		t.Fatalf("first call: %+v", r.Transitions)
+	tr := transitionsOf(r, TransitionTier)
+	if len(tr) != 1 || tr[0].ToTier != "warm" || tr[0].FromTier != "" || tr[0].Kind != TransitionTier {
+		t.Fatalf("first call: %+v", tr)
 	}
 	r = observeT(t, s, Lead{}, &st, ev(EventCall, t0.Add(time.Hour)))
-	if len(r.Transitions) != 1 || r.Transitions[0].ToTier != "hot" || st.Tier() != "hot" {
-		t.Fatalf("second call: %+v", r.Transitions)
+	tr = transitionsOf(r, TransitionTier)
+	if len(tr) != 1 || tr[0].ToTier != "hot" || st.Tier() != "hot" {
+		t.Fatalf("second call: %+v", tr)
 	}
 	// Score never changes the State; Advance applies decay out of the tier.
 	later := t0.Add(4 * Day) // 100 × 2^(−4/7) ≈ 67.3: inside the hysteresis band
 	if r = scoreT(t, s, Lead{}, &st, later); r.Tier != "hot" || len(r.Transitions) != 0 {
-		t.Fatalf("in the band: %q %+v", r.Tier, r.Transitions)
+		t.Fatalf("in the band: %q %+v", r.Tier, tr)
 	}
 	r, err := s.Advance(Lead{}, &st, t0.Add(7*Day)) // ≈ 50: out of hot
-	if err != nil || r.Tier != "warm" || len(r.Transitions) != 1 || r.Transitions[0].FromTier != "hot" || st.Tier() != "warm" {
-		t.Fatalf("Advance: %v %q %+v, state tier %q", err, r.Tier, r.Transitions, st.Tier())
+	tr = transitionsOf(r, TransitionTier)
+	if err != nil || r.Tier != "warm" || len(tr) != 1 || tr[0].FromTier != "hot" || st.Tier() != "warm" {
+		t.Fatalf("Advance: %v %q %+v, state tier %q", err, r.Tier, tr, st.Tier())
 	}
 }
 

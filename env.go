@@ -26,6 +26,9 @@ type env[L any] struct {
 	Engagement   float64   `expr:"engagement"`
 	Relationship float64   `expr:"relationship"`
 	Total        float64   `expr:"total"`
+	Tier         string    `expr:"tier"`
+	Handoff      bool      `expr:"handoff"`
+	Disqualified bool      `expr:"disqualified"`
 	Counts       []int     `expr:"·count"`
 	DaysSince    []float64 `expr:"·days_since"`
 	Signals      []bool    `expr:"·signal"`
@@ -52,7 +55,10 @@ func (s scope) String() string {
 
 // scoreNames are the names only guards may read: rules feed the scores, so reading them would
 // be a cycle.
-var scoreNames = map[string]bool{"fit": true, "engagement": true, "relationship": true, "total": true}
+var scoreNames = map[string]bool{
+	"fit": true, "engagement": true, "relationship": true, "total": true,
+	"tier": true, "handoff": true, "disqualified": true,
+}
 
 // program is one compiled expression: expr's bytecode, and where the fast path could compile
 // it, an equivalent Go closure over the environment (see fastpath.go).

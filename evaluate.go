@@ -22,17 +22,18 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 	} else {
 		e.Event = Event{}
 	}
-	e.Stage = string(st.Stage())
-	e.DaysInStage = 0
-	if st.since != 0 {
-		e.DaysInStage = float64(at-st.since) / float64(Day)
-	}
+	e.Stage = string(s.stageOf(st))
+	e.DaysInStage = st.daysInStage(at)
+	e.Tier, e.Handoff, e.Disqualified = "", false, false
 	l := s.layout
 	bound := st.layout.same(l)
-	evType := -1
+	evType, evCat := -1, -1 // the pending event's tracked type and page-category type
 	if ev != nil {
 		if ti, ok := s.typeOf[ev.Type]; ok {
 			evType = ti
+		}
+		if ci, ok := s.categoryOf[ev.Category]; ok && ev.Type == EventPageView {
+			evCat = ci
 		}
 	}
 	for k, slot := range s.counts {
@@ -40,7 +41,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 		if bound {
 			n = countIn(st.ring(l, slot.typ), at-slot.window, at)
 		}
-		if slot.typ == evType {
+		if slot.typ == evType || slot.typ == evCat {
 			n = min(n+1, max(l.ringCap[slot.typ], n))
 		}
 		e.Counts[k] = n
@@ -50,20 +51,36 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 		if bound {
 			last = lastIn(st.ring(l, typ), at)
 		}
-		if typ == evType {
+		if typ == evType || typ == evCat {
 			last = at
 		}
 		e.DaysSince[k] = daysSince(last, at)
 	}
 	clear(e.Signals)
-	sc.boxed = sc.env
+	sc.boxedOK = false
+}
+
+// stageOf returns st's stage in s's journey: a new lead is in the journey's first stage.
+func (s *Scorer[L]) stageOf(st *State) Stage {
+	if st.stage == "" && len(s.journey.stages) > 0 {
+		return s.journey.stages[0].name
+	}
+	return st.Stage()
+}
+
+// vmEnv returns the environment as the VM takes it, boxing it only when it changed.
+func (sc *scratch[L]) vmEnv() any {
+	if !sc.boxedOK {
+		sc.boxed, sc.boxedOK = sc.env, true
+	}
+	return sc.boxed
 }
 
 func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 	if p.fastBool != nil {
 		return p.fastBool(&sc.env)
 	}
-	out, err := sc.vm.Run(p.prog, sc.boxed)
+	out, err := sc.vm.Run(p.prog, sc.vmEnv())
 	if err != nil {
 		return false, err
 	}
@@ -79,7 +96,7 @@ func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err err
 		f, err = p.fastNum(&sc.env)
 	} else {
 		var out any
-		out, err = sc.vm.Run(p.prog, sc.boxed)
+		out, err = sc.vm.Run(p.prog, sc.vmEnv())
 		var ok bool
 		if f, ok = out.(float64); err == nil && !ok {
 			err = fmt.Errorf("expected a number, got %T", out)
@@ -110,7 +127,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 	}
 	s.fillEnv(sc, lead, st, at, nowT, nil)
 	res.reset()
-	res.At, res.Stage = sc.env.Now, st.Stage()
+	res.At, res.Stage = sc.env.Now, s.stageOf(st)
 	var raw [3]float64
 
 	for i := range s.rules {
@@ -170,7 +187,10 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
-	sc.boxed = sc.env
+	sc.boxedOK = false
+	s.detect(sc, lead, st, at, res)
+	s.detectCustom(sc, res)
+	e.Disqualified = res.Disqualified
 	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {
 		res.Grade = s.grades[g].name
 	}
@@ -178,6 +198,10 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 		res.Tier = s.tiers[t].name
 		res.Handoff = s.tiers[t].handoff && !res.Disqualified
 	}
+	e.Tier, e.Handoff = res.Tier, res.Handoff
+	sc.boxedOK = false
+	s.stageStatus(st, at, res)
+	s.pickPersona(sc, res)
 }
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).

@@ -57,6 +57,17 @@ func contribution(r Result, id string) (Contribution, bool) {
 	return Contribution{}, false
 }
 
+// transitionsOf returns res's transitions of one kind.
+func transitionsOf(r Result, kind TransitionKind) []Transition {
+	var out []Transition
+	for _, t := range r.Transitions {
+		if t.Kind == kind {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 func zero() float64 { return 0 }
 
 func zeroTime() time.Time { return time.Time{} }

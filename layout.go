@@ -25,13 +25,16 @@ type typeTable struct {
 	need    []int // per tracked type: how many of its latest event times the State keeps
 }
 
-func newTypeTable(declared []string) *typeTable {
+func newTypeTable(declared []string, pages map[string][]string) *typeTable {
 	t := &typeTable{known: map[string]bool{}, index: map[string]int{}}
 	for _, v := range vocabulary {
 		t.known[v] = true
 	}
 	for _, v := range declared {
 		t.known[v] = true
+	}
+	for cat := range pages {
+		t.known[categoryType(cat)] = true // page views of one category: "page_view/pricing"
 	}
 	return t
 }

@@ -3,7 +3,6 @@ package leadscore
 import (
 	"errors"
 	"fmt"
-	"math"
 	"sync"
 	"time"
 
@@ -32,7 +31,13 @@ type Scorer[L any] struct {
 	kinds      int   // number of signal kinds (has_signal slots)
 	dedup      int
 	typeOf     map[string]int // tracked type index by name
-	pool       sync.Pool      // *scratch[L]
+	categoryOf map[string]int // page category → tracked type index of its page views
+	detectors  []detector[L]
+	velocity   int64 // the velocity detector's window (0: off)
+	journey    journey[L]
+	personas   []persona[L]
+	warnings   []Warning
+	pool       sync.Pool // *scratch[L]
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -41,9 +46,11 @@ type Scorer[L any] struct {
 type scratch[L any] struct {
 	vm  vm.VM
 	env env[L]
-	// boxed is env converted to an interface for the VM, once per phase of an evaluation:
-	// converting a generic struct allocates, so doing it per rule would cost one copy each.
+	// boxed is env converted to an interface for the VM, made when a VM program first needs
+	// it after env changed (boxedOK false): converting a generic struct allocates, so doing it
+	// per rule would cost a copy each.
 	boxed   any
+	boxedOK bool
 	matched []int
 }
 
@@ -102,7 +109,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		return nil, o.err
 	}
 	var errs errorList
-	types := newTypeTable(cfg.EventTypes)
+	types := newTypeTable(cfg.EventTypes, cfg.Pages)
 	for _, typ := range cfg.EventTypes {
 		if typ == "" {
 			errs.addf("config", "event_types", "", "empty event type")
@@ -141,6 +148,14 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		errs.addf("config", "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
 	}
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
+	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
+	for _, d := range s.detectors {
+		if d.kind == SignalVelocity {
+			s.velocity = d.window
+		}
+	}
+	s.journey = compileJourney(c, cfg.Journey, &errs)
+	s.personas = compilePersonas(c, cfg.Personas, &errs, &s.warnings)
 	if len(errs) > 0 {
 		return nil, errs.err()
 	}
@@ -161,6 +176,12 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.layout = newLayout(keys, types.tracked, types.need)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = s.layout.typeIndex
+	s.categoryOf = map[string]int{}
+	for cat := range cfg.Pages {
+		if i, ok := s.typeOf[categoryType(cat)]; ok {
+			s.categoryOf[cat] = i
+		}
+	}
 	s.pool.New = func() any {
 		return &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
@@ -219,7 +240,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 	var zero L
 	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
 	sc.env.Event = Event{}
-	sc.boxed = nil
+	sc.boxed, sc.boxedOK = nil, false
 	s.pool.Put(sc)
 }
 
@@ -242,25 +263,37 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	return res, nil
 }
 
-// Observe applies one event to st and evaluates the lead at the event's time. Tier and stage
-// changes the event causes are applied to st and listed in Result.Transitions. An event whose
-// ID st has already seen changes nothing (Result.Duplicate). An invalid event (no type, zero
-// or out-of-range time, non-finite value) is an error and leaves st untouched.
+// Observe applies one event to st and evaluates the lead at the event's time. Tier, stage and
+// signal changes the event causes are applied to st and listed in Result.Transitions. An event
+// whose ID st has already seen changes nothing (Result.Duplicate). An invalid event (no type,
+// zero or out-of-range time, non-finite value) is an error and leaves st untouched.
+//
+// Events may arrive late and out of order: decayed scores and window counts do not depend on
+// the order, and the lead is evaluated at the latest event time seen. Journey transitions,
+// being decisions, happen in the order events are observed.
 func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
+	var res Result
+	err := s.observe(lead, st, ev, &res)
+	return res, err
+}
+
+func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	if st == nil {
-		return Result{}, ErrNilState
+		return ErrNilState
 	}
 	t, err := validateEvent(&ev)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	var idHash uint64
 	if ev.ID != "" && s.dedup > 0 {
 		idHash = hashID(ev.ID)
 		if st.seen(idHash) {
-			res, err := s.Score(lead, st, ev.Time)
+			sc := s.get()
+			defer s.put(sc)
+			s.evaluate(sc, lead, st.view(s.layout), max(t, st.latest), ev.Time, res)
 			res.Duplicate = true
-			return res, err
+			return nil
 		}
 	}
 	if ev.Category == "" && ev.Type == EventPageView {
@@ -292,80 +325,81 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 	}
 
 	st.bind(s.layout)
+	s.record(sc, st, &ev, t)
+	if idHash != 0 {
+		st.remember(idHash, s.dedup)
+	}
+	s.settle(sc, lead, st, max(t, st.latest), ev.Time, ev.Type, res)
+	res.Errors = append(ruleErrs, res.Errors...)
+	return nil
+}
+
+// record takes the event at UnixNano t into st: event times, matched rules' accumulators and
+// what the detectors and the funnel keep.
+func (s *Scorer[L]) record(sc *scratch[L], st *State, ev *Event, t int64) {
 	if ti, ok := s.typeOf[ev.Type]; ok {
 		insertTime(st.ring(s.layout, ti), t)
 	}
-	for _, i := range sc.matched {
-		st.acc[i].add(t, s.events[i].halfLife)
+	if ev.Category != "" {
+		if ti, ok := s.categoryOf[ev.Category]; ok && ev.Type == EventPageView {
+			insertTime(st.ring(s.layout, ti), t)
+		}
 	}
-	if idHash != 0 {
-		st.remember(idHash, s.dedup)
+	for _, i := range sc.matched {
+		r := &s.events[i]
+		st.acc[i].add(t, r.halfLife)
+		if s.velocity > 0 && r.dim == Engagement && r.points > 0 {
+			st.vel[0].addWeighted(t, r.points, Duration(s.velocity))
+			st.vel[1].addWeighted(t, r.points, Duration(s.velocity*velocitySpan))
+		}
+	}
+	switch ev.Type {
+	case EventCartAdd, EventCheckoutStart:
+		if t >= st.cart.at {
+			st.cart = cartMark{at: t, value: ev.Value, checkout: ev.Type == EventCheckoutStart}
+		}
+	case EventPurchase:
+		st.purchases++
+		st.revenue += ev.Value
+		if st.Stage() == StageExpand || s.ownerOf(st.Stage()) == OwnerService {
+			st.expansionRevenue += ev.Value
+		}
 	}
 	if st.events == 0 || t > st.latest {
 		st.latest = t
 	}
+	if st.events == 0 || t < st.first {
+		st.first = t
+	}
 	st.events++
-
-	at := max(t, st.latest)
-	var res Result
-	s.evaluate(sc, lead, st, at, ev.Time, &res)
-	res.Errors = append(ruleErrs, res.Errors...)
-	s.apply(st, &res)
-	return res, nil
 }
 
-// Advance evaluates the lead at now, like Score, and applies the time-driven changes to st:
-// a tier left through decay, for one.
+// Advance evaluates the lead at now, like Score, and applies the time-driven changes to st: a
+// tier left or entered through decay, a stage SLA running out, a signal raised or cleared by
+// the passage of time (an abandoned cart, a window emptying), and journey transitions whose
+// guards now hold. Call it when NextWakeup says so.
 func (s *Scorer[L]) Advance(lead L, st *State, now time.Time) (Result, error) {
+	var res Result
+	err := s.advance(lead, st, now, &res)
+	return res, err
+}
+
+func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error {
 	if st == nil {
-		return Result{}, ErrNilState
+		return ErrNilState
 	}
 	at, err := unixTime("now", now)
 	if err != nil {
-		return Result{}, err
+		return err
 	}
 	st.bind(s.layout)
 	sc := s.get()
 	defer s.put(sc)
-	var res Result
-	s.evaluate(sc, lead, st, at, now, &res)
-	s.apply(st, &res)
-	return res, nil
-}
-
-// apply records in st the tier that res was given, as a transition.
-func (s *Scorer[L]) apply(st *State, res *Result) {
-	if res.Tier == st.tier {
-		return
+	if st.events > 0 {
+		at = max(at, st.latest)
 	}
-	res.Transitions = append(res.Transitions, Transition{
-		FromTier: st.tier, ToTier: res.Tier, At: res.At,
-		Reason: s.tierReason(st.tier, res.Tier, res.Total),
-	})
-	st.tier = res.Tier
-}
-
-func (s *Scorer[L]) tierReason(from, to string, total float64) string {
-	fi, ti := s.tierIndex(from), s.tierIndex(to)
-	switch {
-	case ti < 0:
-		return fmt.Sprintf("total %s matches no tier", formatPoints(total))
-	case fi >= 0 && fi < ti && s.tiers[fi].min > math.Inf(-1):
-		return fmt.Sprintf("total %s fell below %s's %s − %s hysteresis", formatPoints(total), from,
-			formatPoints(s.tiers[fi].min), formatPoints(s.hysteresis))
-	case s.tiers[ti].min > math.Inf(-1):
-		return fmt.Sprintf("total %s reached %s (min %s)", formatPoints(total), to, formatPoints(s.tiers[ti].min))
-	}
-	return fmt.Sprintf("total %s is below every other tier", formatPoints(total))
-}
-
-func (s *Scorer[L]) tierIndex(name string) int {
-	for i, t := range s.tiers {
-		if t.name == name {
-			return i
-		}
-	}
-	return -1
+	s.settle(sc, lead, st, at, now, "", res)
+	return nil
 }
 
 func runtimeError(kind, id, field string, err error) *RuleError {

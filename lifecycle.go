@@ -1,6 +1,11 @@
 package leadscore
 
-import "time"
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+)
 
 // Stage is a lead's place in the customer journey.
 type Stage string
@@ -16,26 +21,47 @@ const (
 	StageExpand  Stage = "expand"
 )
 
-// Transition records one change a call made to a State: a stage change (From, To) or, for a
-// tier change, FromTier and ToTier with From and To empty.
+// Owners of the default journey's stages.
+const (
+	OwnerMarketing = "marketing"
+	OwnerSales     = "sales"
+	OwnerService   = "service"
+)
+
+// TransitionKind says what a Transition changed.
+type TransitionKind string
+
+// The kinds of change Observe and Advance report.
+const (
+	TransitionStage  TransitionKind = "stage"  // the lead moved From one stage To another
+	TransitionTier   TransitionKind = "tier"   // the lead moved FromTier ToTier
+	TransitionSLA    TransitionKind = "sla"    // the lead outstayed its stage's SLA: it is stalled
+	TransitionSignal TransitionKind = "signal" // Signal was raised (Raised) or cleared
+)
+
+// Transition records one change a call made to a State, with its time and reason. Engines act
+// on transitions (an edge) rather than on a Result's levels, so a hand-off, a stall or an
+// abandoned cart is reported once, not on every evaluation.
 type Transition struct {
-	From, To         Stage
-	FromTier, ToTier string
+	Kind             TransitionKind
+	From, To         Stage  // TransitionStage
+	FromTier, ToTier string // TransitionTier
+	Signal           string // TransitionSignal: the signal kind
+	Raised           bool   // TransitionSignal: raised (true) or cleared (false)
 	At               time.Time
 	Reason           string
 }
 
-// IsTier reports whether t is a tier change rather than a stage change.
-func (t Transition) IsTier() bool { return t.From == "" && t.To == "" }
-
-// Journey configures the lifecycle state machine; the zero value is the default journey.
+// Journey configures the lifecycle state machine; the zero value is the default journey
+// (DefaultJourney).
 type Journey struct {
 	Stages      []StageConfig      `json:"stages,omitempty" yaml:"stages,omitempty"`
 	Transitions []TransitionConfig `json:"transitions,omitempty" yaml:"transitions,omitempty"`
 }
 
-// StageConfig names a stage, its owner ("marketing", "sales", "service") and its SLA: the
-// longest a lead should stay in it before it is reported as stalled (0: none).
+// StageConfig names a stage, its owner ("marketing", "sales", "service", or your own) and its
+// SLA: the longest a lead should stay in it before it is reported as stalled (0: none). The
+// first stage is where new leads start.
 type StageConfig struct {
 	Name  Stage    `json:"name" yaml:"name"`
 	Owner string   `json:"owner,omitempty" yaml:"owner,omitempty"`
@@ -43,11 +69,258 @@ type StageConfig struct {
 }
 
 // TransitionConfig moves a lead From one stage To another on an event whose type is in On,
-// or when the When guard holds (both, if both are set).
+// and/or when the When guard holds (over scores, signals, stage and days_in_stage). A
+// transition with neither moves at once. Transitions are tried in config order.
 type TransitionConfig struct {
 	From   Stage    `json:"from" yaml:"from"`
 	To     Stage    `json:"to" yaml:"to"`
 	On     []string `json:"on,omitempty" yaml:"on,omitempty"`
 	When   string   `json:"when,omitempty" yaml:"when,omitempty"`
 	Reason string   `json:"reason,omitempty" yaml:"reason,omitempty"`
+}
+
+// DefaultJourney returns the journey used when a Config has none: attract → capture on an
+// identifying event; capture → nurture at once; nurture → convert on a hand-off tier or a call
+// or demo request; convert → expand on a purchase; convert → nurture (recycle) on a lost
+// opportunity or no decision; expand → nurture on churn. Marketing owns attract, capture and
+// nurture, sales convert, service expand. No stage has an SLA; set one per stage to have
+// stalled leads reported.
+func DefaultJourney() Journey {
+	return Journey{
+		Stages: []StageConfig{
+			{Name: StageAttract, Owner: OwnerMarketing},
+			{Name: StageCapture, Owner: OwnerMarketing},
+			{Name: StageNurture, Owner: OwnerMarketing},
+			{Name: StageConvert, Owner: OwnerSales},
+			{Name: StageExpand, Owner: OwnerService},
+		},
+		Transitions: []TransitionConfig{
+			{From: StageAttract, To: StageCapture, On: []string{EventIdentify, EventSignup, EventFormSubmit}, Reason: "became a known contact"},
+			{From: StageCapture, To: StageNurture, Reason: "captured leads are nurtured"},
+			{From: StageNurture, To: StageConvert, When: "handoff", Reason: "reached a hand-off tier"},
+			{From: StageNurture, To: StageConvert, On: []string{EventCall, EventDemoRequest}, Reason: "asked for sales"},
+			{From: StageConvert, To: StageExpand, On: []string{EventPurchase}, Reason: "bought"},
+			{From: StageConvert, To: StageNurture, On: []string{EventOpportunityLost, EventNoDecision}, Reason: "recycled: no deal this time"},
+			{From: StageExpand, To: StageNurture, On: []string{EventChurn}, Reason: "churned"},
+		},
+	}
+}
+
+// maxStages bounds a journey: a State keeps the stages a lead entered as a bit set.
+const maxStages = 32
+
+// journey is a compiled Journey.
+type journey[L any] struct {
+	stages      []stageDef
+	index       map[Stage]int
+	transitions []transitionDef[L]
+	from        [][]int // per stage: its transitions, in config order
+}
+
+type stageDef struct {
+	name  Stage
+	owner string
+	sla   int64
+}
+
+type transitionDef[L any] struct {
+	from, to int
+	on       []string
+	when     *program[L]
+	reason   string
+}
+
+func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) journey[L] {
+	if len(cfg.Stages) == 0 && len(cfg.Transitions) == 0 {
+		cfg = DefaultJourney()
+	}
+	j := journey[L]{index: map[Stage]int{}}
+	if len(cfg.Stages) == 0 {
+		errs.addf("stage", "journey", "stages", "a journey with transitions needs stages")
+	}
+	if len(cfg.Stages) > maxStages {
+		errs.addf("stage", "journey", "stages", "%d stages, at most %d", len(cfg.Stages), maxStages)
+	}
+	for i, sc := range cfg.Stages {
+		id := string(sc.Name)
+		if id == "" {
+			id = fmt.Sprintf("stages[%d]", i)
+			errs.addf("stage", id, "name", "a stage needs a name")
+		} else if _, dup := j.index[sc.Name]; dup {
+			errs.addf("stage", id, "name", "duplicate stage")
+		}
+		if sc.SLA < 0 {
+			errs.addf("stage", id, "sla", "negative duration %v", sc.SLA)
+		}
+		j.index[sc.Name] = len(j.stages)
+		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA)})
+	}
+	j.from = make([][]int, len(j.stages))
+	for _, tc := range cfg.Transitions {
+		id := fmt.Sprintf("%s→%s", tc.From, tc.To)
+		from, okFrom := j.index[tc.From]
+		to, okTo := j.index[tc.To]
+		if !okFrom {
+			errs.addf("transition", id, "from", "no stage %q in the journey", tc.From)
+		}
+		if !okTo {
+			errs.addf("transition", id, "to", "no stage %q in the journey", tc.To)
+		}
+		if okFrom && okTo && from == to {
+			errs.addf("transition", id, "to", "a transition must change the stage")
+		}
+		for _, typ := range tc.On {
+			if !c.types.known[typ] {
+				errs.addf("transition", id, "on", "unknown event type %q (declare custom types in the config's event_types)", typ)
+			}
+		}
+		t := transitionDef[L]{from: from, to: to, on: slices.Clone(tc.On), reason: tc.Reason}
+		if t.reason == "" {
+			t.reason = id
+		}
+		if tc.When != "" {
+			t.when = c.compile(tc.When, scopeGuard, true, errs, "transition", id, "when")
+		}
+		if okFrom && okTo {
+			j.from[from] = append(j.from[from], len(j.transitions))
+			j.transitions = append(j.transitions, t)
+		}
+	}
+	// Every stage must be reachable from the first, or leads could never be there.
+	if len(j.stages) > 0 && len(*errs) == 0 {
+		seen := make([]bool, len(j.stages))
+		queue := []int{0}
+		seen[0] = true
+		for len(queue) > 0 {
+			s := queue[0]
+			queue = queue[1:]
+			for _, ti := range j.from[s] {
+				if to := j.transitions[ti].to; !seen[to] {
+					seen[to] = true
+					queue = append(queue, to)
+				}
+			}
+		}
+		for i, ok := range seen {
+			if !ok {
+				errs.addf("stage", string(j.stages[i].name), "", "unreachable: no transitions lead to it from %q", j.stages[0].name)
+			}
+		}
+	}
+	return j
+}
+
+// stageIndex returns the index of st's stage; a State from another journey whose stage this
+// one lacks is taken to be in the first stage.
+func (j *journey[L]) stageIndex(stage Stage) int {
+	if stage == "" {
+		return 0
+	}
+	if i, ok := j.index[stage]; ok {
+		return i
+	}
+	return 0
+}
+
+// blocked reports whether a disqualified lead may not enter stage to: convert, or any stage
+// that sales owns.
+func (j *journey[L]) blocked(to int) bool {
+	return j.stages[to].name == StageConvert || j.stages[to].owner == OwnerSales
+}
+
+// advanceStage applies the journey's transitions to st after an evaluation: those whose On
+// contains evType (when an event is being observed) or that have no On, and whose When holds.
+// Transitions chain (attract → capture → nurture on one form), each stage at most once per
+// call, and each is recorded in res.Transitions.
+func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at int64, res *Result) bool {
+	j := &s.journey
+	if len(j.stages) == 0 {
+		return false
+	}
+	cur := j.stageIndex(st.stage)
+	moved := false
+	var visited uint64 = 1 << cur
+	for {
+		next := -1
+		for _, ti := range j.from[cur] {
+			t := &j.transitions[ti]
+			if visited&(1<<t.to) != 0 || (res.Disqualified && j.blocked(t.to)) {
+				continue
+			}
+			if len(t.on) > 0 && !slices.Contains(t.on, evType) {
+				continue
+			}
+			if t.when != nil {
+				s.setGuardStage(sc, st, cur, at, res)
+				ok, err := s.runBool(sc, t.when)
+				if err != nil {
+					res.Errors = append(res.Errors, runtimeError("transition", t.reason, "when", err))
+					continue
+				}
+				if !ok {
+					continue
+				}
+			}
+			next = ti
+			break
+		}
+		if next < 0 {
+			break
+		}
+		t := &j.transitions[next]
+		res.Transitions = append(res.Transitions, Transition{
+			Kind: TransitionStage, From: j.stages[cur].name, To: j.stages[t.to].name,
+			At: unixToTime(at), Reason: t.reason,
+		})
+		st.enterStage(j.stages[t.to].name, t.to, at)
+		cur = t.to
+		visited |= 1 << cur
+		moved = true
+	}
+	res.Stage = j.stages[cur].name
+	return moved
+}
+
+// setGuardStage points the guard environment at the stage a transition leaves from.
+func (s *Scorer[L]) setGuardStage(sc *scratch[L], st *State, cur int, at int64, res *Result) {
+	e := &sc.env
+	name := string(s.journey.stages[cur].name)
+	days := st.daysInStage(at)
+	if e.Stage != name || e.DaysInStage != days || e.Handoff != res.Handoff || e.Tier != res.Tier {
+		e.Stage, e.DaysInStage, e.Handoff, e.Tier = name, days, res.Handoff, res.Tier
+		sc.boxedOK = false
+	}
+}
+
+// stageStatus fills the owner and SLA status of res's stage.
+func (s *Scorer[L]) stageStatus(st *State, at int64, res *Result) {
+	j := &s.journey
+	if len(j.stages) == 0 {
+		return
+	}
+	d := j.stages[j.stageIndex(st.stage)]
+	res.Owner = d.owner
+	if d.sla > 0 && st.events > 0 {
+		due := st.stageSince() + d.sla
+		if at > due {
+			res.Stalled = true
+			res.StalledSince = unixToTime(due)
+		}
+	}
+}
+
+// ownerOf returns the owner of a stage in s's journey ("" if unknown).
+func (s *Scorer[L]) ownerOf(stage Stage) string {
+	if i, ok := s.journey.index[stage]; ok {
+		return s.journey.stages[i].owner
+	}
+	return ""
+}
+
+func describeStages(stages []Stage) string {
+	parts := make([]string, len(stages))
+	for i, s := range stages {
+		parts[i] = string(s)
+	}
+	return strings.Join(parts, " → ")
 }

@@ -19,6 +19,9 @@ type Result struct {
 	Handoff                       bool   // the tier is a hand-off (MQL) tier and the lead is not disqualified
 	Grade                         string // fit grade, "A".."D" by default
 	Stage                         Stage
+	Owner                         string    // who owns the stage: "marketing", "sales", "service", …
+	Stalled                       bool      // the lead has been in its stage longer than the stage's SLA
+	StalledSince                  time.Time // when the SLA ran out
 	Persona                       string
 	Track                         string // the persona's nurture track
 	Disqualified                  bool

@@ -1,17 +1,25 @@
 package leadscore
 
-import "time"
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"github.com/leadscore/leadscore/internal/classify"
+)
 
 // Signal is a buying signal (or a negative one) detected for a lead.
 type Signal struct {
 	Kind     string
-	Strength float64 // in [0, 1]
-	At       time.Time
-	Reason   string // the evidence, e.g. "3 pricing-page visits in 6 days"
+	Strength float64   // in [0, 1]
+	At       time.Time // when the evidence happened (the latest event behind it, or the evaluation time)
+	Reason   string    // the evidence, e.g. "3 pricing-page visits in 6 days"
 }
 
 // SignalConfig configures a built-in detector (by its Kind) or defines a custom one (a new Kind
-// with a When expression).
+// with a When expression over the lead, the scores, counts and built-in signals). A built-in
+// detector takes only the keys it uses (see the Signal… constants); others are errors.
 type SignalConfig struct {
 	Kind     string   `json:"kind" yaml:"kind"`
 	Off      bool     `json:"off,omitempty" yaml:"off,omitempty"`
@@ -20,22 +28,44 @@ type SignalConfig struct {
 	Timeout  Duration `json:"timeout,omitempty" yaml:"timeout,omitempty"`
 	List     string   `json:"list,omitempty" yaml:"list,omitempty"`
 	When     string   `json:"when,omitempty" yaml:"when,omitempty"`
-	Strength float64  `json:"strength,omitempty" yaml:"strength,omitempty"`
-	Reason   string   `json:"reason,omitempty" yaml:"reason,omitempty"`
+	Strength float64  `json:"strength,omitempty" yaml:"strength,omitempty"` // custom detectors: default 1
+	Reason   string   `json:"reason,omitempty" yaml:"reason,omitempty"`     // custom detectors: default the kind
 }
 
-// Built-in signal kinds.
+// Built-in signal kinds and their defaults. Every built-in detector runs unless a SignalConfig
+// turns it off; the keys in brackets can be configured.
 const (
+	// SignalFrequentEngagement: at least 4 engagement actions (email clicks and replies,
+	// downloads, webinars, events, forms, social shares and comments; not email opens, which
+	// privacy proxies fake) within 30 days [min, window].
 	SignalFrequentEngagement = "frequent_engagement"
-	SignalFrequentVisits     = "frequent_visits"
-	SignalQuestion           = "question"
-	SignalAbandonedCart      = "abandoned_cart"
-	SignalTargetAccount      = "target_account"
-	SignalVelocity           = "velocity"
-	SignalCompetitor         = "competitor"
-	SignalJobSeeker          = "job_seeker"
-	SignalStudent            = "student"
-	SignalGenericEmail       = "generic_email"
+	// SignalFrequentVisits: at least 3 product or pricing page views within 14 days [min,
+	// window]; needs "product" and/or "pricing" in Config.Pages.
+	SignalFrequentVisits = "frequent_visits"
+	// SignalQuestion: a question, email reply or call within 30 days [window]; a call is the
+	// strongest (1), a question 0.8, a reply 0.6.
+	SignalQuestion = "question"
+	// SignalAbandonedCart: a cart_add or checkout_start with no purchase within 1 day
+	// [timeout], remembered for 14 days [window]; a started checkout is the stronger.
+	SignalAbandonedCart = "abandoned_cart"
+	// SignalTargetAccount: the lead's company name or domain, email, name or title is on the
+	// "targets" list [list].
+	SignalTargetAccount = "target_account"
+	// SignalVelocity: engagement rising fast — event-rule points of the last 7 days [window]
+	// running at twice or more their usual pace, with at least 10 points [min] of it recent.
+	// The usual pace is measured over four windows, like "this week against the previous
+	// three"; both are decayed sums, so the signal is order-free and mergeable.
+	SignalVelocity = "velocity"
+	// SignalCompetitor (negative): the lead's company or email is on the "competitors" list
+	// [list]. A competitor is disqualified: never a hand-off, never moved to convert.
+	SignalCompetitor = "competitor"
+	// SignalJobSeeker (negative): at least 1 careers-page view within 60 days [min, window];
+	// needs "careers" in Config.Pages.
+	SignalJobSeeker = "job_seeker"
+	// SignalStudent (negative): an academic email domain or a student title.
+	SignalStudent = "student"
+	// SignalGenericEmail (negative): a free-mail address (gmail, yahoo, …).
+	SignalGenericEmail = "generic_email"
 )
 
 var builtinSignalKinds = []string{
@@ -44,7 +74,57 @@ var builtinSignalKinds = []string{
 	SignalGenericEmail,
 }
 
-// signalKindIndex numbers the built-in kinds and the config's custom ones, for has_signal.
+// maxSignalKinds bounds built-in plus custom kinds: a State keeps the active ones as a bit set.
+const maxSignalKinds = 64
+
+// engagementTypes are what frequent_engagement counts.
+var engagementTypes = []string{
+	EventEmailClick, EventEmailReply, EventContentDownload, EventWebinarRegistered,
+	EventWebinarAttended, EventEventAttended, EventFormSubmit, EventSocialShare, EventSocialComment,
+}
+
+// velocityRatio is how many times its usual pace engagement must run for the velocity signal.
+const velocityRatio = 2
+
+// signalDefaults are the built-in detectors' settings, and which keys each accepts.
+type signalDefaults struct {
+	min             int
+	window, timeout Duration
+	list            string
+	keys            string // the SignalConfig keys it accepts
+}
+
+var builtinSignalDefaults = map[string]signalDefaults{
+	SignalFrequentEngagement: {min: 4, window: Duration(30 * Day), keys: "min window"},
+	SignalFrequentVisits:     {min: 3, window: Duration(14 * Day), keys: "min window"},
+	SignalQuestion:           {min: 1, window: Duration(30 * Day), keys: "window"},
+	SignalAbandonedCart:      {window: Duration(14 * Day), timeout: Duration(Day), keys: "window timeout"},
+	SignalTargetAccount:      {list: "targets", keys: "list"},
+	SignalVelocity:           {min: 10, window: Duration(7 * Day), keys: "min window"},
+	SignalCompetitor:         {list: "competitors", keys: "list"},
+	SignalJobSeeker:          {min: 1, window: Duration(60 * Day), keys: "min window"},
+	SignalStudent:            {keys: ""},
+	SignalGenericEmail:       {keys: ""},
+}
+
+// detector is a compiled signal detector.
+type detector[L any] struct {
+	kind     string
+	bit      int
+	min      int
+	window   int64
+	timeout  int64
+	list     classify.List
+	listName string
+	rings    []int    // tracked types it counts
+	labels   []string // per ring, how the reason names it
+	when     *program[L]
+	strength float64
+	reason   string
+}
+
+// signalKindIndex numbers the built-in kinds and the config's custom ones, for has_signal and
+// the State's bit set.
 func signalKindIndex(cfg []SignalConfig) map[string]int {
 	m := make(map[string]int, len(builtinSignalKinds)+len(cfg))
 	for i, k := range builtinSignalKinds {
@@ -56,4 +136,375 @@ func signalKindIndex(cfg []SignalConfig) map[string]int {
 		}
 	}
 	return m
+}
+
+// compileSignals builds the detectors: every built-in one with its defaults unless configured
+// or turned off, then the custom ones in config order.
+func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[string]classify.List, pages map[string][]string, errs *errorList) []detector[L] {
+	const kind = "signal"
+	byKind := map[string]SignalConfig{}
+	for i, sc := range cfg {
+		id := sc.Kind
+		if id == "" {
+			id = fmt.Sprintf("signals[%d]", i)
+			errs.addf(kind, id, "kind", "a signal needs a kind")
+			continue
+		}
+		if _, dup := byKind[id]; dup {
+			errs.addf(kind, id, "kind", "signal kind configured twice")
+		}
+		byKind[id] = sc
+	}
+	if n := len(signalKindIndex(cfg)); n > maxSignalKinds {
+		errs.addf(kind, "signals", "", "%d signal kinds, at most %d", n, maxSignalKinds)
+	}
+	bits := signalKindIndex(cfg)
+	var out []detector[L]
+	for _, k := range builtinSignalKinds {
+		def := builtinSignalDefaults[k]
+		sc, configured := byKind[k]
+		if sc.Off {
+			continue
+		}
+		if configured {
+			checkSignalKeys(sc, def.keys, errs)
+		}
+		d := detector[L]{kind: k, bit: bits[k], min: def.min, window: int64(def.window), timeout: int64(def.timeout), listName: def.list}
+		if sc.Min != 0 {
+			d.min = sc.Min
+			if sc.Min < 0 {
+				errs.addf(kind, k, "min", "min %d is negative", sc.Min)
+			}
+		}
+		for field, v := range map[string]Duration{"window": sc.Window, "timeout": sc.Timeout} {
+			if v < 0 {
+				errs.addf(kind, k, field, "negative duration %v", v)
+			}
+		}
+		if sc.Window > 0 {
+			d.window = int64(sc.Window)
+		}
+		if sc.Timeout > 0 {
+			d.timeout = int64(sc.Timeout)
+		}
+		if sc.List != "" {
+			d.listName = sc.List
+			if _, ok := lists[sc.List]; !ok {
+				errs.addf(kind, k, "list", "no list %q in the config's lists", sc.List)
+			}
+		}
+		d.list = lists[d.listName] // a missing default list leaves the detector idle
+		switch k {
+		case SignalFrequentEngagement:
+			d.addRings(c.types, engagementTypes, nil)
+		case SignalQuestion:
+			d.addRings(c.types, []string{EventCall, EventQuestion, EventEmailReply}, nil)
+		case SignalFrequentVisits:
+			d.addCategoryRings(c.types, pages, "product", "pricing")
+		case SignalJobSeeker:
+			d.addCategoryRings(c.types, pages, "careers")
+		case SignalAbandonedCart:
+			d.addRings(c.types, []string{EventPurchase}, nil)
+		}
+		for _, r := range d.rings {
+			c.types.keep(r, max(d.min, 1))
+		}
+		out = append(out, d)
+	}
+	for _, sc := range cfg {
+		if _, builtin := builtinSignalDefaults[sc.Kind]; builtin || sc.Kind == "" {
+			continue
+		}
+		if sc.When == "" {
+			errs.addf(kind, sc.Kind, "when", "unknown built-in signal kind; a custom signal needs a when expression")
+			continue
+		}
+		checkSignalKeys(sc, "when strength reason off", errs)
+		if sc.Off {
+			continue
+		}
+		d := detector[L]{kind: sc.Kind, bit: bits[sc.Kind], strength: 1, reason: sc.Reason}
+		if sc.Strength != 0 {
+			d.strength = sc.Strength
+			if !finite(sc.Strength) || sc.Strength < 0 || sc.Strength > 1 {
+				errs.addf(kind, sc.Kind, "strength", "strength %v is not in [0, 1]", sc.Strength)
+			}
+		}
+		if d.reason == "" {
+			d.reason = sc.Kind
+		}
+		d.when = c.compile(sc.When, scopeGuard, true, errs, kind, sc.Kind, "when")
+		out = append(out, d)
+	}
+	return out
+}
+
+func checkSignalKeys(sc SignalConfig, allowed string, errs *errorList) {
+	set := map[string]bool{
+		"min": sc.Min != 0, "window": sc.Window != 0, "timeout": sc.Timeout != 0, "list": sc.List != "",
+		"when": sc.When != "", "strength": sc.Strength != 0, "reason": sc.Reason != "",
+	}
+	ok := map[string]bool{"off": true}
+	for _, k := range strings.Fields(allowed) {
+		ok[k] = true
+	}
+	for _, k := range sortedKeys(set) {
+		if set[k] && !ok[k] {
+			errs.addf("signal", sc.Kind, k, "the %s detector does not use %s", sc.Kind, k)
+		}
+	}
+}
+
+func (d *detector[L]) addRings(types *typeTable, names []string, labels []string) {
+	for i, n := range names {
+		if r, ok := types.lookup(n); ok {
+			d.rings = append(d.rings, r)
+			label := n
+			if labels != nil {
+				label = labels[i]
+			}
+			d.labels = append(d.labels, label)
+		}
+	}
+}
+
+// addCategoryRings counts page views of the given categories, those the config defines.
+func (d *detector[L]) addCategoryRings(types *typeTable, pages map[string][]string, categories ...string) {
+	for _, cat := range categories {
+		if _, ok := pages[cat]; ok {
+			d.addRings(types, []string{categoryType(cat)}, []string{cat})
+		}
+	}
+}
+
+// categoryType is the tracked type of page views in a category: count("page_view/pricing", "14d").
+func categoryType(category string) string { return EventPageView + "/" + category }
+
+// detect runs the built-in detectors and sets the active kinds in the environment.
+func (s *Scorer[L]) detect(sc *scratch[L], lead L, st *State, at int64, res *Result) {
+	bound := st.layout.same(s.layout)
+	for i := range s.detectors {
+		d := &s.detectors[i]
+		if d.when != nil {
+			continue // custom detectors run after the built-in ones (detectCustom)
+		}
+		sig, ok := s.detectBuiltin(d, lead, st, bound, at)
+		if ok {
+			sig.Kind = d.kind
+			sig.Strength = min(max(sig.Strength, 0), 1)
+			if sig.At.IsZero() {
+				sig.At = res.At
+			}
+			res.Signals = append(res.Signals, sig)
+			sc.env.Signals[d.bit] = true
+			if d.kind == SignalCompetitor {
+				res.Disqualified = true
+			}
+		}
+	}
+	sc.boxedOK = false
+}
+
+// detectCustom runs the config-defined detectors; they may read scores and built-in signals.
+func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
+	fired := false
+	for i := range s.detectors {
+		d := &s.detectors[i]
+		if d.when == nil {
+			continue
+		}
+		ok, err := s.runBool(sc, d.when)
+		if err != nil {
+			res.Errors = append(res.Errors, runtimeError("signal", d.kind, "when", err))
+			continue
+		}
+		if ok {
+			res.Signals = append(res.Signals, Signal{Kind: d.kind, Strength: d.strength, At: res.At, Reason: d.reason})
+			sc.env.Signals[d.bit] = true
+			fired = true
+		}
+	}
+	if fired {
+		sc.boxedOK = false
+	}
+}
+
+func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool, at int64) (Signal, bool) {
+	switch d.kind {
+	case SignalFrequentEngagement, SignalFrequentVisits, SignalJobSeeker:
+		if !bound || len(d.rings) == 0 {
+			return Signal{}, false
+		}
+		n, first, last, parts := s.windowCounts(d, st, at)
+		if n < max(d.min, 1) {
+			return Signal{}, false
+		}
+		var reason string
+		switch d.kind {
+		case SignalFrequentEngagement:
+			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), parts)
+		case SignalFrequentVisits:
+			reason = fmt.Sprintf("%d %s-page visits in %s", n, strings.Join(d.labels, "/"), humanSpan(last-first))
+		default:
+			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, plural(n, "visit", "visits"), humanSpan(d.window))
+		}
+		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true
+	case SignalQuestion:
+		if !bound {
+			return Signal{}, false
+		}
+		strengths := []float64{1, 0.8, 0.6} // call, question, reply: the order of d.rings
+		names := []string{"phone call", "question", "email reply"}
+		best, bestAt := -1, int64(noTime)
+		for i, r := range d.rings {
+			t := lastIn(st.ring(s.layout, r), at)
+			if t == noTime || t < at-d.window {
+				continue
+			}
+			if best < 0 || strengths[i] > strengths[best] {
+				best, bestAt = i, t
+			}
+		}
+		if best < 0 {
+			return Signal{}, false
+		}
+		return Signal{Strength: strengths[best], At: unixToTime(bestAt),
+			Reason: fmt.Sprintf("%s %s ago", names[best], humanSpan(at-bestAt))}, true
+	case SignalAbandonedCart:
+		c := st.cart
+		if c.at == 0 || at < c.at+d.timeout || at > c.at+d.window {
+			return Signal{}, false
+		}
+		if bound && len(d.rings) > 0 {
+			if p := lastIn(st.ring(s.layout, d.rings[0]), at); p != noTime && p >= c.at {
+				return Signal{}, false // bought after all
+			}
+		}
+		what, strength := "cart", 0.7
+		if c.checkout {
+			what, strength = "checkout", 1
+		}
+		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(at-c.at))
+		if c.value > 0 {
+			reason += fmt.Sprintf(" (value %s)", formatPoints(c.value))
+		}
+		return Signal{Strength: strength, At: unixToTime(c.at), Reason: reason + ", no purchase since"}, true
+	case SignalTargetAccount, SignalCompetitor:
+		return listSignal(d, any(lead))
+	case SignalStudent:
+		return studentSignal(any(lead))
+	case SignalGenericEmail:
+		l, ok := any(lead).(Lead)
+		if !ok || !classify.FreeEmail(l.Email) {
+			return Signal{}, false
+		}
+		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(l.Email))}, true
+	case SignalVelocity:
+		return velocitySignal(d, st, at)
+	}
+	return Signal{}, false
+}
+
+// windowCounts counts a detector's rings in its window.
+func (s *Scorer[L]) windowCounts(d *detector[L], st *State, at int64) (n int, first, last int64, parts string) {
+	first, last = math.MaxInt64, math.MinInt64
+	var b strings.Builder
+	for i, r := range d.rings {
+		ring := st.ring(s.layout, r)
+		k := countIn(ring, at-d.window, at)
+		if k == 0 {
+			continue
+		}
+		n += k
+		for _, t := range ring {
+			if t != noTime && t >= at-d.window && t <= at {
+				first, last = min(first, t), max(last, t)
+			}
+		}
+		if b.Len() > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s ×%d", d.labels[i], k)
+	}
+	return n, first, last, b.String()
+}
+
+// listSignal matches the standard Lead against the detector's list; other lead types are left
+// to custom detectors with listed().
+func listSignal[L any](d *detector[L], lead any) (Signal, bool) {
+	l, ok := lead.(Lead)
+	if !ok || d.list.Len() == 0 {
+		return Signal{}, false
+	}
+	for _, f := range []struct{ what, v string }{
+		{"company", l.Company.Name}, {"company domain", l.Company.Domain}, {"email", l.Email},
+		{"person", l.Name}, {"title", l.Title},
+	} {
+		if f.v != "" && d.list.Contains(f.v) {
+			return Signal{Strength: 1, Reason: fmt.Sprintf("%s %q is on the %s list", f.what, f.v, d.listName)}, true
+		}
+	}
+	return Signal{}, false
+}
+
+func studentSignal(lead any) (Signal, bool) {
+	l, ok := lead.(Lead)
+	if !ok {
+		return Signal{}, false
+	}
+	acad := classify.Academic(l.Email)
+	stud := classify.Seniority(l.Title) == SeniorityStudent
+	switch {
+	case acad && stud:
+		return Signal{Strength: 1, Reason: fmt.Sprintf("student title %q and academic domain %s", l.Title, classify.Domain(l.Email))}, true
+	case acad:
+		return Signal{Strength: 0.7, Reason: fmt.Sprintf("academic email domain %s", classify.Domain(l.Email))}, true
+	case stud:
+		return Signal{Strength: 0.7, Reason: fmt.Sprintf("student title %q", l.Title)}, true
+	}
+	return Signal{}, false
+}
+
+// velocity compares two decayed sums of the event-rule points a lead earned: a fast one
+// (half-life: the window) and a slow one (four windows). For a steady pace, fast/slow is 1/4;
+// for a burst it approaches 1; pace = 4 × fast/slow is "this window against its usual".
+func velocitySignal[L any](d *detector[L], st *State, at int64) (Signal, bool) {
+	fast, slow, ok := st.velocity(at, d.window)
+	if !ok || fast < float64(d.min) || slow <= 0 {
+		return Signal{}, false
+	}
+	pace := velocitySpan * fast / slow
+	if pace < velocityRatio {
+		return Signal{}, false
+	}
+	reason := fmt.Sprintf("engagement at %.1f× its usual pace (%s points in about %s)", pace, formatPoints(fast), humanSpan(d.window))
+	if at-st.vel[1].first < d.window {
+		reason = fmt.Sprintf("a burst of engagement from a new lead (%s points in %s)", formatPoints(fast), humanSpan(at-st.vel[1].first))
+	}
+	return Signal{Strength: (pace - 1) / (velocitySpan - 1), At: unixToTime(st.vel[0].ref), Reason: reason}, true
+}
+
+// velocitySpan is how many windows the slow (usual-pace) sum spans.
+const velocitySpan = 4
+
+func unixToTime(t int64) time.Time { return time.Unix(0, t).UTC() }
+
+// humanSpan renders a duration the way a reader says it: "6 days", "5 hours", "1 week".
+func humanSpan(d int64) string {
+	dur := time.Duration(d)
+	switch {
+	case dur >= 14*Day && dur%Week == 0:
+		n := int(dur / Week)
+		return fmt.Sprintf("%d %s", n, plural(n, "week", "weeks"))
+	case dur >= Day:
+		n := int(math.Round(float64(dur) / float64(Day)))
+		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+	case dur >= time.Hour:
+		n := int(math.Round(float64(dur) / float64(time.Hour)))
+		return fmt.Sprintf("%d %s", n, plural(n, "hour", "hours"))
+	case dur >= time.Minute:
+		n := int(math.Round(float64(dur) / float64(time.Minute)))
+		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
+	}
+	return "under a minute"
 }

@@ -22,9 +22,43 @@ type State struct {
 	idNext int      // next ring position to overwrite once ids is full
 	latest int64    // time of the latest observed event (UnixNano); valid when events > 0
 	events uint64   // events applied (repeats not counted)
-	stage  Stage    // "" means StageAttract
-	since  int64    // when the stage was entered (UnixNano); 0 with no stage change yet
 	tier   string   // the tier the lead is in, for hysteresis
+
+	// The journey.
+	stage   Stage        // "" means the journey's first stage
+	since   int64        // when the stage was entered (UnixNano); 0: at the first event
+	first   int64        // time of the first event, valid when events > 0
+	entered uint32       // bit set of the journey's stages the lead has entered
+	history []stageVisit // the last maxHistory completed stays, oldest first
+	stalled bool         // the current stage's SLA ran out (reported once)
+	mqlAt   int64        // when the lead first reached a hand-off tier (0: never)
+
+	// Signals and what the detectors need beyond event times.
+	signals   uint64   // bit set of the signal kinds active at the last Observe or Advance
+	cart      cartMark // the latest cart_add or checkout_start
+	vel       [2]accum // engagement points, decayed fast and slow, for the velocity signal
+	evaluated int64    // time of the last Observe or Advance, for NextWakeup
+
+	// Value, for the funnel.
+	purchases        uint32
+	revenue          float64 // purchase values
+	expansionRevenue float64 // purchase values while in expand: revenue from existing customers
+}
+
+// stageVisit is one completed stay in a stage.
+type stageVisit struct {
+	stage    Stage
+	from, to int64
+}
+
+// maxHistory bounds the stage history a State keeps.
+const maxHistory = 16
+
+// cartMark is the latest cart event: abandoned_cart needs its time, kind and value.
+type cartMark struct {
+	at       int64 // 0: none
+	value    float64
+	checkout bool
 }
 
 // accum is an event rule's accumulator. For a rule with half-life h it holds
@@ -71,6 +105,21 @@ func (a accum) value(now int64, h Duration, once bool) float64 {
 	return a.sum * decay(now-a.ref, h)
 }
 
+// addWeighted adds an event worth w (instead of 1) to a decayed sum.
+func (a *accum) addWeighted(t int64, w float64, h Duration) {
+	switch {
+	case a.n == 0:
+		a.sum, a.ref, a.first = w, t, t
+	case t <= a.ref:
+		a.sum += w * decay(a.ref-t, h)
+	default:
+		a.sum = a.sum*decay(t-a.ref, h) + w
+		a.ref = t
+	}
+	a.first = min(a.first, t)
+	a.n++
+}
+
 func (a *accum) merge(b accum, h Duration) {
 	switch {
 	case b.n == 0:
@@ -86,12 +135,70 @@ func (a *accum) merge(b accum, h Duration) {
 	a.n += b.n
 }
 
-// Stage returns the lead's lifecycle stage.
+// Stage returns the lead's lifecycle stage: StageAttract for a new lead (or the first stage
+// of the journey that last moved it).
 func (st *State) Stage() Stage {
 	if st.stage == "" {
 		return StageAttract
 	}
 	return st.stage
+}
+
+// StageSince returns when the lead entered its stage: the time of its first event for a lead
+// still in the first stage, the zero time for a new lead.
+func (st *State) StageSince() time.Time {
+	if st.events == 0 && st.since == 0 {
+		return time.Time{}
+	}
+	return unixToTime(st.stageSince())
+}
+
+func (st *State) stageSince() int64 {
+	if st.since != 0 {
+		return st.since
+	}
+	return st.first
+}
+
+func (st *State) daysInStage(at int64) float64 {
+	if st.events == 0 && st.since == 0 {
+		return 0
+	}
+	return float64(at-st.stageSince()) / float64(Day)
+}
+
+// enterStage moves st into stage (index i of its journey) at time at.
+func (st *State) enterStage(stage Stage, i int, at int64) {
+	prev := st.Stage()
+	if len(st.history) == maxHistory {
+		st.history = append(st.history[:0], st.history[1:]...)
+	}
+	st.history = append(st.history, stageVisit{stage: prev, from: st.stageSince(), to: at})
+	st.stage, st.since, st.stalled = stage, at, false
+	st.entered |= 1 << i
+}
+
+// History returns the lead's completed stays in stages, oldest first (at most the last 16).
+func (st *State) History() []StageVisit {
+	out := make([]StageVisit, len(st.history))
+	for i, v := range st.history {
+		out[i] = StageVisit{Stage: v.stage, From: unixToTime(v.from), To: unixToTime(v.to)}
+	}
+	return out
+}
+
+// StageVisit is one completed stay in a stage.
+type StageVisit struct {
+	Stage    Stage
+	From, To time.Time
+}
+
+// velocity returns the fast and slow decayed sums of engagement points at time at.
+func (st *State) velocity(at int64, window int64) (fast, slow float64, ok bool) {
+	if st.vel[0].n == 0 {
+		return 0, 0, false
+	}
+	return st.vel[0].value(at, Duration(window), false), st.vel[1].value(at, Duration(window*velocitySpan), false), true
 }
 
 // Tier returns the tier the lead was last placed in by Observe or Advance ("" before).
@@ -114,6 +221,7 @@ func (st *State) Clone() *State {
 	c.acc = slices.Clone(st.acc)
 	c.times = slices.Clone(st.times)
 	c.ids = slices.Clone(st.ids)
+	c.history = slices.Clone(st.history)
 	return &c
 }
 

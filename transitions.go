@@ -1,0 +1,133 @@
+package leadscore
+
+import (
+	"fmt"
+	"math"
+	"math/bits"
+	"time"
+)
+
+// settle evaluates the lead at UnixNano at and applies what the evaluation decides to st:
+// journey transitions (on evType, when an event is being observed, and guard-only ones), the
+// tier, signals raised and cleared, an SLA running out. Every change is a Transition in res.
+func (s *Scorer[L]) settle(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, evType string, res *Result) {
+	s.evaluate(sc, lead, st, at, nowT, res)
+	if s.advanceStage(sc, st, evType, at, res) {
+		// Rules, tiers and personas may read the stage: evaluate again in the new one, keeping
+		// the stage transitions and any errors of the journey's guards.
+		moves := append([]Transition(nil), res.Transitions...)
+		errs := append([]*RuleError(nil), res.Errors...)
+		s.evaluate(sc, lead, st, at, nowT, res)
+		res.Transitions = append(res.Transitions, moves...)
+		res.Errors = mergeErrors(errs, res.Errors)
+	}
+	s.applyTier(st, res)
+	s.applySignals(st, res)
+	if res.Stalled && !st.stalled {
+		st.stalled = true
+		res.Transitions = append(res.Transitions, Transition{
+			Kind: TransitionSLA, From: res.Stage, To: res.Stage, At: res.StalledSince,
+			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(st.stage)].sla)),
+		})
+	}
+	st.evaluated = at
+}
+
+// mergeErrors returns a followed by the errors of b that a lacks (the second evaluation
+// repeats the first one's rule errors).
+func mergeErrors(a, b []*RuleError) []*RuleError {
+	out := a
+	for _, e := range b {
+		dup := false
+		for _, f := range a {
+			if e.Kind == f.Kind && e.RuleID == f.RuleID && e.Field == f.Field {
+				dup = true
+				break
+			}
+		}
+		if !dup {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+// applyTier records in st the tier res was given, as a transition.
+func (s *Scorer[L]) applyTier(st *State, res *Result) {
+	if res.Handoff && st.mqlAt == 0 {
+		st.mqlAt = res.At.UnixNano()
+	}
+	if res.Tier == st.tier {
+		return
+	}
+	res.Transitions = append(res.Transitions, Transition{
+		Kind: TransitionTier, FromTier: st.tier, ToTier: res.Tier, At: res.At,
+		Reason: s.tierReason(st.tier, res.Tier, res.Total),
+	})
+	st.tier = res.Tier
+}
+
+// applySignals reports the signals raised and cleared since st's last evaluation.
+func (s *Scorer[L]) applySignals(st *State, res *Result) {
+	var now uint64
+	for _, sig := range res.Signals {
+		now |= 1 << s.kindBit(sig.Kind)
+	}
+	raised, cleared := now&^st.signals, st.signals&^now
+	for _, sig := range res.Signals {
+		if raised&(1<<s.kindBit(sig.Kind)) != 0 {
+			res.Transitions = append(res.Transitions, Transition{
+				Kind: TransitionSignal, Signal: sig.Kind, Raised: true, At: sig.At, Reason: sig.Reason,
+			})
+		}
+	}
+	for cleared != 0 {
+		b := bits.TrailingZeros64(cleared)
+		cleared &^= 1 << b
+		res.Transitions = append(res.Transitions, Transition{
+			Kind: TransitionSignal, Signal: s.kindName(b), At: res.At, Reason: "no longer detected",
+		})
+	}
+	st.signals = now
+}
+
+func (s *Scorer[L]) kindBit(kind string) int {
+	for _, d := range s.detectors {
+		if d.kind == kind {
+			return d.bit
+		}
+	}
+	return maxSignalKinds - 1
+}
+
+func (s *Scorer[L]) kindName(bit int) string {
+	for _, d := range s.detectors {
+		if d.bit == bit {
+			return d.kind
+		}
+	}
+	return "unknown"
+}
+
+func (s *Scorer[L]) tierReason(from, to string, total float64) string {
+	fi, ti := s.tierIndex(from), s.tierIndex(to)
+	switch {
+	case ti < 0:
+		return fmt.Sprintf("total %s matches no tier", formatPoints(total))
+	case fi >= 0 && fi < ti && s.tiers[fi].min > math.Inf(-1):
+		return fmt.Sprintf("total %s fell below %s's %s − %s hysteresis", formatPoints(total), from,
+			formatPoints(s.tiers[fi].min), formatPoints(s.hysteresis))
+	case s.tiers[ti].min > math.Inf(-1):
+		return fmt.Sprintf("total %s reached %s (min %s)", formatPoints(total), to, formatPoints(s.tiers[ti].min))
+	}
+	return fmt.Sprintf("total %s is below every other tier", formatPoints(total))
+}
+
+func (s *Scorer[L]) tierIndex(name string) int {
+	for i, t := range s.tiers {
+		if t.name == name {
+			return i
+		}
+	}
+	return -1
+}
