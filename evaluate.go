@@ -158,6 +158,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 			RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason,
 		})
 	}
+	res.base = raw
 	if st.layout.same(s.layout) {
 		for i := range s.events {
 			r := &s.events[i]

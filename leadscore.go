@@ -3,6 +3,7 @@ package leadscore
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -16,28 +17,30 @@ import (
 // use it for every lead: a Scorer is immutable and safe for concurrent use by multiple
 // goroutines. Per-lead data lives in a State, which the caller owns and stores.
 type Scorer[L any] struct {
-	cfg        Config
-	layout     *layout
-	dims       [3]dimensionBounds
-	rules      []attrRule[L]
-	events     []eventRule[L]
-	index      eventIndex
-	tiers      []band[L]
-	hysteresis float64
-	grades     []band[L]
-	pages      pageMatcher
-	counts     []countSlot
-	since      []int // days_since slots: tracked type per slot
-	kinds      int   // number of signal kinds (has_signal slots)
-	dedup      int
-	typeOf     map[string]int // tracked type index by name
-	categoryOf map[string]int // page category → tracked type index of its page views
-	detectors  []detector[L]
-	velocity   int64 // the velocity detector's window (0: off)
-	journey    journey[L]
-	personas   []persona[L]
-	warnings   []Warning
-	pool       sync.Pool // *scratch[L]
+	cfg            Config
+	layout         *layout
+	dims           [3]dimensionBounds
+	rules          []attrRule[L]
+	events         []eventRule[L]
+	index          eventIndex
+	tiers          []band[L]
+	hysteresis     float64
+	grades         []band[L]
+	pages          pageMatcher
+	counts         []countSlot
+	since          []int // days_since slots: tracked type per slot
+	kinds          int   // number of signal kinds (has_signal slots)
+	dedup          int
+	typeOf         map[string]int // tracked type index by name
+	categoryOf     map[string]int // page category → tracked type index of its page views
+	detectors      []detector[L]
+	velocity       int64 // the velocity detector's window (0: off)
+	journey        journey[L]
+	personas       []persona[L]
+	warnings       []Warning
+	wake           timeUse // what NextWakeup watches
+	wakeupInterval time.Duration
+	pool           sync.Pool // *scratch[L]
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -58,9 +61,10 @@ type scratch[L any] struct {
 type Option func(*options)
 
 type options struct {
-	functions []function
-	dedup     int
-	err       error
+	functions      []function
+	dedup          int
+	wakeupInterval time.Duration
+	err            error
 }
 
 // WithFunction adds a function to the expression language. fn receives the arguments as
@@ -101,7 +105,7 @@ func MustCompile[L any](cfg Config, opts ...Option) *Scorer[L] {
 // reported at once: the error joins one *RuleError per problem (find them with errors.As or
 // by unwrapping the join).
 func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
-	o := options{dedup: DefaultDedupWindow}
+	o := options{dedup: DefaultDedupWindow, wakeupInterval: DefaultWakeupInterval}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -137,7 +141,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts}
 
-	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup}
+	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup, wakeupInterval: o.wakeupInterval}
 	s.dims = compileDimensions(cfg.Dimensions, &errs)
 	seen := map[string]bool{}
 	s.rules = compileRules(c, cfg.Rules, seen, &errs)
@@ -176,6 +180,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.layout = newLayout(keys, types.tracked, types.need)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = s.layout.typeIndex
+	s.compileWakeups(s.decidingPrograms())
 	s.categoryOf = map[string]int{}
 	for cat := range cfg.Pages {
 		if i, ok := s.typeOf[categoryType(cat)]; ok {
@@ -230,6 +235,29 @@ func compileGrades[L any](grades []Grade, fitMax float64, errs *errorList) []ban
 	}
 	return compileBands[L]("grade", names, mins, errs)
 }
+
+// decidingPrograms are the expressions whose results can change a State: attribute rules
+// (through the scores and tier), tier guards, custom signals and journey guards.
+func (s *Scorer[L]) decidingPrograms() []*program[L] {
+	var out []*program[L]
+	for _, r := range s.rules {
+		out = append(out, r.when, r.value)
+	}
+	for _, t := range s.tiers {
+		out = append(out, t.guard)
+	}
+	for _, d := range s.detectors {
+		out = append(out, d.when)
+	}
+	for _, t := range s.journey.transitions {
+		out = append(out, t.when)
+	}
+	return out
+}
+
+// Warnings returns the findings of Compile that are not errors, such as a persona no lead can
+// reach.
+func (s *Scorer[L]) Warnings() []Warning { return slices.Clone(s.warnings) }
 
 // Config returns the rule set s was compiled from.
 func (s *Scorer[L]) Config() Config { return s.cfg }

@@ -33,7 +33,8 @@ type Result struct {
 	Duplicate bool         // Observe: the event's ID was seen before, so nothing changed
 	Errors    []*RuleError // rules that failed at run time; each contributed nothing
 
-	raw [3]float64 // dimension sums before bounds, for Explain
+	raw  [3]float64 // dimension sums before bounds, for Explain
+	base [3]float64 // the attribute rules' part of raw
 }
 
 // reset empties r for reuse, keeping the capacity of its slices.

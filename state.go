@@ -34,10 +34,11 @@ type State struct {
 	mqlAt   int64        // when the lead first reached a hand-off tier (0: never)
 
 	// Signals and what the detectors need beyond event times.
-	signals   uint64   // bit set of the signal kinds active at the last Observe or Advance
-	cart      cartMark // the latest cart_add or checkout_start
-	vel       [2]accum // engagement points, decayed fast and slow, for the velocity signal
-	evaluated int64    // time of the last Observe or Advance, for NextWakeup
+	signals   uint64     // bit set of the signal kinds active at the last Observe or Advance
+	cart      cartMark   // the latest cart_add or checkout_start
+	vel       [2]accum   // engagement points, decayed fast and slow, for the velocity signal
+	evaluated int64      // time of the last Observe or Advance, for NextWakeup
+	base      [3]float64 // attribute-rule sums per dimension at that time: NextWakeup has no lead
 
 	// Value, for the funnel.
 	purchases        uint32

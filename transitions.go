@@ -30,7 +30,7 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, st *State, at int64, nowT tim
 			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(st.stage)].sla)),
 		})
 	}
-	st.evaluated = at
+	st.evaluated, st.base = at, res.base
 }
 
 // mergeErrors returns a followed by the errors of b that a lacks (the second evaluation

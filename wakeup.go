@@ -1,0 +1,424 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// DefaultWakeupInterval is how often NextWakeup asks for a re-check of a lead whose rules read
+// the clock in ways it cannot predict (now, years_since, or a days_since or days_in_stage that
+// is not compared with a constant).
+const DefaultWakeupInterval = 24 * time.Hour
+
+// WithWakeupInterval sets the re-check interval NextWakeup uses for rules that read the clock
+// unpredictably (default DefaultWakeupInterval). Shorter is more precise and costs more
+// Advance calls.
+func WithWakeupInterval(d time.Duration) Option {
+	return func(o *options) {
+		if d <= 0 {
+			o.err = errors.Join(o.err, fmt.Errorf("leadscore: WithWakeupInterval(%v): must be positive", d))
+			return
+		}
+		o.wakeupInterval = d
+	}
+}
+
+// quantity indexes what score thresholds are about: the three dimensions and the total.
+const quantityTotal = 3
+
+// timeUse is what NextWakeup needs to know about the expressions that decide a State's changes
+// (attribute rules, tier guards, custom signals, journey guards): the constants the
+// time-varying values are compared with, or that they are read in a way it cannot predict.
+type timeUse struct {
+	clock      bool                         // reads the clock unpredictably
+	scores     bool                         // reads a score other than against a constant
+	stageDays  []float64                    // days_in_stage thresholds
+	sinceDays  map[int][]float64            // days_since slot → thresholds
+	thresholds [quantityTotal + 1][]float64 // per quantity: score thresholds
+}
+
+var quantityNames = map[string]int{"fit": 0, "engagement": 1, "relationship": 2, "total": quantityTotal}
+
+// analyze records what node reads that changes with time.
+func (u *timeUse) analyze(node ast.Node) {
+	covered := map[ast.Node]bool{}
+	var comparisons collectNodes
+	comparisons.keep = func(n ast.Node) bool {
+		b, ok := n.(*ast.BinaryNode)
+		if !ok {
+			return false
+		}
+		switch b.Operator {
+		case "<", "<=", ">", ">=", "==", "!=":
+			return true
+		}
+		return false
+	}
+	ast.Walk(&node, &comparisons)
+	for _, n := range comparisons.found {
+		b := n.(*ast.BinaryNode)
+		for _, pair := range [2][2]ast.Node{{b.Left, b.Right}, {b.Right, b.Left}} {
+			c, ok := constantNumber(pair[1])
+			if !ok {
+				continue
+			}
+			if u.threshold(pair[0], c) {
+				covered[pair[0]] = true
+			}
+		}
+	}
+	var leaves collectNodes
+	leaves.keep = func(n ast.Node) bool { return true }
+	ast.Walk(&node, &leaves)
+	for _, n := range leaves.found {
+		if covered[n] {
+			continue
+		}
+		switch n := n.(type) {
+		case *ast.IdentifierNode:
+			switch {
+			case n.Value == "now" || n.Value == "days_in_stage":
+				u.clock = true
+			case isQuantity(n.Value):
+				u.scores = true
+			}
+		case *ast.MemberNode:
+			if id, ok := n.Node.(*ast.IdentifierNode); ok && id.Value == "·days_since" {
+				u.clock = true
+			}
+		case *ast.CallNode:
+			if id, ok := n.Callee.(*ast.IdentifierNode); ok && id.Value == "·years_since" {
+				u.clock = true
+			}
+		}
+	}
+}
+
+// threshold records "leaf compared with c" if leaf is a time-varying value; it reports
+// whether it was one.
+func (u *timeUse) threshold(leaf ast.Node, c float64) bool {
+	switch n := leaf.(type) {
+	case *ast.IdentifierNode:
+		if n.Value == "days_in_stage" {
+			u.stageDays = append(u.stageDays, c)
+			return true
+		}
+		if q, ok := quantityNames[n.Value]; ok {
+			u.thresholds[q] = append(u.thresholds[q], c)
+			return true
+		}
+	case *ast.MemberNode:
+		id, ok := n.Node.(*ast.IdentifierNode)
+		k, ok2 := n.Property.(*ast.IntegerNode)
+		if ok && ok2 && id.Value == "·days_since" {
+			if u.sinceDays == nil {
+				u.sinceDays = map[int][]float64{}
+			}
+			u.sinceDays[k.Value] = append(u.sinceDays[k.Value], c)
+			return true
+		}
+	}
+	return false
+}
+
+func isQuantity(name string) bool {
+	_, ok := quantityNames[name]
+	return ok
+}
+
+func constantNumber(n ast.Node) (float64, bool) {
+	switch v := n.(type) {
+	case *ast.IntegerNode:
+		return float64(v.Value), true
+	case *ast.FloatNode:
+		return v.Value, true
+	}
+	return 0, false
+}
+
+type collectNodes struct {
+	keep  func(ast.Node) bool
+	found []ast.Node
+}
+
+func (c *collectNodes) Visit(n *ast.Node) {
+	if c.keep(*n) {
+		c.found = append(c.found, *n)
+	}
+}
+
+// NextWakeup reports the earliest time after st's last Observe or Advance at which Advance
+// could change st without a new event: a tier entered or left as scores decay, an SLA running
+// out, an abandoned cart coming due, a window of counted events emptying, a guard on
+// days_in_stage or days_since coming true. Engines that keep timers set one for it and call
+// Advance then; ok is false when nothing will ever change on its own.
+//
+// The time is exact for decay (it solves for the first nanosecond a threshold is crossed),
+// windows, SLAs and carts; it is never late. Expressions that read the clock in ways it cannot
+// solve for (now, years_since, days_since or days_in_stage other than compared with a
+// constant, or scores in guards other than compared with a constant) are re-checked every
+// WithWakeupInterval instead.
+func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
+	if st == nil || st.events == 0 {
+		return time.Time{}, false
+	}
+	view := st.view(s.layout)
+	from := st.evaluated
+	if from == 0 {
+		from = st.latest
+	}
+	best := int64(math.MaxInt64)
+	consider := func(t int64) {
+		if t > from && t < best {
+			best = t
+		}
+	}
+	w := &s.wake
+	if w.clock || w.scores {
+		consider(from + int64(s.wakeupInterval))
+	}
+
+	// The stage: its SLA, and guards on days in it.
+	j := &s.journey
+	if len(j.stages) > 0 {
+		since := st.stageSince()
+		if sla := j.stages[j.stageIndex(st.stage)].sla; sla > 0 && !st.stalled {
+			consider(since + sla + 1)
+		}
+		for _, c := range w.stageDays {
+			consider(since + daysToNanos(c))
+			consider(since + daysToNanos(c) + 1)
+		}
+	}
+	// Event windows: counts and window detectors change when an event leaves a window.
+	for _, slot := range s.counts {
+		consider(windowExpiry(view.ring(s.layout, slot.typ), slot.window, from))
+	}
+	for i := range s.detectors {
+		d := &s.detectors[i]
+		for _, r := range d.rings {
+			if d.window > 0 {
+				consider(windowExpiry(view.ring(s.layout, r), d.window, from))
+			}
+		}
+		switch d.kind {
+		case SignalAbandonedCart:
+			if st.cart.at != 0 {
+				consider(st.cart.at + d.timeout)
+				consider(st.cart.at + d.window + 1)
+			}
+		case SignalVelocity:
+			if st.signals&(1<<d.bit) != 0 {
+				consider(velocityEnd(st, d, from))
+			}
+		}
+	}
+	for k, cs := range w.sinceDays {
+		last := lastIn(view.ring(s.layout, s.since[k]), from)
+		if last == noTime {
+			continue
+		}
+		for _, c := range cs {
+			consider(last + daysToNanos(c))
+			consider(last + daysToNanos(c) + 1)
+		}
+	}
+	// Decay: the first nanosecond a score crosses a threshold, before anything else happens.
+	if t, ok := s.crossing(view, from, best); ok {
+		consider(t)
+	}
+	if best == math.MaxInt64 {
+		return time.Time{}, false
+	}
+	return unixToTime(best), true
+}
+
+func daysToNanos(d float64) int64 {
+	return int64(math.Ceil(d * float64(Day)))
+}
+
+// windowExpiry returns the first time after from at which an event of ring leaves a window of
+// length w (it counts in [t, t + w]).
+func windowExpiry(ring []int64, w, from int64) int64 {
+	for _, t := range ring {
+		if t != noTime && t+w >= from {
+			return t + w + 1
+		}
+	}
+	return math.MaxInt64
+}
+
+// velocityEnd solves for when the velocity signal clears: the pace 4·fast/slow falls below the
+// ratio, or fast falls below the minimum points, whichever comes first.
+func velocityEnd[L any](st *State, d *detector[L], from int64) int64 {
+	fast, slow, ok := st.velocity(from, d.window)
+	if !ok || fast <= 0 || slow <= 0 {
+		return math.MaxInt64
+	}
+	hf, hs := float64(d.window), float64(d.window*velocitySpan)
+	// pace(t) = pace₀ · 2^(−Δ/hf + Δ/hs); solve pace(t) = ratio.
+	pace := velocitySpan * fast / slow
+	rate := 1/hf - 1/hs
+	end := math.Inf(1)
+	if pace > velocityRatio {
+		end = math.Log2(pace/velocityRatio) / rate
+	}
+	if fast > float64(d.min) && d.min > 0 {
+		end = math.Min(end, hf*math.Log2(fast/float64(d.min)))
+	}
+	if math.IsInf(end, 1) || end > float64(math.MaxInt64-from) {
+		return math.MaxInt64
+	}
+	return from + int64(math.Ceil(end))
+}
+
+// crossingBudget bounds the evaluations one crossing search may make; past it the search
+// answers early (never late).
+const crossingBudget = 4096
+
+// crossing finds the first nanosecond in (from, until) at which a score crosses one of the
+// thresholds that decide a change: tier mins (and mins − hysteresis) for the total, and the
+// constants guards compare scores with. Scores between events are attribute contributions
+// (constant) plus event-rule contributions, each monotone in time, so interval bounds over
+// [a, b] are exact enough to prune, and bisection over integer nanoseconds finds the crossing.
+func (s *Scorer[L]) crossing(st *State, from, until int64) (int64, bool) {
+	if !st.layout.same(s.layout) || len(s.events) == 0 {
+		return 0, false
+	}
+	th := &s.wake.thresholds
+	if len(th[0])+len(th[1])+len(th[2])+len(th[3]) == 0 {
+		return 0, false
+	}
+	horizon := from
+	for _, r := range s.events {
+		horizon = max(horizon, from+min(int64(r.halfLife), math.MaxInt64/128)*64)
+	}
+	until = min(until, horizon, math.MaxInt64-1)
+	if until <= from {
+		return 0, false
+	}
+	c := crossingSearch[L]{s: s, st: st, budget: crossingBudget}
+	start := c.sides(from)
+	t, found := c.find(from, until, start)
+	return t, found
+}
+
+type crossingSearch[L any] struct {
+	s      *Scorer[L]
+	st     *State
+	budget int
+}
+
+// quantities returns fit, engagement, relationship and total at t.
+func (c *crossingSearch[L]) quantities(t int64) [4]float64 {
+	lo, _ := c.bounds(t, t)
+	return lo
+}
+
+// bounds returns lower and upper bounds of the four quantities over [a, b].
+func (c *crossingSearch[L]) bounds(a, b int64) (lo, hi [4]float64) {
+	s, st := c.s, c.st
+	var dlo, dhi [3]float64
+	for d := range 3 {
+		dlo[d], dhi[d] = st.base[d], st.base[d]
+	}
+	for i := range s.events {
+		r := &s.events[i]
+		acc := st.acc[i]
+		if acc.n == 0 {
+			continue
+		}
+		va := limit(r.points*acc.value(a, r.halfLife, r.once), r.max)
+		vb := limit(r.points*acc.value(b, r.halfLife, r.once), r.max)
+		d := r.dim.index()
+		dlo[d] += min(va, vb)
+		dhi[d] += max(va, vb)
+	}
+	for d, bd := range s.dims {
+		l, h := bd.clamp(dlo[d]), bd.clamp(dhi[d])
+		lo[d], hi[d] = l, h
+		wl, wh := bd.weight*l, bd.weight*h
+		lo[quantityTotal] += min(wl, wh)
+		hi[quantityTotal] += max(wl, wh)
+	}
+	return lo, hi
+}
+
+// sides returns, per threshold, whether its quantity is at or above it at t, as a bit set.
+func (c *crossingSearch[L]) sides(t int64) uint64 {
+	q := c.quantities(t)
+	var out uint64
+	bit := 0
+	for k, ths := range c.s.wake.thresholds {
+		for _, th := range ths {
+			if bit < 64 && q[k] >= th {
+				out |= 1 << bit
+			}
+			bit++
+		}
+	}
+	return out
+}
+
+// find returns the first t in (a, b] whose sides differ from want (the sides at a).
+func (c *crossingSearch[L]) find(a, b int64, want uint64) (int64, bool) {
+	if c.budget <= 0 {
+		return a + 1, true // out of budget: wake up early rather than late
+	}
+	c.budget--
+	lo, hi := c.bounds(a, b)
+	straddles := false
+	for k, ths := range c.s.wake.thresholds {
+		for _, th := range ths {
+			if lo[k] < th && th <= hi[k] || lo[k] <= th && th < hi[k] {
+				straddles = true
+			}
+		}
+	}
+	if !straddles {
+		// Bounds on one side of every threshold: no crossing here, unless the sides at a
+		// already differ from the bounds' verdict (cannot happen: a is in [a, b]).
+		return 0, false
+	}
+	if b-a <= 1 {
+		if c.sides(b) != want {
+			return b, true
+		}
+		return 0, false
+	}
+	m := a + (b-a)/2
+	if t, ok := c.find(a, m, want); ok {
+		return t, true
+	}
+	return c.find(m, b, c.sides(m))
+}
+
+// compileWakeups gathers the thresholds NextWakeup watches.
+func (s *Scorer[L]) compileWakeups(programs []*program[L]) {
+	w := &s.wake
+	for _, p := range programs {
+		if p != nil {
+			w.analyze(p.prog.Node())
+		}
+	}
+	for _, t := range s.tiers {
+		if t.min > math.Inf(-1) {
+			w.thresholds[quantityTotal] = append(w.thresholds[quantityTotal], t.min, t.min-s.hysteresis)
+		}
+	}
+	n := 0
+	for k := range w.thresholds {
+		slices.Sort(w.thresholds[k])
+		w.thresholds[k] = slices.Compact(w.thresholds[k])
+		n += len(w.thresholds[k])
+	}
+	if n > 64 { // sides are a 64-bit set; past that, re-check on the interval
+		w.scores = true
+		w.thresholds = [quantityTotal + 1][]float64{}
+	}
+}
