@@ -37,7 +37,8 @@ const quantityTotal = 3
 type timeUse struct {
 	clock      bool                         // reads the clock unpredictably
 	scores     bool                         // reads a score other than against a constant
-	stageDays  []float64                    // days_in_stage thresholds
+	stageDays  map[int][]float64            // journey stage (-1: any) → days_in_stage thresholds
+	stage      int                          // the stage of the journey guard being analysed, or -1
 	sinceDays  map[int][]float64            // days_since slot → thresholds
 	thresholds [quantityTotal + 1][]float64 // per quantity: score thresholds
 }
@@ -105,7 +106,10 @@ func (u *timeUse) threshold(leaf ast.Node, c float64) bool {
 	switch n := leaf.(type) {
 	case *ast.IdentifierNode:
 		if n.Value == "days_in_stage" {
-			u.stageDays = append(u.stageDays, c)
+			if u.stageDays == nil {
+				u.stageDays = map[int][]float64{}
+			}
+			u.stageDays[u.stage] = append(u.stageDays[u.stage], c)
 			return true
 		}
 		if q, ok := quantityNames[n.Value]; ok {
@@ -190,9 +194,11 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 		if sla := j.stages[j.stageIndex(st.stage)].sla; sla > 0 && !st.stalled {
 			consider(since + sla + 1)
 		}
-		for _, c := range w.stageDays {
-			consider(since + daysToNanos(c))
-			consider(since + daysToNanos(c) + 1)
+		for _, k := range []int{-1, j.stageIndex(st.stage)} {
+			for _, c := range w.stageDays[k] {
+				consider(since + daysToNanos(c))
+				consider(since + daysToNanos(c) + 1)
+			}
 		}
 	}
 	// Event windows: counts and window detectors change when an event leaves a window.
@@ -399,13 +405,21 @@ func (c *crossingSearch[L]) find(a, b int64, want uint64) (int64, bool) {
 }
 
 // compileWakeups gathers the thresholds NextWakeup watches.
-func (s *Scorer[L]) compileWakeups(programs []*program[L]) {
+func (s *Scorer[L]) compileWakeups() {
 	w := &s.wake
-	for _, p := range programs {
+	w.stage = -1
+	for _, p := range s.decidingPrograms() {
 		if p != nil {
 			w.analyze(p.prog.Node())
 		}
 	}
+	for _, t := range s.journey.transitions {
+		if t.when != nil {
+			w.stage = t.from // a journey guard is only tried in its own stage
+			w.analyze(t.when.prog.Node())
+		}
+	}
+	w.stage = -1
 	for _, t := range s.tiers {
 		if t.min > math.Inf(-1) {
 			w.thresholds[quantityTotal] = append(w.thresholds[quantityTotal], t.min, t.min-s.hysteresis)
