@@ -41,6 +41,7 @@ const (
 	scopeRule  scope = iota // attribute rules: lead, now, stage, days_in_stage, count, days_since
 	scopeEvent              // event rules: the above and event
 	scopeGuard              // tiers, personas, signals, journey guards: the above (no event) and scores, has_signal
+	scopeValue              // report expressions (ROI): lead and now only
 )
 
 func (s scope) String() string {
@@ -49,6 +50,8 @@ func (s scope) String() string {
 		return "attribute rules"
 	case scopeEvent:
 		return "event rules"
+	case scopeValue:
+		return "report expressions"
 	}
 	return "tiers, personas, signals and journey guards"
 }
@@ -162,6 +165,8 @@ func (p *patcher[L]) checkName(n *ast.IdentifierNode) {
 	switch {
 	case n.Value == "event" && p.scope != scopeEvent:
 		p.fail(n, "event is only available in event rules")
+	case scoreNames[n.Value] && p.scope == scopeValue:
+		p.fail(n, "%s is not available in %s", n.Value, p.scope)
 	case scoreNames[n.Value] && p.scope != scopeGuard:
 		p.fail(n, "%s is not available in rules: rules make the scores, so only tiers, personas, signals and journey guards may read them", n.Value)
 	}
@@ -185,6 +190,10 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 	name := callee.Value
 	want := map[string]int{"count": 2, "days_since": 1, "has_signal": 1, "listed": 2, "years_since": 1}[name]
 	if want == 0 {
+		return
+	}
+	if p.scope == scopeValue && name != "listed" && name != "years_since" {
+		p.fail(call, "%s is not available in %s: they see the lead, not its events", name, p.scope)
 		return
 	}
 	if len(call.Arguments) != want {

@@ -106,6 +106,15 @@ func DefaultB2B() Config {
 			{Name: "cold"},
 		},
 		Hysteresis: 5,
+		// Buying-committee roles, each with the nurture track that speaks to it; students
+		// and job seekers get courtesy, not sales ("keep being courteous to everyone else").
+		Personas: []Persona{
+			{ID: "not-a-buyer", When: `has_signal("competitor") || has_signal("student") || has_signal("job_seeker")`, Track: "courtesy"},
+			{ID: "economic-buyer", When: `seniority(lead.Title) in ["c_level", "vp"]`, Track: "executive-briefings"},
+			{ID: "champion", When: `seniority(lead.Title) in ["director", "manager"]`, Track: "business-case"},
+			{ID: "practitioner", When: `seniority(lead.Title) == "individual"`, Track: "product-education"},
+			{ID: "unknown-role", Track: "newsletter"},
+		},
 	}
 }
 
@@ -187,5 +196,17 @@ func DefaultB2C() Config {
 			{Name: "cold"},
 		},
 		Hysteresis: 5,
+		// DOMAIN.md's personas, first match wins. Sarah: young, web-savvy, buys online every
+		// month, vocal on social media. Joe: thirties and up, researches online, buys on
+		// special occasions for a few hundred, pays for trusted service. First-time buyers
+		// are won for a second sale; loyal customers are rewarded.
+		Personas: []Persona{
+			{ID: "influencer", When: `lead.Followers >= 10000`, Track: "ambassador"},
+			{ID: "sarah", When: `lead.Age > 0 && lead.Age < 25 && lead.Followers >= 1000`, Track: "weekly-deals"},
+			{ID: "loyal", When: `lead.Purchases >= 3`, Track: "loyalty"},
+			{ID: "first-time-buyer", When: `lead.Purchases == 1`, Track: "second-sale"},
+			{ID: "joe", When: `lead.Age >= 30 && lead.Followers < 1000`, Track: "holiday"},
+			{ID: "everyone", Track: "newsletter"},
+		},
 	}
 }
