@@ -38,7 +38,9 @@ type Scorer[L any] struct {
 	journey        journey[L]
 	personas       []persona[L]
 	warnings       []Warning
-	wake           timeUse // what NextWakeup watches
+	wake           timeUse       // what NextWakeup watches
+	exprOpts       []expr.Option // for expressions compiled after Compile (Profile)
+	listNames      map[string]bool
 	wakeupInterval time.Duration
 	pool           sync.Pool // *scratch[L]
 }
@@ -180,7 +182,8 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.layout = newLayout(keys, types.tracked, types.need)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = s.layout.typeIndex
-	s.compileWakeups(s.decidingPrograms())
+	s.exprOpts, s.listNames = exprOpts, listNames
+	s.compileWakeups()
 	s.categoryOf = map[string]int{}
 	for cat := range cfg.Pages {
 		if i, ok := s.typeOf[categoryType(cat)]; ok {
@@ -236,8 +239,9 @@ func compileGrades[L any](grades []Grade, fitMax float64, errs *errorList) []ban
 	return compileBands[L]("grade", names, mins, errs)
 }
 
-// decidingPrograms are the expressions whose results can change a State: attribute rules
-// (through the scores and tier), tier guards, custom signals and journey guards.
+// decidingPrograms are the expressions whose results can change a State in any stage:
+// attribute rules (through the scores and tier), tier guards and custom signals. Journey
+// guards, which matter only in their stage, are apart.
 func (s *Scorer[L]) decidingPrograms() []*program[L] {
 	var out []*program[L]
 	for _, r := range s.rules {
@@ -248,9 +252,6 @@ func (s *Scorer[L]) decidingPrograms() []*program[L] {
 	}
 	for _, d := range s.detectors {
 		out = append(out, d.when)
-	}
-	for _, t := range s.journey.transitions {
-		out = append(out, t.when)
 	}
 	return out
 }
