@@ -95,13 +95,18 @@ func DefaultB2B() Config {
 			{ID: "email-bounce", On: []string{EventEmailBounce}, Points: -10, Once: true, Reason: "email address bounced"},
 			// Relationship: referrals they make, and a recently lost deal.
 			{ID: "referral-made", Dimension: Relationship, On: []string{EventReferral}, Points: 10, HalfLife: Duration(180 * Day), Max: 20, Reason: "referred someone to us"},
-			{ID: "opportunity-lost", Dimension: Relationship, On: []string{EventOpportunityLost, EventNoDecision}, Points: -10, HalfLife: Duration(90 * Day), Max: 10, Reason: "recently lost or stalled opportunity"},
+			// A lost deal or "no decision" (about 26% of deals) recycles the lead to nurture: its
+			// interest for now is spent, so engagement must be earned again before the next
+			// hand-off.
+			{ID: "opportunity-lost", On: []string{EventOpportunityLost, EventNoDecision}, Points: -25, HalfLife: Duration(30 * Day), Max: 25, Reason: "recently lost or stalled opportunity"},
 		},
 		// "When a lead crosses the qualification threshold (MQL) it is handed to sales";
 		// below it, "keep leads warm in nurture". Hysteresis stops a score that wobbles
-		// around 70 from re-firing the hand-off ("thresholds without hysteresis").
+		// around 70 from re-firing the hand-off ("thresholds without hysteresis"). A hand-off
+		// needs recent activity as well as fit: "a website visit … does not make someone a
+		// buyer", and neither does a perfect profile that has done nothing.
 		Tiers: []Tier{
-			{Name: "hot", Min: Float(70), Handoff: true},
+			{Name: "hot", Min: Float(70), When: "engagement >= 15", Handoff: true},
 			{Name: "warm", Min: Float(40)},
 			{Name: "cold"},
 		},

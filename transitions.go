@@ -114,9 +114,13 @@ func (s *Scorer[L]) tierReason(from, to string, total float64) string {
 	switch {
 	case ti < 0:
 		return fmt.Sprintf("total %s matches no tier", formatPoints(total))
+	case fi >= 0 && fi < ti && s.tiers[fi].guard != nil && total >= s.tiers[fi].min-s.hysteresis:
+		return fmt.Sprintf("%s's condition no longer holds (%s)", from, s.tiers[fi].guard.src)
 	case fi >= 0 && fi < ti && s.tiers[fi].min > math.Inf(-1):
 		return fmt.Sprintf("total %s fell below %s's %s − %s hysteresis", formatPoints(total), from,
 			formatPoints(s.tiers[fi].min), formatPoints(s.hysteresis))
+	case s.tiers[ti].min > math.Inf(-1) && s.tiers[ti].guard != nil:
+		return fmt.Sprintf("total %s reached %s (min %s, and %s)", formatPoints(total), to, formatPoints(s.tiers[ti].min), s.tiers[ti].guard.src)
 	case s.tiers[ti].min > math.Inf(-1):
 		return fmt.Sprintf("total %s reached %s (min %s)", formatPoints(total), to, formatPoints(s.tiers[ti].min))
 	}

@@ -1,0 +1,280 @@
+package leadscore_test
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/leadscore/leadscore"
+)
+
+// Compile the rule set once, usually at start-up; then score every lead with it.
+func Example() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+
+	lead := leadscore.Lead{Email: "dana@globex.example", Title: "VP Operations", Company: leadscore.Company{Employees: 1200}}
+	var st leadscore.State // one per lead; the caller persists it
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	for _, ev := range []leadscore.Event{
+		{Type: "form_submit", Time: t},
+		{Type: "page_view", Path: "/pricing", Time: t.Add(time.Hour)},
+		{Type: "demo_request", Time: t.Add(2 * time.Hour)},
+	} {
+		if _, err := scorer.Observe(lead, &st, ev); err != nil {
+			panic(err)
+		}
+	}
+	res, _ := scorer.Score(lead, &st, t.Add(24*time.Hour))
+	fmt.Print(res.Explain())
+	// Output:
+	// Total 86.8 — hot (hand-off), grade C, stage convert, persona economic-buyer
+	// Fit 40 · Engagement 46.8 · Relationship 0
+	// Why:
+	//   +29.4  engagement    requested a demo (1 event)
+	//     +20  fit           executive title (decision maker)
+	//     +15  fit           enterprise company (1,000+ employees)
+	//    +9.8  engagement    filled in a form (1 event)
+	//    +7.6  engagement    visited pricing pages (1 event)
+	//   … and 1 more (+5)
+	// Signal: velocity — a burst of engagement from a new lead (43.7 points in 1 day)
+}
+
+func ExampleParseConfig() {
+	cfg, err := leadscore.ParseConfig([]byte(`{
+		"rules": [{"id": "exec", "dimension": "fit", "when": "seniority(lead.Title) in ['c_level', 'vp']", "points": 20}],
+		"events": [{"id": "pricing", "on": ["page_view"], "when": "event.Path startsWith '/pricing'", "points": 10, "half_life": "14d", "max": 30}],
+		"tiers": [{"name": "hot", "min": 25, "handoff": true}, {"name": "cold"}]
+	}`))
+	if err != nil {
+		panic(err)
+	}
+	fmt.Println(cfg.Rules[0].ID, cfg.Events[0].HalfLife, *cfg.Tiers[0].Min)
+
+	_, err = leadscore.ParseConfig([]byte(`{"rules": [{"id": "exec", "pionts": 20}]}`))
+	fmt.Println(err)
+	// Output:
+	// exec 2w 25
+	// leadscore: config 1:27: unknown field "pionts"
+}
+
+func ExampleCompile() {
+	_, err := leadscore.Compile[leadscore.Lead](leadscore.Config{
+		Rules: []leadscore.Rule{
+			{ID: "exec", Dimension: leadscore.Fit, When: "lead.Titel startsWith 'VP'", Points: 20},
+			{ID: "big", Dimension: "fitness", When: "lead.Company.Employees > 1000", Points: 10},
+		},
+	})
+	// Every problem at once, each a *RuleError with the rule, the field and the position.
+	fmt.Println(err)
+	var re *leadscore.RuleError
+	if errors.As(err, &re) {
+		fmt.Println(re.RuleID, re.Field, re.Line, re.Column)
+	}
+	// Output:
+	// leadscore: rule "exec": when 1:6: type leadscore.Lead has no field Titel
+	//  | lead.Titel startsWith 'VP'
+	//  | .....^
+	// leadscore: rule "big": dimension: unknown dimension "fitness" (want fit, engagement or relationship)
+	// exec when 1 6
+}
+
+func ExampleMustCompile() {
+	// For rule sets known to be valid, such as the presets.
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2C())
+	var st leadscore.State
+	res, _ := scorer.Score(leadscore.Lead{Age: 19, Followers: 3000}, &st, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(res.Persona, res.Track)
+	// Output:
+	// sarah weekly-deals
+}
+
+func ExampleScorer_Observe() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+	var st leadscore.State
+	lead := leadscore.Lead{Email: "sam@initech.example"}
+	res, _ := scorer.Observe(lead, &st, leadscore.Event{ID: "evt-1", Type: "form_submit", Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)})
+	for _, tr := range res.Transitions {
+		if tr.Kind == leadscore.TransitionStage {
+			fmt.Printf("%s → %s: %s\n", tr.From, tr.To, tr.Reason)
+		}
+	}
+	// At-least-once delivery: the same ID again changes nothing.
+	res, _ = scorer.Observe(lead, &st, leadscore.Event{ID: "evt-1", Type: "form_submit", Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)})
+	fmt.Println(res.Duplicate, st.Events())
+	// Output:
+	// attract → capture: became a known contact
+	// capture → nurture: captured leads are nurtured
+	// true 1
+}
+
+func ExampleScorer_Score() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.Config{
+		Events: []leadscore.EventRule{{ID: "call", On: []string{"call"}, Points: 40, HalfLife: leadscore.Duration(7 * leadscore.Day)}},
+	})
+	var st leadscore.State
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	scorer.Observe(leadscore.Lead{}, &st, leadscore.Event{Type: "call", Time: t})
+	// Points halve every half-life; Score only reads the State.
+	for _, days := range []int{0, 7, 14, 28} {
+		res, _ := scorer.Score(leadscore.Lead{}, &st, t.Add(time.Duration(days)*leadscore.Day))
+		fmt.Printf("day %2d: %g\n", days, res.Engagement)
+	}
+	// Output:
+	// day  0: 40
+	// day  7: 20
+	// day 14: 10
+	// day 28: 2.5
+}
+
+func ExampleScorer_NextWakeup() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.Config{
+		Events: []leadscore.EventRule{{ID: "call", On: []string{"call"}, Points: 80, HalfLife: leadscore.Duration(7 * leadscore.Day)}},
+		Tiers:  []leadscore.Tier{{Name: "hot", Min: leadscore.Float(40), Handoff: true}, {Name: "cold"}},
+	})
+	var st leadscore.State
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	scorer.Observe(leadscore.Lead{}, &st, leadscore.Event{Type: "call", Time: t})
+	// 80 points halve to 40 after exactly 7 days: the lead leaves hot just after.
+	wake, _ := scorer.NextWakeup(&st)
+	fmt.Println(wake.Sub(t))
+	res, _ := scorer.Advance(leadscore.Lead{}, &st, wake)
+	for _, tr := range res.Transitions {
+		if tr.Kind == leadscore.TransitionTier {
+			fmt.Printf("%s → %s\n", tr.FromTier, tr.ToTier)
+		}
+	}
+	// Output:
+	// 168h0m0.000000001s
+	// hot → cold
+}
+
+func ExampleScorer_Advance() {
+	cfg := leadscore.Config{Signals: []leadscore.SignalConfig{{Kind: "abandoned_cart", Timeout: leadscore.Duration(2 * time.Hour)}}}
+	scorer := leadscore.MustCompile[leadscore.Lead](cfg)
+	var st leadscore.State
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	scorer.Observe(leadscore.Lead{}, &st, leadscore.Event{Type: "checkout_start", Value: 89.5, Time: t})
+	res, _ := scorer.Advance(leadscore.Lead{}, &st, t.Add(2*time.Hour))
+	for _, tr := range res.Transitions {
+		fmt.Println(tr.Kind, tr.Signal, tr.Raised, tr.Reason)
+	}
+	// Output:
+	// signal abandoned_cart true checkout abandoned 2 hours ago (value 89.5), no purchase since
+}
+
+func ExampleResult_Explain() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+	var st leadscore.State
+	res, _ := scorer.Score(leadscore.Lead{Email: "jo@gmail.com", Title: "Student", Company: leadscore.Company{Employees: 5}}, &st, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Print(res.Explain())
+	// Output:
+	// Total -30 — cold, grade D, stage attract, persona not-a-buyer
+	// Fit -30 · Engagement 0 · Relationship 0
+	// Why:
+	//   −15  fit           student or intern title (researching, not buying)
+	//   −10  fit           free-mail address (gmail, yahoo, …)
+	//    −5  fit           micro business (under 10 employees)
+	// Signal: student — student title "Student"
+	// Signal: generic_email — free-mail address (gmail.com)
+}
+
+func ExampleWithFunction() {
+	// A pure function of your own, type-checked like the built-ins.
+	region := func(args ...any) (any, error) {
+		switch args[0].(string) {
+		case "DE", "FR", "NL":
+			return "emea", nil
+		}
+		return "other", nil
+	}
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.Config{
+		Rules: []leadscore.Rule{{ID: "emea", Dimension: leadscore.Fit, When: `region(lead.Country) == "emea"`, Points: 5, Reason: "EMEA territory"}},
+	}, leadscore.WithFunction("region", region, new(func(string) string)))
+	var st leadscore.State
+	res, _ := scorer.Score(leadscore.Lead{Country: "DE"}, &st, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(res.Fit, res.Contributions[0].Reason)
+	// Output:
+	// 5 EMEA territory
+}
+
+func ExampleParseDuration() {
+	for _, s := range []string{"14d", "2w", "36h", "1w3d"} {
+		d, _ := leadscore.ParseDuration(s)
+		fmt.Println(s, time.Duration(d))
+	}
+	// Output:
+	// 14d 336h0m0s
+	// 2w 336h0m0s
+	// 36h 36h0m0s
+	// 1w3d 240h0m0s
+}
+
+func ExampleDefaultJourney() {
+	for _, t := range leadscore.DefaultJourney().Transitions {
+		on := strings.Join(t.On, "/")
+		if t.When != "" {
+			on += " when " + t.When
+		}
+		if on == "" {
+			on = "at once"
+		}
+		fmt.Printf("%s → %s: %s\n", t.From, t.To, strings.TrimSpace(on))
+	}
+	// Output:
+	// attract → capture: identify/signup/form_submit
+	// capture → nurture: at once
+	// nurture → convert: when handoff
+	// nurture → convert: call/demo_request
+	// convert → expand: purchase
+	// convert → nurture: opportunity_lost/no_decision
+	// expand → nurture: churn
+}
+
+func ExampleScorer_Profile() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2C())
+	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	var samples []leadscore.Sample[leadscore.Lead]
+	for _, l := range []leadscore.Lead{
+		{Age: 37, AvgOrderValue: 300, Margin: 0.3, ServiceEffort: 2},
+		{Age: 41, AvgOrderValue: 250, Margin: 0.3, ServiceEffort: 3},
+		{Age: 19, Followers: 3000, AvgOrderValue: 40, Margin: 0.2, ServiceEffort: 8},
+	} {
+		var st leadscore.State
+		res, _ := scorer.Score(l, &st, at)
+		samples = append(samples, leadscore.Sample[leadscore.Lead]{Lead: l, Result: res})
+	}
+	profiles, _ := scorer.Profile(slices.Values(samples), leadscore.ROI{Value: "lead.AvgOrderValue * lead.Margin", Cost: "lead.ServiceEffort * 5.0"})
+	for _, p := range profiles {
+		fmt.Printf("%s: %d leads, ROI %.1f\n", p.Persona, p.Size, p.ROI)
+	}
+	// Output:
+	// joe: 2 leads, ROI 5.6
+	// sarah: 1 leads, ROI -0.8
+}
+
+func ExampleScorer_Funnel() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	var states []*leadscore.State
+	for _, evs := range [][]string{{"page_view"}, {"form_submit"}, {"form_submit", "demo_request"}, {"form_submit", "call", "purchase"}} {
+		st := &leadscore.State{}
+		for i, typ := range evs {
+			scorer.Observe(leadscore.Lead{}, st, leadscore.Event{Type: typ, Time: t.Add(time.Duration(i) * leadscore.Day)})
+		}
+		states = append(states, st)
+	}
+	f := scorer.Funnel(slices.Values(states), t.Add(30*leadscore.Day))
+	for _, s := range f.Stages {
+		fmt.Printf("%-8s now %d, ever %d\n", s.Stage, s.Current, s.Entered)
+	}
+	fmt.Println("SQL", f.SQL, "customers", f.Customers)
+	// Output:
+	// attract  now 1, ever 4
+	// capture  now 0, ever 3
+	// nurture  now 1, ever 3
+	// convert  now 1, ever 2
+	// expand   now 1, ever 1
+	// SQL 2 customers 1
+}
