@@ -2,6 +2,8 @@ package leadscore
 
 import (
 	"fmt"
+	"iter"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -167,25 +169,74 @@ func TestHandWrittenBaselineAgrees(t *testing.T) {
 
 var sinkF float64
 
+// rulesOnly turns off the built-in signal detectors, so that a benchmark of cfg measures its
+// rules: the hand-written baseline detects no signals either (ScoreB2B keeps them).
+func rulesOnly(cfg Config) Config {
+	for _, k := range builtinSignalKinds {
+		cfg.Signals = append(cfg.Signals, SignalConfig{Kind: k, Off: true})
+	}
+	return cfg
+}
+
+// boundState is the State of a lead that has had an event: laid out for s, as every stored
+// State is after its first Observe.
+func boundState(tb testing.TB, s *Scorer[Lead]) *State {
+	var st State
+	observeT(tb, s, benchLead, &st, ev(EventPageView, t0.Add(-Day)))
+	return &st
+}
+
+// BenchmarkScore30Rules is goal 1: Score on the 30-rule fit set against the same rules
+// written in Go. BENCHMARKS.md divides each line by handwritten.
 func BenchmarkScore30Rules(b *testing.B) {
-	b.Run("leadscore", func(b *testing.B) {
-		s := compileT(b, thirtyRules())
-		var st State
-		b.ReportAllocs()
-		for b.Loop() {
-			r, _ := s.Score(benchLead, &st, t0)
-			sinkF = r.Total
-		}
-	})
 	b.Run("handwritten", func(b *testing.B) {
 		b.ReportAllocs()
 		for b.Loop() {
 			sinkF = handWritten30(&benchLead)
 		}
 	})
+	b.Run("ScoreInto", func(b *testing.B) {
+		s := compileT(b, rulesOnly(thirtyRules()))
+		st := boundState(b, s)
+		var res Result
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.ScoreInto(&res, benchLead, st, t0)
+			sinkF = res.Total
+		}
+	})
+	b.Run("Score", func(b *testing.B) {
+		s := compileT(b, rulesOnly(thirtyRules()))
+		st := boundState(b, s)
+		b.ReportAllocs()
+		for b.Loop() {
+			r, _ := s.Score(benchLead, st, t0)
+			sinkF = r.Total
+		}
+	})
+	b.Run("ScoreInto-vm", func(b *testing.B) {
+		s := withoutFastPath(compileT(b, rulesOnly(thirtyRules())))
+		st := boundState(b, s)
+		var res Result
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.ScoreInto(&res, benchLead, st, t0)
+			sinkF = res.Total
+		}
+	})
+	b.Run("ScoreInto-detectors", func(b *testing.B) {
+		s := compileT(b, thirtyRules())
+		st := boundState(b, s)
+		var res Result
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.ScoreInto(&res, benchLead, st, t0)
+			sinkF = res.Total
+		}
+	})
 }
 
-func b2bState(b *testing.B, s *Scorer[Lead]) *State {
+func b2bState(tb testing.TB, s *Scorer[Lead]) *State {
 	var st State
 	types := []Event{
 		{Type: EventPageView, Path: "/pricing"}, {Type: EventPageView, Path: "/product/x"}, {Type: EventEmailClick},
@@ -194,36 +245,102 @@ func b2bState(b *testing.B, s *Scorer[Lead]) *State {
 	for i := range 50 {
 		e := types[i%len(types)]
 		e.Time = t0.Add(time.Duration(i) * time.Hour)
-		observeT(b, s, benchLead, &st, e)
+		observeT(tb, s, benchLead, &st, e)
 	}
 	return &st
 }
 
+// BenchmarkScoreB2B scores a lead with 50 events against the B2B preset: rules, decayed
+// event rules, the built-in signal detectors, tiers, grade, persona and journey status.
 func BenchmarkScoreB2B(b *testing.B) {
 	s := compileT(b, DefaultB2B())
 	st := b2bState(b, s)
 	now := t0.Add(60 * Day)
-	b.ReportAllocs()
-	for b.Loop() {
-		r, _ := s.Score(benchLead, st, now)
-		sinkF = r.Total
-	}
+	b.Run("Score", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			r, _ := s.Score(benchLead, st, now)
+			sinkF = r.Total
+		}
+	})
+	b.Run("ScoreInto", func(b *testing.B) {
+		var res Result
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = s.ScoreInto(&res, benchLead, st, now)
+			sinkF = res.Total
+		}
+	})
 }
 
+// b2bEvents are what a warm lead's days are made of: web visits and email.
+var b2bEvents = []Event{
+	{Type: EventPageView, Path: "/pricing"}, {Type: EventEmailClick}, {Type: EventPageView, Path: "/blog/x"}, {Type: EventEmailOpen},
+}
+
+// BenchmarkObserveB2B is goal 2: one event into a State. Observe evaluates the lead and
+// returns the full Result (ObserveInto into a reused one); Accumulate only takes the event
+// in, leaving the decisions to the next Observe or Advance.
 func BenchmarkObserveB2B(b *testing.B) {
-	s := compileT(b, DefaultB2B())
-	st := b2bState(b, s)
-	evs := []Event{
-		{Type: EventPageView, Path: "/pricing"}, {Type: EventEmailClick}, {Type: EventPageView, Path: "/blog/x"}, {Type: EventEmailOpen},
+	run := func(b *testing.B, observe func(s *Scorer[Lead], st *State, e Event)) {
+		s := compileT(b, DefaultB2B())
+		st := b2bState(b, s)
+		i := 0
+		b.ReportAllocs()
+		for b.Loop() {
+			e := b2bEvents[i%len(b2bEvents)]
+			e.Time = t0.Add(time.Duration(100+i) * time.Minute)
+			i++
+			observe(s, st, e)
+		}
 	}
-	i := 0
-	b.ReportAllocs()
-	for b.Loop() {
-		e := evs[i%len(evs)]
-		e.Time = t0.Add(time.Duration(100+i) * time.Minute)
-		i++
-		r, _ := s.Observe(benchLead, st, e)
-		sinkF = r.Total
+	b.Run("Observe", func(b *testing.B) {
+		run(b, func(s *Scorer[Lead], st *State, e Event) {
+			r, _ := s.Observe(benchLead, st, e)
+			sinkF = r.Total
+		})
+	})
+	b.Run("ObserveInto", func(b *testing.B) {
+		var res Result
+		run(b, func(s *Scorer[Lead], st *State, e Event) {
+			_ = s.ObserveInto(&res, benchLead, st, e)
+			sinkF = res.Total
+		})
+	})
+	b.Run("Accumulate", func(b *testing.B) {
+		run(b, func(s *Scorer[Lead], st *State, e Event) {
+			if ok, _ := s.Accumulate(benchLead, st, e); !ok {
+				b.Fatal("Accumulate refused a web event")
+			}
+		})
+	})
+}
+
+// BenchmarkAccumulateOtherTypes adds event rules for types the observed event is not of:
+// Accumulate's cost must not move (goal 4).
+func BenchmarkAccumulateOtherTypes(b *testing.B) {
+	for _, extra := range []int{0, 100, 1000} {
+		b.Run(fmt.Sprintf("rules=+%d", extra), func(b *testing.B) {
+			cfg := DefaultB2B()
+			types := EventTypes()
+			for k := range extra {
+				typ := types[k%len(types)]
+				if typ == EventPageView || typ == EventEmailClick || typ == EventEmailOpen {
+					typ = EventWebinarRegistered
+				}
+				cfg.Events = append(cfg.Events, EventRule{ID: fmt.Sprintf("x%d", k), On: []string{typ}, When: fmt.Sprintf("lead.Company.Employees > %d", k), Points: 1, HalfLife: Duration(7 * Day)})
+			}
+			s := compileT(b, cfg)
+			st := b2bState(b, s)
+			i := 0
+			b.ReportAllocs()
+			for b.Loop() {
+				e := b2bEvents[i%len(b2bEvents)]
+				e.Time = t0.Add(time.Duration(100+i) * time.Minute)
+				i++
+				_, _ = s.Accumulate(benchLead, st, e)
+			}
+		})
 	}
 }
 
@@ -234,5 +351,136 @@ func BenchmarkCompileB2B(b *testing.B) {
 		if _, err := Compile[Lead](cfg); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// manyRules is a rule set of n attribute rules in the shapes of thirtyRules, over varied
+// fields and constants, and n/10 event rules.
+func manyRules(n int) Config {
+	base := thirtyRules().Rules
+	cfg := Config{Tiers: thirtyRules().Tiers}
+	for i := range n {
+		r := base[i%len(base)]
+		r.ID = fmt.Sprintf("r%04d", i)
+		// Vary the constants so that expr cannot share work between rules.
+		r.When = strings.Replace(r.When, "1000", fmt.Sprint(1000+i), 1)
+		r.When = strings.Replace(r.When, `"US"`, fmt.Sprintf("%q", fmt.Sprint("U", i)), 1)
+		r.When = strings.Replace(r.When, `"VP"`, fmt.Sprintf("%q", fmt.Sprint("VP", i)), 1)
+		cfg.Rules = append(cfg.Rules, r)
+	}
+	for i := range n / 10 {
+		cfg.Events = append(cfg.Events, EventRule{
+			ID: fmt.Sprintf("e%04d", i), On: []string{EventTypes()[i%len(EventTypes())]},
+			When: fmt.Sprintf("lead.Company.Employees > %d", i), Points: 1, HalfLife: Duration(7 * Day),
+		})
+	}
+	return cfg
+}
+
+// BenchmarkCompile1000Rules is goal 3.
+func BenchmarkCompile1000Rules(b *testing.B) {
+	cfg := manyRules(1000)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := Compile[Lead](cfg); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// repeatLeads yields n (lead, State) pairs cycling through leads and states: a stream of
+// any length from a fixed working set, as a cursor over a store would give.
+func repeatLeads(leads []Lead, states []*State, n int) iter.Seq2[Lead, *State] {
+	return func(yield func(Lead, *State) bool) {
+		for i := range n {
+			k := i % len(leads)
+			if !yield(leads[k], states[k]) {
+				return
+			}
+		}
+	}
+}
+
+// BenchmarkScoreAll is goal 4: a batch on one worker (the caller's goroutine) and on every
+// CPU, from 1k to 1M leads. ns/lead must stay flat as the batch grows, and workers=2 must
+// be ≥ 1.8× faster than workers=1 on two cores.
+func BenchmarkScoreAll(b *testing.B) {
+	for _, set := range []struct {
+		name string
+		cfg  Config
+	}{{"30rules", rulesOnly(thirtyRules())}, {"b2b", DefaultB2B()}} {
+		s := compileT(b, set.cfg)
+		leads, states := batchLeads(b, s, 1024)
+		for _, n := range []int{1_000, 10_000, 100_000, 1_000_000} {
+			for _, workers := range []int{1, 2} {
+				benchScoreAll(b, fmt.Sprintf("%s/leads=%d/workers=%d", set.name, n, workers), s, leads, states, n, workers)
+			}
+		}
+	}
+}
+
+func benchScoreAll(b *testing.B, name string, s *Scorer[Lead], leads []Lead, states []*State, n, workers int) {
+	b.Run(name, func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			results, err := s.ScoreAll(repeatLeads(leads, states, n), t0, workers)
+			if err != nil {
+				b.Fatal(err)
+			}
+			for _, r := range results {
+				sinkF = r.Total
+			}
+		}
+		b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/lead")
+	})
+}
+
+// distinctFieldRules returns one rule per scalar field of Lead, up to n: each reads a field
+// no other rule reads.
+func distinctFieldRules(n int) Config {
+	var fields []string
+	var walk func(t reflect.Type, prefix string)
+	walk = func(t reflect.Type, prefix string) {
+		for i := range t.NumField() {
+			f := t.Field(i)
+			switch f.Type.Kind() {
+			case reflect.Struct:
+				if f.Type != reflect.TypeFor[time.Time]() {
+					walk(f.Type, prefix+f.Name+".")
+				}
+			case reflect.String:
+				fields = append(fields, fmt.Sprintf("lead.%s%s != %q", prefix, f.Name, "x"))
+			case reflect.Int, reflect.Float64:
+				fields = append(fields, fmt.Sprintf("lead.%s%s > 1", prefix, f.Name))
+			case reflect.Bool:
+				fields = append(fields, fmt.Sprintf("lead.%s%s", prefix, f.Name))
+			}
+		}
+	}
+	walk(reflect.TypeFor[Lead](), "")
+	cfg := Config{}
+	for i := range min(n, len(fields)) {
+		cfg.Rules = append(cfg.Rules, Rule{ID: fmt.Sprintf("f%02d", i), Dimension: Fit, When: fields[i], Points: 1})
+	}
+	return rulesOnly(cfg)
+}
+
+// BenchmarkScoreDistinctFields is goal 4's linearity: the cost per rule stays flat as rules
+// over more distinct fields are added.
+func BenchmarkScoreDistinctFields(b *testing.B) {
+	for _, n := range []int{4, 8, 16, 32} {
+		b.Run(fmt.Sprintf("rules=%d", n), func(b *testing.B) {
+			s := compileT(b, distinctFieldRules(n))
+			if len(s.rules) != n {
+				b.Fatalf("%d rules, want %d", len(s.rules), n)
+			}
+			st := boundState(b, s)
+			var res Result
+			b.ReportAllocs()
+			for b.Loop() {
+				_ = s.ScoreInto(&res, benchLead, st, t0)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(n), "ns/rule")
+		})
 	}
 }

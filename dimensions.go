@@ -18,10 +18,6 @@ const (
 	Relationship Dimension = "relationship"
 )
 
-// dimensions lists the dimensions in their fixed order, which is also the index of each in
-// per-dimension arrays.
-var dimensions = [...]Dimension{Fit, Engagement, Relationship}
-
 func (d Dimension) index() int {
 	switch d {
 	case Fit:

@@ -43,6 +43,28 @@
 // The clock- and zone-reading built-ins of expr (now(), date(), timezone()) are disabled;
 // WithFunction adds functions of your own.
 //
+// # Journey, signals and personas
+//
+// Observe and Advance run the lifecycle state machine (DefaultJourney: attract → capture →
+// nurture → convert → expand, with recycling to nurture), detect buying signals (Signal…
+// constants: frequent engagement and visits, questions, abandoned carts, target accounts,
+// velocity, and the negative competitor, job seeker, student and free-mail signals) and pick
+// the first persona whose condition holds. Every change they make to a State is a Transition
+// in the Result, so engines act on edges, once. NextWakeup tells when time alone will change a
+// State next; Profile and Funnel report on populations.
+//
+// # State
+//
+// A State is bounded whatever the number of events, serialises with MarshalBinary (versioned
+// and checksummed), survives rule-set changes (accumulators are keyed by rule ID) and merges
+// (Merge) when one lead's events were split across shards.
+//
+// # Untrusted rules
+//
+// Rule sets are data, possibly written by people who are not Go programmers or by other
+// tenants. Limits (WithLimits) bound expression size, ranges, predicate nesting and memory,
+// and disallow built-ins that allocate at will; panics inside expressions become rule errors.
+//
 // # Purity and time
 //
 // The package does no I/O and never reads the clock or a random source: time comes in as an

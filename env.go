@@ -68,8 +68,11 @@ var scoreNames = map[string]bool{
 type program[L any] struct {
 	src      string
 	prog     *vm.Program
-	fastBool func(*env[L]) (bool, error)    // nil: run prog on the VM
-	fastNum  func(*env[L]) (float64, error) // nil: run prog on the VM
+	fastBool func(*fastEnv[L]) bool    // nil: run prog on the VM
+	fastNum  func(*fastEnv[L]) float64 // nil: run prog on the VM
+	// eventOnly: the fast closure reads nothing but event fields and constants, so it may
+	// run with only env.Event set (Accumulate).
+	eventOnly bool
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -85,7 +88,8 @@ type exprCompiler[L any] struct {
 	lists       map[string]bool
 	signalKinds map[string]int
 	options     []expr.Option // shared: environment, built-ins, user functions
-	maxNodes    uint
+	fast        *fastPlan[L]  // the fields the fast path reads; nil: no fast path
+	limits      Limits
 
 	counts    []countSlot
 	countRefs []int // per count slot: references outside a constant comparison
@@ -96,6 +100,10 @@ type exprCompiler[L any] struct {
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
 func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
+	if err := c.limits.check(src); err != nil {
+		errs.add(kind, id, field, err)
+		return nil
+	}
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if asBool {
@@ -113,7 +121,7 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	}
 	v.commit()
 	p := &program[L]{src: src, prog: prog}
-	compileFast(p, asBool)
+	compileFast(c.fast, p, asBool)
 	return p
 }
 

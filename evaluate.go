@@ -58,6 +58,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 	}
 	clear(e.Signals)
 	sc.boxedOK = false
+	sc.fast.load()
 }
 
 // stageOf returns st's stage in s's journey: a new lead is in the journey's first stage.
@@ -76,10 +77,19 @@ func (sc *scratch[L]) vmEnv() any {
 	return sc.boxed
 }
 
+// runBool evaluates a boolean program: through its fast-path closure when it has one and
+// the closure does not hand the evaluation over (fastEnv.slow), else on the VM.
 func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 	if p.fastBool != nil {
-		return p.fastBool(&sc.env)
+		sc.fast.slow = false
+		if v := p.fastBool(&sc.fast); !sc.fast.slow {
+			return v, nil
+		}
 	}
+	return s.runBoolVM(sc, p)
+}
+
+func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
 	out, err := sc.vm.Run(p.prog, sc.vmEnv())
 	if err != nil {
 		return false, err
@@ -93,8 +103,10 @@ func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 
 func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err error) {
 	if p.fastNum != nil {
-		f, err = p.fastNum(&sc.env)
-	} else {
+		sc.fast.slow = false
+		f = p.fastNum(&sc.fast)
+	}
+	if p.fastNum == nil || sc.fast.slow {
 		var out any
 		out, err = sc.vm.Run(p.prog, sc.vmEnv())
 		var ok bool

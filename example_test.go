@@ -278,3 +278,83 @@ func ExampleScorer_Funnel() {
 	// expand   now 1, ever 1
 	// SQL 2 customers 1
 }
+
+func ExampleState_MarshalBinary() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+	var st leadscore.State
+	scorer.Observe(leadscore.Lead{}, &st, leadscore.Event{Type: "call", Time: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)})
+
+	data, _ := st.MarshalBinary() // store it with the lead
+	var back leadscore.State
+	if err := back.UnmarshalBinary(data); err != nil {
+		panic(err)
+	}
+	fmt.Println(back.Events(), back.Stage(), back.Latest().Format(time.RFC3339))
+
+	data[len(data)/2] ^= 1 // a damaged copy is an error, never a wrong state
+	fmt.Println(back.UnmarshalBinary(data))
+	// Output:
+	// 1 attract 2026-03-02T09:00:00Z
+	// leadscore: corrupt state: checksum mismatch (truncated or damaged)
+}
+
+func ExampleState_Merge() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	// One lead's events, split across two shards.
+	var a, b leadscore.State
+	scorer.Observe(leadscore.Lead{}, &a, leadscore.Event{ID: "1", Type: "email_click", Time: t})
+	scorer.Observe(leadscore.Lead{}, &b, leadscore.Event{ID: "2", Type: "call", Time: t.Add(time.Hour)})
+	if err := a.Merge(&b); err != nil {
+		panic(err)
+	}
+	res, _ := scorer.Score(leadscore.Lead{}, &a, t.Add(2*time.Hour))
+	fmt.Println(a.Events(), len(res.Contributions))
+	// Event IDs merge too: a redelivery from either shard is still ignored.
+	res, _ = scorer.Observe(leadscore.Lead{}, &a, leadscore.Event{ID: "2", Type: "call", Time: t.Add(time.Hour)})
+	fmt.Println(res.Duplicate)
+	// Output:
+	// 2 2
+	// true
+}
+
+func ExampleWithLimits() {
+	cfg := leadscore.Config{Rules: []leadscore.Rule{
+		{ID: "bomb", Dimension: leadscore.Fit, When: `len(repeat(repeat("a", 999999), 4000)) > 0`, Points: 1},
+	}}
+	_, err := leadscore.Compile[leadscore.Lead](cfg)
+	fmt.Println(err)
+	// A trusted rule set may widen the limits.
+	_, err = leadscore.Compile[leadscore.Lead](cfg, leadscore.WithLimits(leadscore.Limits{Builtins: append(leadscore.DefaultBuiltins(), "repeat")}))
+	fmt.Println(err)
+	// Output:
+	// leadscore: rule "bomb": when 1:5: built-in repeat is not allowed (see Limits.Builtins)
+	//  | len(repeat(repeat("a", 999999), 4000)) > 0
+	//  | ....^
+	// <nil>
+}
+
+func ExampleDefaultB2B() {
+	cfg := leadscore.DefaultB2B()
+	cfg.Lists["competitors"] = []string{"rival.example"}
+	scorer := leadscore.MustCompile[leadscore.Lead](cfg)
+	var st leadscore.State
+	res, _ := scorer.Score(leadscore.Lead{Email: "kim@rival.example", Title: "CEO"}, &st, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(res.Disqualified, res.Handoff, res.Persona)
+	// Output:
+	// true false not-a-buyer
+}
+
+func ExampleDefaultB2C() {
+	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2C())
+	var st leadscore.State
+	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+	scorer.Observe(leadscore.Lead{Age: 37}, &st, leadscore.Event{Type: "checkout_start", Value: 240, Time: t})
+	res, _ := scorer.Advance(leadscore.Lead{Age: 37}, &st, t.Add(25*time.Hour))
+	for _, s := range res.Signals {
+		fmt.Println(s.Kind, "—", s.Reason)
+	}
+	// Output:
+	// abandoned_cart — checkout abandoned 1 day ago (value 240), no purchase since
+	// velocity — a burst of engagement from a new lead (18 points in 1 day)
+}

@@ -67,6 +67,9 @@ type layout struct {
 	ringOffset  []int // per tracked type: where its event times start in State.times
 	ringCap     []int // per tracked type: how many event times it keeps
 	ringTotal   int
+	kinds       []string // signal kinds, by bit of State.signals
+	stages      []Stage  // journey stages, by bit of State.entered
+	velocity    int64    // the velocity signal's window: the half-life of State.vel[0]
 }
 
 // ruleKey identifies an event rule's accumulator. The half-life and once flag are part of it
@@ -78,13 +81,16 @@ type ruleKey struct {
 	once     bool
 }
 
-func newLayout(rules []ruleKey, types []string, caps []int) *layout {
+func newLayout(rules []ruleKey, types []string, caps []int, kinds []string, stages []Stage, velocity int64) *layout {
 	l := &layout{
 		rules:     rules,
 		ruleIndex: make(map[ruleKey]int, len(rules)),
 		types:     types,
 		typeIndex: make(map[string]int, len(types)),
 		ringCap:   caps,
+		kinds:     kinds,
+		stages:    stages,
+		velocity:  velocity,
 	}
 	h := fnv.New64a()
 	for i, r := range rules {
@@ -104,8 +110,33 @@ func newLayout(rules []ruleKey, types []string, caps []int) *layout {
 		h.Write(strconv.AppendInt(nil, int64(caps[i]), 10))
 		h.Write([]byte{0})
 	}
+	for _, k := range kinds {
+		h.Write([]byte{2})
+		h.Write([]byte(k))
+	}
+	for _, s := range stages {
+		h.Write([]byte{3})
+		h.Write([]byte(s))
+	}
+	h.Write(strconv.AppendInt([]byte{4}, velocity, 10))
 	l.fingerprint = h.Sum64()
 	return l
+}
+
+// remapBits translates a bit set over the names from into one over the names to.
+func remapBits[N comparable](bits uint64, from, to []N) uint64 {
+	var out uint64
+	for i, name := range from {
+		if i >= 64 || bits&(1<<i) == 0 {
+			continue
+		}
+		for j, other := range to {
+			if other == name && j < 64 {
+				out |= 1 << j
+			}
+		}
+	}
+	return out
 }
 
 func boolByte(b bool) byte {

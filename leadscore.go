@@ -40,9 +40,12 @@ type Scorer[L any] struct {
 	warnings       []Warning
 	wake           timeUse       // what NextWakeup watches
 	exprOpts       []expr.Option // for expressions compiled after Compile (Profile)
+	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration
-	pool           sync.Pool // *scratch[L]
+	fast           *fastPlan[L] // the fields the fast path reads (fastpath.go)
+	pool           sync.Pool    // *scratch[L]
+	chunks         sync.Pool    // *scoreChunk[L], for ScoreAll (batch.go)
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -56,7 +59,12 @@ type scratch[L any] struct {
 	// per rule would cost a copy each.
 	boxed   any
 	boxedOK bool
-	matched []int
+	fast    fastEnv[L] // the fast path's slot tables over env (fastpath_env.go)
+	// Score evaluates into these, then copies them out at their exact size: one allocation
+	// per Result instead of one per doubling.
+	contributions []Contribution
+	signals       []Signal
+	matched       []int
 }
 
 // Option configures Compile.
@@ -66,6 +74,7 @@ type options struct {
 	functions      []function
 	dedup          int
 	wakeupInterval time.Duration
+	limits         Limits
 	err            error
 }
 
@@ -107,7 +116,7 @@ func MustCompile[L any](cfg Config, opts ...Option) *Scorer[L] {
 // reported at once: the error joins one *RuleError per problem (find them with errors.As or
 // by unwrapping the join).
 func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
-	o := options{dedup: DefaultDedupWindow, wakeupInterval: DefaultWakeupInterval}
+	o := options{dedup: DefaultDedupWindow, wakeupInterval: DefaultWakeupInterval, limits: DefaultLimits()}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -124,11 +133,9 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	lists := compileLists(cfg.Lists, &errs)
 	kinds := signalKindIndex(cfg.Signals)
 
-	exprOpts := []expr.Option{
-		expr.Env(env[L]{}),
-		// The clock and zone files are the world: time comes in as an argument.
-		expr.DisableBuiltin("now"), expr.DisableBuiltin("date"), expr.DisableBuiltin("timezone"),
-	}
+	// The clock and zone files are the world: time comes in as an argument, so the limits
+	// always disable now, date and timezone.
+	exprOpts := append([]expr.Option{expr.Env(env[L]{})}, o.limits.builtinOptions()...)
 	exprOpts = append(exprOpts, builtinFunctions(lists)...)
 	for _, f := range o.functions {
 		opt, err := f.option()
@@ -141,7 +148,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	for name := range lists {
 		listNames[name] = true
 	}
-	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts}
+	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts, fast: newFastPlan[L](lists), limits: o.limits}
 
 	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup, wakeupInterval: o.wakeupInterval}
 	s.dims = compileDimensions(cfg.Dimensions, &errs)
@@ -179,10 +186,18 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	for i, r := range s.events {
 		keys[i] = ruleKey{id: r.id, halfLife: r.halfLife, once: r.once}
 	}
-	s.layout = newLayout(keys, types.tracked, types.need)
+	kindNames := make([]string, len(kinds))
+	for k, bit := range kinds {
+		kindNames[bit] = k
+	}
+	stageNames := make([]Stage, len(s.journey.stages))
+	for i, d := range s.journey.stages {
+		stageNames[i] = d.name
+	}
+	s.layout = newLayout(keys, types.tracked, types.need, kindNames, stageNames, s.velocity)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = s.layout.typeIndex
-	s.exprOpts, s.listNames = exprOpts, listNames
+	s.exprOpts, s.listNames, s.limits = exprOpts, listNames, o.limits
 	s.compileWakeups()
 	s.categoryOf = map[string]int{}
 	for cat := range cfg.Pages {
@@ -190,12 +205,16 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 			s.categoryOf[cat] = i
 		}
 	}
+	s.fast = c.fast
 	s.pool.New = func() any {
-		return &scratch[L]{env: env[L]{
+		sc := &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
 			DaysSince: make([]float64, len(s.since)),
 			Signals:   make([]bool, s.kinds),
 		}}
+		sc.fast.bind(s.fast, &sc.env)
+		sc.vm.MemoryBudget = s.limits.MemoryBudget
+		return sc
 	}
 	return s, nil
 }
@@ -270,6 +289,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
 	sc.env.Event = Event{}
 	sc.boxed, sc.boxedOK = nil, false
+	sc.fast.release()
 	s.pool.Put(sc)
 }
 
@@ -287,9 +307,37 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	var res Result
+	res := Result{Contributions: sc.contributions[:0], Signals: sc.signals[:0]}
 	s.evaluate(sc, lead, st.view(s.layout), at, now, &res)
+	sc.contributions, sc.signals = res.Contributions[:0], res.Signals[:0]
+	res.Contributions, res.Signals = cloneOrNil(res.Contributions), cloneOrNil(res.Signals)
 	return res, nil
+}
+
+// ScoreInto is Score writing into dst, whose slices it reuses: scoring many leads into one
+// Result allocates nothing once the slices have grown. dst is overwritten, also on error.
+func (s *Scorer[L]) ScoreInto(dst *Result, lead L, st *State, now time.Time) error {
+	if st == nil {
+		dst.reset()
+		return ErrNilState
+	}
+	at, err := unixTime("now", now)
+	if err != nil {
+		dst.reset()
+		return err
+	}
+	sc := s.get()
+	defer s.put(sc)
+	s.evaluate(sc, lead, st.view(s.layout), at, now, dst)
+	return nil
+}
+
+// cloneOrNil copies xs into a slice of its own, exactly as long (nil when empty).
+func cloneOrNil[T any](xs []T) []T {
+	if len(xs) == 0 {
+		return nil
+	}
+	return append(make([]T, 0, len(xs)), xs...)
 }
 
 // Observe applies one event to st and evaluates the lead at the event's time. Tier, stage and
@@ -304,6 +352,58 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 	var res Result
 	err := s.observe(lead, st, ev, &res)
 	return res, err
+}
+
+// ObserveInto is Observe writing into dst, whose slices it reuses (see ScoreInto). dst is
+// overwritten; on an invalid event it is left empty.
+func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error {
+	dst.reset()
+	return s.observe(lead, st, ev, dst)
+}
+
+// Accumulate takes ev into st as Observe does — the decayed accumulators, window counts,
+// de-duplication and what the detectors keep — without evaluating the lead: no Result, and
+// the decisions an evaluation makes (tier, signals, guarded journey transitions) are left to
+// the next Observe or Advance, which makes and reports them. It is the path for high-volume
+// events that need no immediate decision, such as page views and email opens, and for
+// loading history; its cost does not depend on the number of rules for other event types.
+//
+// lead is read only by event rules whose when reads it. An event that may move the lead
+// through the journey from its current stage (its type is in a transition's on) needs a
+// decision: Accumulate returns false and leaves st untouched, and the caller observes it
+// instead. An invalid event is an error and leaves st untouched. A rule that fails at run
+// time does not match, as in Observe; the event is taken in and the failures are returned,
+// joined (errors.As finds each *RuleError).
+func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
+	if st == nil {
+		return false, ErrNilState
+	}
+	t, err := validateEvent(&ev)
+	if err != nil {
+		return false, err
+	}
+	if s.movedBy(st, ev.Type) {
+		return false, nil
+	}
+	var idHash uint64
+	if ev.ID != "" && s.dedup > 0 {
+		idHash = hashID(ev.ID)
+		if st.seen(idHash) {
+			return true, nil // a repeat changes nothing
+		}
+	}
+	if ev.Category == "" && ev.Type == EventPageView {
+		ev.Category = s.pages.category(ev.Path)
+	}
+	sc := s.get()
+	defer s.put(sc)
+	ruleErrs := s.matchEvent(sc, lead, st, &ev, t)
+	st.bind(s.layout)
+	s.record(sc, st, &ev, t)
+	if idHash != 0 {
+		st.remember(idHash, s.dedup)
+	}
+	return true, ruleErrs
 }
 
 func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {

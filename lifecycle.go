@@ -3,7 +3,6 @@ package leadscore
 import (
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 )
 
@@ -317,10 +316,10 @@ func (s *Scorer[L]) ownerOf(stage Stage) string {
 	return ""
 }
 
-func describeStages(stages []Stage) string {
-	parts := make([]string, len(stages))
-	for i, s := range stages {
-		parts[i] = string(s)
+// Journey returns the journey s runs: the config's, or DefaultJourney when it has none.
+func (s *Scorer[L]) Journey() Journey {
+	if len(s.cfg.Journey.Stages) == 0 && len(s.cfg.Journey.Transitions) == 0 {
+		return DefaultJourney()
 	}
-	return strings.Join(parts, " → ")
+	return s.cfg.Journey
 }

@@ -63,7 +63,7 @@ func DefaultB2B() Config {
 
 			// Relationship: "lifecycle stage and tenure".
 			{ID: "customer", Dimension: Relationship, When: `!lead.CustomerSince.IsZero()`, Points: 10, Reason: "existing customer"},
-			{ID: "customer-tenure", Dimension: Relationship, Value: `years_since(lead.CustomerSince) * 5`, Max: 20, Reason: "customer tenure (5 points a year, up to 20)"},
+			{ID: "customer-tenure", Dimension: Relationship, When: `!lead.CustomerSince.IsZero()`, Value: `years_since(lead.CustomerSince) * 5`, Max: 20, Reason: "customer tenure (5 points a year, up to 20)"},
 			{ID: "repeat-buyer", Dimension: Relationship, When: `lead.Purchases >= 2`, Points: 10, Reason: "repeat buyer"},
 			// "Referral leads are worth far more than web or cold-call leads."
 			{ID: "source-referral", Dimension: Relationship, When: `lead.Source == "referral"`, Points: 15, Reason: "referred by a customer or partner"},
@@ -171,7 +171,7 @@ func DefaultB2C() Config {
 			{ID: "repeat-buyer", Dimension: Relationship, When: `lead.Purchases >= 2`, Points: 15, Reason: "repeat buyer"},
 			{ID: "first-time-buyer", Dimension: Relationship, When: `lead.Purchases == 1`, Points: 5, Reason: "first-time buyer (win the second sale)"},
 			{ID: "order-value", Dimension: Relationship, When: `lead.AvgOrderValue >= 200`, Points: 10, Reason: "average order of 200 or more"},
-			{ID: "customer-tenure", Dimension: Relationship, Value: `years_since(lead.CustomerSince) * 5`, Max: 15, Reason: "customer tenure (5 points a year, up to 15)"},
+			{ID: "customer-tenure", Dimension: Relationship, When: `!lead.CustomerSince.IsZero()`, Value: `years_since(lead.CustomerSince) * 5`, Max: 15, Reason: "customer tenure (5 points a year, up to 15)"},
 			{ID: "service-effort", Dimension: Relationship, When: `lead.ServiceEffort >= 8`, Points: -10, Reason: "needs a lot of service (effort 8–10)"},
 			{ID: "low-margin", Dimension: Relationship, When: `lead.Purchases > 0 && lead.Margin > 0 && lead.Margin < 0.1`, Points: -5, Reason: "buys at a margin under 10%"},
 		},

@@ -30,6 +30,13 @@ var (
 		"unsafe":       "memory safety",
 		"log":          "output",
 	}
+	// allowedImports lets a single file import what is otherwise forbidden, each with why.
+	// Keep it narrow: a file, not a directory; an import, not a class of them.
+	allowedImports = map[string]map[string]string{
+		// A test helper, like testing itself: Golden reads and rewrites golden files on disk.
+		// Nothing else in leadscoretest does I/O.
+		"leadscoretest/golden.go": {"os": "golden files"},
+	}
 	forbiddenTimeFuncs = map[string]bool{
 		"Now": true, "Since": true, "Until": true, "Sleep": true, "After": true,
 		"AfterFunc": true, "Tick": true, "NewTicker": true, "NewTimer": true, "LoadLocation": true,
@@ -82,6 +89,9 @@ func impurities(path string) ([]string, error) {
 	timeName := ""
 	for _, imp := range f.Imports {
 		p, _ := strconv.Unquote(imp.Path.Value)
+		if _, ok := allowedImports[filepath.ToSlash(path)][p]; ok {
+			continue
+		}
 		if why, bad := forbiddenImports[p]; bad {
 			out = append(out, fmt.Sprintf("%s: imports %q (%s): the library must stay pure", fset.Position(imp.Pos()), p, why))
 		}

@@ -163,7 +163,7 @@ type PersonaProfile struct {
 func (s *Scorer[L]) Profile(samples iter.Seq[Sample[L]], roi ROI) ([]PersonaProfile, error) {
 	var errs errorList
 	// A compiler of its own: Profile may run concurrently, and ROI expressions get no slots.
-	c := &exprCompiler[L]{types: newTypeTable(nil, nil), lists: s.listNames, options: s.exprOpts}
+	c := &exprCompiler[L]{types: newTypeTable(nil, nil), lists: s.listNames, options: s.exprOpts, limits: s.limits}
 	value, cost := s.roiProgram(c, roi.Value, "value", &errs), s.roiProgram(c, roi.Cost, "cost", &errs)
 	if len(errs) > 0 {
 		return nil, errs.err()

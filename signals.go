@@ -3,6 +3,7 @@ package leadscore
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 	"time"
 
@@ -507,4 +508,17 @@ func humanSpan(d int64) string {
 		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
 	}
 	return "under a minute"
+}
+
+// BuiltinSignalKinds returns the kinds of the built-in detectors, in a fresh slice.
+func BuiltinSignalKinds() []string { return slices.Clone(builtinSignalKinds) }
+
+// SignalKinds returns every signal kind s can report: the built-in detectors that are on and
+// the config's custom ones, in the order Result.Signals lists them.
+func (s *Scorer[L]) SignalKinds() []string {
+	out := make([]string, len(s.detectors))
+	for i, d := range s.detectors {
+		out[i] = d.kind
+	}
+	return out
 }

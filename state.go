@@ -299,6 +299,13 @@ func (st *State) bind(l *layout) {
 			}
 		}
 	}
+	if old := st.layout; old != nil {
+		st.signals = remapBits(st.signals, old.kinds, l.kinds)
+		st.entered = uint32(remapBits(uint64(st.entered), old.stages, l.stages))
+		if old.velocity != l.velocity { // sums under another half-life mean nothing here
+			st.vel = [2]accum{}
+		}
+	}
 	st.layout, st.acc, st.times = l, acc, times
 }
 
@@ -336,4 +343,11 @@ func hashID(id string) uint64 {
 		h *= 1099511628211
 	}
 	return h
+}
+
+// footprint estimates the bytes a State holds (its struct and the arrays it owns), for the
+// bounded-memory documentation and tests.
+func (st *State) footprint() int {
+	const stateSize = 8*3 + 24*4 + 8*20 // pointer, slices, scalars: a close upper bound
+	return stateSize + 32*cap(st.acc) + 8*cap(st.times) + 8*cap(st.ids) + 40*cap(st.history) + len(st.tier) + len(st.stage)
 }

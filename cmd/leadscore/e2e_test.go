@@ -1,0 +1,115 @@
+package main
+
+import (
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/leadscore/leadscore/leadscoretest"
+)
+
+// The built command on files, checked by exit code, output (against golden files under
+// testdata/golden; go test -update rewrites them) and what stderr says.
+func TestCommandEndToEnd(t *testing.T) {
+	leads, err := os.ReadFile("testdata/leads.jsonl")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		stdin  string
+		code   int
+		golden string   // stdout's golden file, if any
+		stderr []string // what stderr must contain ("" for nothing at all)
+	}{
+		// score
+		{name: "score", args: []string{"score", "-rules", "testdata/rules.json", "testdata/leads.jsonl"}, golden: "score.jsonl", stderr: []string{""}},
+		{name: "score stdin", args: []string{"score", "-rules", "testdata/rules.json"}, stdin: string(leads), golden: "score.jsonl", stderr: []string{""}},
+		{name: "score yaml rules", args: []string{"score", "-rules", "testdata/rules.yaml", "-"}, stdin: string(leads), golden: "score.jsonl"},
+		{name: "score flags after file", args: []string{"score", "testdata/leads.jsonl", "-rules", "testdata/rules.json"}, golden: "score.jsonl"},
+		{name: "score at", args: []string{"score", "-rules", "testdata/rules.json", "-at", "2026-06-01"},
+			stdin: `{"lead": {"id": "no-events", "title": "VP Operations", "company": {"employees": 800}}}`, golden: "score_at.jsonl"},
+		{name: "score progress", args: []string{"score", "-progress", "-rules", "testdata/rules.json", "testdata/leads.jsonl"}, golden: "score.jsonl", stderr: []string{""}},
+		{name: "score rule errors", args: []string{"score", "-rules", "testdata/rules_erroring.json"},
+			stdin: `{"lead": {"email": "a@globex.example"}, "at": "2026-03-01"}`, code: 1, stderr: []string{`rules errored for 1 lead`}},
+
+		// test
+		{name: "test", args: []string{"test", "-v", "-rules", "testdata/rules.json", "testdata/cases.json"}, golden: "test_pass.txt", stderr: []string{""}},
+		{name: "test failing", args: []string{"test", "-rules", "testdata/rules.json", "testdata/cases_fail.json"}, code: 1, golden: "test_fail.txt"},
+		{name: "test min coverage", args: []string{"test", "-rules", "testdata/rules.json", "-min-coverage", "100", "testdata/cases.json"}, code: 1, golden: "test_min_coverage.txt"},
+
+		// diff
+		{name: "diff", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "diff.txt"},
+		{name: "diff json", args: []string{"diff", "-json", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json"}, stdin: string(leads), code: 1, golden: "diff.json"},
+		{name: "diff limited", args: []string{"diff", "-leads", "1", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "diff_limited.txt"},
+		{name: "diff unchanged", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules.yaml", "testdata/leads.jsonl"}, golden: "diff_unchanged.txt"},
+
+		// lint
+		{name: "lint clean", args: []string{"lint", "-rules", "testdata/rules.json"}, golden: "lint_clean.txt"},
+		{name: "lint findings", args: []string{"lint", "-rules", "testdata/bad/lint_rules.json"}, code: 1, golden: "lint.txt"},
+		{name: "lint population", args: []string{"lint", "-rules", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "lint_population.txt"},
+		{name: "lint json", args: []string{"lint", "-json", "-rules", "testdata/bad/lint_rules.json"}, code: 1, golden: "lint.json"},
+
+		// bad files: exit 2, a message naming the file and the place, no stack trace
+		{name: "unknown field", args: []string{"lint", "-rules", "testdata/bad/unknown_field.json"}, code: 2,
+			stderr: []string{`testdata/bad/unknown_field.json:6:3: unknown field "teirs"`}},
+		{name: "json syntax", args: []string{"test", "-rules", "testdata/bad/syntax.json", "testdata/cases.json"}, code: 2,
+			stderr: []string{`testdata/bad/syntax.json:4:39: invalid character '"' after object key:value pair`}},
+		{name: "rule errors", args: []string{"score", "-rules", "testdata/bad/bad_rules.json", "testdata/leads.jsonl"}, code: 2,
+			stderr: []string{`testdata/bad/bad_rules.json:4: rule "exec": when 1:6: type leadscore.Lead has no field Titel`, " | .....^",
+				`testdata/bad/bad_rules.json:8: event rule "pricing": on: unknown event type "page_veiw"`}},
+		{name: "yaml syntax", args: []string{"lint", "-rules", "testdata/bad/syntax.yaml"}, code: 2,
+			stderr: []string{`testdata/bad/syntax.yaml:4: did not find expected '-' indicator`}},
+		{name: "yaml unknown field", args: []string{"lint", "-rules", "testdata/bad/unknown_field.yaml"}, code: 2,
+			stderr: []string{`testdata/bad/unknown_field.yaml:6:5: unknown field "pionts"`}},
+		{name: "yaml bare on", args: []string{"lint", "-rules", "testdata/bad/on_unquoted.yaml"}, code: 2,
+			stderr: []string{`testdata/bad/on_unquoted.yaml: unknown field "true": a bare on, off, yes or no is a boolean in YAML; quote the key: "on":`}},
+		{name: "bad case file", args: []string{"test", "-rules", "testdata/rules.json", "testdata/bad/cases_unknown_field.json"}, code: 2,
+			stderr: []string{`testdata/bad/cases_unknown_field.json:3:45: case "typo in the lead": unknown field "titel"`}},
+		{name: "bad lead line", args: []string{"score", "-rules", "testdata/rules.json", "testdata/bad/leads_bad_time.jsonl"}, code: 2,
+			stderr: []string{`testdata/bad/leads_bad_time.jsonl:3:85: "yesterday" is not an RFC 3339 time`}},
+		{name: "bad lead on stdin", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules.json"}, stdin: "{\"lead\": {}, \"at\": \"2026-03-01\"}\n\n{\"lead\": [1]}\n", code: 2,
+			stderr: []string{`stdin:3:10: lead: expected an object, got a list`}},
+		{name: "missing file", args: []string{"lint", "-rules", "testdata/nope.json"}, code: 2,
+			stderr: []string{"testdata/nope.json: no such file or directory"}},
+		{name: "missing leads", args: []string{"score", "-rules", "testdata/rules.json", "testdata/nope.jsonl"}, code: 2,
+			stderr: []string{"testdata/nope.jsonl: no such file or directory"}},
+		{name: "lead that cannot be scored", args: []string{"score", "-rules", "testdata/rules.json"}, stdin: `{"lead": {"email": "a@b.example"}}`, code: 2,
+			stderr: []string{"stdin:1: no events and no evaluation time"}},
+
+		// usage
+		{name: "no arguments", code: 2, stderr: []string{"Usage:\n  leadscore score"}},
+		{name: "help", args: []string{"-h"}, golden: "help.txt", stderr: []string{""}},
+		{name: "command help", args: []string{"diff", "-h"}, golden: "help_diff.txt", stderr: []string{""}},
+		{name: "help command", args: []string{"help", "lint"}, golden: "help_lint.txt"},
+		{name: "unknown command", args: []string{"scroe"}, code: 2, stderr: []string{`leadscore: unknown command "scroe"`}},
+		{name: "unknown flag", args: []string{"score", "-rule", "x.json"}, code: 2, stderr: []string{"flag provided but not defined: -rule", `Run "leadscore score -h" for help.`}},
+		{name: "missing flag", args: []string{"diff", "-old", "testdata/rules.json"}, code: 2, stderr: []string{"leadscore diff: -new is required"}},
+		{name: "missing argument", args: []string{"test", "-rules", "testdata/rules.json"}, code: 2, stderr: []string{"leadscore test: expected one file argument, got 0"}},
+		{name: "bad -at", args: []string{"score", "-rules", "testdata/rules.json", "-at", "tomorrow"}, code: 2, stderr: []string{`-at: "tomorrow" is not an RFC 3339 time`}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := execute(t, tc.stdin, tc.args...)
+			if r.code != tc.code {
+				t.Errorf("exit code %d, want %d\nstdout:\n%s\nstderr:\n%s", r.code, tc.code, r.stdout, r.stderr)
+			}
+			if tc.golden != "" {
+				leadscoretest.Golden(t, "testdata/golden/"+tc.golden, r.stdout, *update)
+			}
+			for _, want := range tc.stderr {
+				if want == "" && r.stderr != "" {
+					t.Errorf("stderr should be empty, got:\n%s", r.stderr)
+				}
+				if !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+			for _, never := range []string{"goroutine ", "panic", ".go:"} {
+				if strings.Contains(r.stderr, never) {
+					t.Errorf("stderr looks like a stack trace (%q):\n%s", never, r.stderr)
+				}
+			}
+		})
+	}
+}

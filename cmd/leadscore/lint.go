@@ -1,0 +1,87 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+
+	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/leadscoretest"
+)
+
+const lintHelp = `Looks for mistakes in a rule set short of errors: tiers that are shadowed or out of
+reach, personas no lead can reach, hand-off tiers that overlap or are inverted, empty lists
+that rules read, signals that can never fire, rules whose max is below their points, rules
+counted twice. Given a population (JSON Lines; "-" for standard input), also rules that never
+or always fire on it, event rules whose events never occur, tiers and personas no lead reaches.
+
+Exit status: 0 no errors or warnings (info findings do not fail); 1 errors or warnings; 2 bad
+usage, rules or input.
+`
+
+func lintCommand(args []string, e *env) int {
+	c := newCommand("lint", "-rules rules.json [-json] [-progress] [population.jsonl]", lintHelp, e)
+	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	asJSON := c.fs.Bool("json", false, "write the findings as a JSON array")
+	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
+	files, code, done := c.parse(args, 0, 1)
+	if done {
+		return code
+	}
+	if !c.require("rules", *rules) {
+		return exitBadData
+	}
+	cfg, _, err := e.loadRules(*rules)
+	if err != nil {
+		return c.fail(err)
+	}
+	var leads *leadReader
+	if len(files) == 1 {
+		var closeLeads func()
+		leads, closeLeads, err = e.openLeads(files[0], e.newProgress("read", *forceProgress))
+		if err != nil {
+			return c.fail(err)
+		}
+		defer closeLeads()
+	}
+	var findings []leadscoretest.Finding
+	if leads != nil {
+		findings, err = leadscoretest.Lint[leadscore.Lead](cfg, leads.cases())
+		leads.progress.done()
+		if leads.err != nil {
+			return c.fail(leads.err)
+		}
+	} else {
+		findings, err = leadscoretest.Lint[leadscore.Lead](cfg, nil)
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	count := map[leadscoretest.Severity]int{}
+	for _, f := range findings {
+		count[f.Severity]++
+	}
+	serious := count[leadscoretest.SeverityError] + count[leadscoretest.SeverityWarning]
+	if *asJSON {
+		if findings == nil {
+			findings = []leadscoretest.Finding{}
+		}
+		enc := json.NewEncoder(e.stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(findings); err != nil {
+			return c.fail(err)
+		}
+	} else {
+		for _, f := range findings {
+			fmt.Fprintf(e.stdout, "%s: %s\n", *rules, f)
+		}
+		fmt.Fprintf(e.stdout, "%d %s, %d %s, %d info\n",
+			count[leadscoretest.SeverityError], plural(count[leadscoretest.SeverityError], "error", "errors"),
+			count[leadscoretest.SeverityWarning], plural(count[leadscoretest.SeverityWarning], "warning", "warnings"),
+			count[leadscoretest.SeverityInfo])
+	}
+	if serious > 0 {
+		return exitFailed
+	}
+	return exitOK
+}

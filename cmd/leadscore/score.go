@@ -1,0 +1,272 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"runtime"
+	"time"
+
+	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/leadscoretest"
+)
+
+const scoreHelp = `Scores each lead of a JSON Lines file (standard input when no file is given) and writes
+one JSON result per line: the scores, tier, hand-off, stage, persona, signals, the rules that
+fired, the transitions on the way and the hand-off explanation.
+
+Each input line is {"lead": {…}, "events": […], "at": "…"} (and optionally "name"), as in a
+case file. The events are observed in order into a fresh state; the lead is then evaluated at
+"at", else at -at, else at its latest event.
+
+Exit status: 0 ok; 1 some rule errored while scoring (the results are all written, each with
+its "errors"); 2 bad usage, rules or input (the first bad line stops the run).
+`
+
+func scoreCommand(args []string, e *env) int {
+	c := newCommand("score", "-rules rules.json [-at time] [-progress] [leads.jsonl]", scoreHelp, e)
+	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	atFlag := c.fs.String("at", "", "evaluate leads without \"at\" at this RFC 3339 time or date, instead of their latest event")
+	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
+	files, code, done := c.parse(args, 0, 1)
+	if done {
+		return code
+	}
+	if !c.require("rules", *rules) {
+		return exitBadData
+	}
+	var at time.Time
+	if *atFlag != "" {
+		t, err := parseTime(*atFlag)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "leadscore score: -at: %v\n", err)
+			return exitBadData
+		}
+		at = t
+	}
+	_, s, err := e.loadRules(*rules)
+	if err != nil {
+		return c.fail(err)
+	}
+	p := e.newProgress("scored", *forceProgress)
+	name := ""
+	if len(files) == 1 {
+		name = files[0]
+	}
+	leads, closeLeads, err := e.openLeads(name, p)
+	if err != nil {
+		return c.fail(err)
+	}
+	defer closeLeads()
+
+	out := bufio.NewWriter(e.stdout)
+	withErrors, err := scoreAll(s, leads, at, out)
+	if ferr := out.Flush(); err == nil && ferr != nil {
+		err = fmt.Errorf("leadscore score: writing: %w", ferr)
+	}
+	p.done()
+	if err == nil {
+		err = leads.err
+	}
+	if err != nil {
+		return c.fail(err)
+	}
+	if withErrors > 0 {
+		fmt.Fprintf(e.stderr, "leadscore score: rules errored for %d %s (see each result's \"errors\")\n", withErrors, plural(withErrors, "lead", "leads"))
+		return exitFailed
+	}
+	return exitOK
+}
+
+// scored is one lead's line of output, or the error that stops the run.
+type scored struct {
+	data      []byte
+	ruleError bool
+	err       error
+}
+
+// scoreAll scores the leads on all processors and writes their results to w in input order.
+// Lines are parsed and scored by as many workers as there are processors. It returns how
+// many leads had rule errors, and the first error that stopped it: a bad line, a lead that
+// cannot be scored, a failed write (an unreadable input is left in leads.err).
+func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Time, w io.Writer) (withErrors int, err error) {
+	type job struct {
+		line int
+		text []byte
+		out  chan scored
+	}
+	workers := runtime.GOMAXPROCS(0)
+	jobs := make(chan job)
+	order := make(chan chan scored, 4*workers) // results in input order
+	done := make(chan struct{})
+	defer close(done)
+
+	go func() { // read
+		defer close(order)
+		defer close(jobs)
+		for line, text := range leads.lines() {
+			j := job{line: line, text: bytes.Clone(text), out: make(chan scored, 1)}
+			select {
+			case order <- j.out:
+			case <-done:
+				return
+			}
+			select {
+			case jobs <- j:
+			case <-done:
+				return
+			}
+		}
+	}()
+	for range workers { // score
+		go func() {
+			var buf bytes.Buffer
+			enc := json.NewEncoder(&buf)
+			enc.SetEscapeHTML(false)
+			for j := range jobs {
+				c, err := leads.parse(j.line, j.text)
+				if err != nil {
+					j.out <- scored{err: err}
+					continue
+				}
+				if c.At.IsZero() {
+					c.At = at
+				}
+				tr, err := leadscoretest.Replay(s, c)
+				if err != nil {
+					j.out <- scored{err: &fileError{File: leads.name, Line: j.line, Msg: err.Error()}}
+					continue
+				}
+				buf.Reset()
+				if err := enc.Encode(scoreRecord(j.line, c, tr)); err != nil {
+					j.out <- scored{err: err}
+					continue
+				}
+				j.out <- scored{data: bytes.Clone(buf.Bytes()), ruleError: len(tr.Errors) > 0}
+			}
+		}()
+	}
+	for out := range order { // write
+		r := <-out
+		if r.err != nil {
+			return withErrors, r.err
+		}
+		if r.ruleError {
+			withErrors++
+		}
+		if _, err := w.Write(r.data); err != nil {
+			return withErrors, fmt.Errorf("leadscore score: writing: %w", err)
+		}
+	}
+	return withErrors, nil
+}
+
+func parseTime(s string) (time.Time, error) {
+	for _, layout := range []string{time.RFC3339Nano, time.DateOnly} {
+		if t, err := time.Parse(layout, s); err == nil {
+			return t, nil
+		}
+	}
+	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time (2026-03-02T09:00:00Z) or a date (2026-03-02)", s)
+}
+
+// result is one line of score's output.
+type result struct {
+	Line          int            `json:"line"`
+	Name          string         `json:"name,omitempty"`
+	ID            string         `json:"id,omitempty"`
+	Email         string         `json:"email,omitempty"`
+	At            time.Time      `json:"at"`
+	Total         float64        `json:"total"`
+	Fit           float64        `json:"fit"`
+	Engagement    float64        `json:"engagement"`
+	Relationship  float64        `json:"relationship"`
+	Tier          string         `json:"tier"`
+	Handoff       bool           `json:"handoff"`
+	Disqualified  bool           `json:"disqualified"`
+	Grade         string         `json:"grade,omitempty"`
+	Stage         string         `json:"stage"`
+	Owner         string         `json:"owner,omitempty"`
+	Stalled       bool           `json:"stalled,omitempty"`
+	Persona       string         `json:"persona,omitempty"`
+	Track         string         `json:"track,omitempty"`
+	Signals       []signal       `json:"signals"`
+	Contributions []contribution `json:"contributions"`
+	Transitions   []transition   `json:"transitions"`
+	Explanation   string         `json:"explanation"`
+	Errors        []string       `json:"errors,omitempty"`
+}
+
+type signal struct {
+	Kind     string    `json:"kind"`
+	Strength float64   `json:"strength"`
+	At       time.Time `json:"at"`
+	Reason   string    `json:"reason"`
+}
+
+type contribution struct {
+	Rule      string  `json:"rule"`
+	Dimension string  `json:"dimension"`
+	Points    float64 `json:"points"`
+	Reason    string  `json:"reason"`
+	Events    int     `json:"events,omitempty"`
+}
+
+type transition struct {
+	Kind     string    `json:"kind"`
+	From     string    `json:"from,omitempty"`
+	To       string    `json:"to,omitempty"`
+	FromTier string    `json:"from_tier,omitempty"`
+	ToTier   string    `json:"to_tier,omitempty"`
+	Signal   string    `json:"signal,omitempty"`
+	Raised   bool      `json:"raised,omitempty"`
+	At       time.Time `json:"at"`
+	Reason   string    `json:"reason"`
+}
+
+func scoreRecord(line int, c leadscoretest.Case[leadscore.Lead], tr leadscoretest.Trace) result {
+	r := tr.Result
+	out := result{
+		Line: line, Name: c.Name, ID: c.Lead.ID, Email: c.Lead.Email, At: r.At,
+		Total: round(r.Total), Fit: round(r.Fit), Engagement: round(r.Engagement), Relationship: round(r.Relationship),
+		Tier: r.Tier, Handoff: r.Handoff, Disqualified: r.Disqualified, Grade: r.Grade,
+		Stage: string(r.Stage), Owner: r.Owner, Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,
+		Signals: []signal{}, Contributions: []contribution{}, Transitions: []transition{},
+		Explanation: r.Explain(),
+	}
+	for _, s := range r.Signals {
+		out.Signals = append(out.Signals, signal{Kind: s.Kind, Strength: round(s.Strength), At: s.At, Reason: s.Reason})
+	}
+	for _, ct := range r.Contributions {
+		out.Contributions = append(out.Contributions, contribution{Rule: ct.RuleID, Dimension: string(ct.Dimension), Points: round(ct.Points), Reason: ct.Reason, Events: ct.Events})
+	}
+	for _, t := range tr.Transitions {
+		out.Transitions = append(out.Transitions, transition{
+			Kind: string(t.Kind), From: string(t.From), To: string(t.To), FromTier: t.FromTier, ToTier: t.ToTier,
+			Signal: t.Signal, Raised: t.Raised, At: t.At, Reason: t.Reason,
+		})
+	}
+	for _, err := range tr.Errors {
+		out.Errors = append(out.Errors, err.Error())
+	}
+	return out
+}
+
+// round keeps three decimals: more than any reader needs, and stable output.
+func round(v float64) float64 {
+	r := math.Round(v*1000) / 1000
+	if r == 0 {
+		return 0 // no -0
+	}
+	return r
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}

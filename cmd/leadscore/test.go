@@ -1,0 +1,108 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/leadscore/leadscore/leadscoretest"
+)
+
+const testHelp = `Runs the cases of a case file against a rule set, prints each failure with the lead's
+explanation, then the rule-set coverage: the rules, tiers, personas, signals and journey
+transitions that no case exercised.
+
+A case file is a JSON (or YAML) array of cases:
+  [{"name": "vp with demo is hot",
+    "lead": {"email": "dana@globex.example", "title": "VP Operations", "company": {"employees": 800}},
+    "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}],
+    "at": "2026-03-03T09:00:00Z",
+    "expect": {"tier": "hot", "handoff": true, "stage": "convert", "fired": ["demo"], "min_total": 70}}]
+Expectations left out are not checked; "handoff": false and "min_total": 0 are, and
+"no_persona": true asserts that no persona matched. Also: "disqualified", "persona",
+"not_fired", "signals", "no_signals", "max_total".
+
+Exit status: 0 all cases pass (and rule coverage reaches -min-coverage); 1 a case fails or
+coverage falls short; 2 bad usage, rules or case file.
+`
+
+func testCommand(args []string, e *env) int {
+	c := newCommand("test", "-rules rules.json [-v] [-min-coverage percent] cases.json", testHelp, e)
+	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	verbose := c.fs.Bool("v", false, "list passing cases too")
+	minCoverage := c.fs.Float64("min-coverage", 0, "fail unless the cases fire at least this `percent` of the rules")
+	files, code, done := c.parse(args, 1, 1)
+	if done {
+		return code
+	}
+	if !c.require("rules", *rules) {
+		return exitBadData
+	}
+	_, s, err := e.loadRules(*rules)
+	if err != nil {
+		return c.fail(err)
+	}
+	cases, err := e.loadCases(files[0])
+	if err != nil {
+		return c.fail(err)
+	}
+
+	byCase := map[string][]*leadscoretest.Mismatch{}
+	if err := leadscoretest.Check(s, cases); err != nil {
+		for _, err := range unjoin(err) {
+			var m *leadscoretest.Mismatch
+			if errors.As(err, &m) {
+				byCase[m.Case] = append(byCase[m.Case], m)
+			}
+		}
+	}
+	w := e.stdout
+	failed, printed := 0, false
+	for i, cs := range cases {
+		name := cs.Name
+		if name == "" {
+			name = fmt.Sprintf("#%d", i+1)
+		}
+		ms := byCase[name]
+		if len(ms) == 0 {
+			if *verbose {
+				fmt.Fprintf(w, "ok   %s\n", name)
+				printed = true
+			}
+			continue
+		}
+		failed++
+		printed = true
+		fmt.Fprintf(w, "FAIL %s\n", name)
+		for _, m := range ms {
+			fmt.Fprintf(w, "       %s: %s\n", m.Field, m.Message)
+		}
+		if tr, err := leadscoretest.Replay(s, cs); err == nil {
+			for _, line := range strings.Split(strings.TrimRight(tr.Result.Explain(), "\n"), "\n") {
+				fmt.Fprintf(w, "     | %s\n", line)
+			}
+		}
+	}
+	if printed {
+		fmt.Fprintln(w)
+	}
+	fmt.Fprintf(w, "%d %s: %d passed, %d failed\n\n", len(cases), plural(len(cases), "case", "cases"), len(cases)-failed, failed)
+	cov := leadscoretest.Coverage(s, cases)
+	fmt.Fprint(w, cov)
+	if cov.Rules.Percent < *minCoverage {
+		fmt.Fprintf(w, "\nrule coverage %.1f%% is below -min-coverage %g%%\n", cov.Rules.Percent, *minCoverage)
+		return exitFailed
+	}
+	if failed > 0 {
+		return exitFailed
+	}
+	return exitOK
+}
+
+// unjoin lists the errors of an errors.Join.
+func unjoin(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		return j.Unwrap()
+	}
+	return []error{err}
+}

@@ -1,0 +1,342 @@
+package leadscoretest
+
+import (
+	"cmp"
+	"fmt"
+	"iter"
+	"math"
+	"slices"
+	"strings"
+
+	"github.com/leadscore/leadscore"
+)
+
+// DiffReport is what changing a rule set does to a population of leads, before it ships:
+// which leads change tier, hand-off, stage or persona and which rules explain each change,
+// and how many leads each tier, persona and stage holds before and after — the MQL volume
+// sales will see. It marshals to JSON as it is.
+type DiffReport struct {
+	Leads    int         `json:"leads"`    // the population's size
+	Changed  int         `json:"changed"`  // leads whose tier, hand-off, stage or persona changed
+	Handoffs Pair[int]   `json:"handoffs"` // leads handed off to sales (MQLs)
+	Tiers    []Count     `json:"tiers"`    // leads per tier, the new rule set's tiers first
+	Personas []Count     `json:"personas"` // leads per persona
+	Stages   []Count     `json:"stages"`   // leads per stage
+	Rules    []RuleShift `json:"rules"`    // rules that fire for other leads or with other points, largest shift first
+	Changes  []LeadDiff  `json:"changes"`  // the leads that changed, in population order
+}
+
+// Pair is a value before and after a rule change.
+type Pair[T any] struct {
+	Before T `json:"before"`
+	After  T `json:"after"`
+}
+
+// Count is how many leads a tier, persona or stage holds before and after. An empty Name
+// counts the leads with none.
+type Count struct {
+	Name string `json:"name"`
+	Pair[int]
+}
+
+// RuleShift is how a rule's effect on the population changed.
+type RuleShift struct {
+	RuleID string        `json:"rule"`
+	Fired  Pair[int]     `json:"fired"`  // leads it fired for
+	Points Pair[float64] `json:"points"` // its points summed over the population
+}
+
+// LeadDiff is one lead whose outcome changed.
+type LeadDiff struct {
+	Name    string                `json:"name"` // the case's name
+	Tier    Pair[string]          `json:"tier"`
+	Handoff Pair[bool]            `json:"handoff"`
+	Stage   Pair[leadscore.Stage] `json:"stage"`
+	Persona Pair[string]          `json:"persona"`
+	Total   Pair[float64]         `json:"total"`
+	// Rules are the rules whose points for this lead changed most, largest change first (at
+	// most five): what explains the change. Empty when no rule's points changed, so that the
+	// tiers, the hysteresis or the journey explain it.
+	Rules []RuleDelta `json:"rules"`
+}
+
+// RuleDelta is one rule's points for a lead before and after (0 where it did not fire).
+type RuleDelta struct {
+	RuleID string        `json:"rule"`
+	Points Pair[float64] `json:"points"`
+}
+
+// explainingRules is how many rules a LeadDiff lists.
+const explainingRules = 5
+
+// minDelta is the smallest change in a rule's points that explains anything: less is below
+// the precision reports show.
+const minDelta = 0.005
+
+// Diff replays every lead of population (cases whose expectations play no part) against the
+// rule set before and after a change, and reports what the change does. Each lead's name is
+// its case's name, or its position ("#12") when it has none. The error reports the first case
+// that cannot run (an event a Scorer rejects).
+func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Case[L]]) (DiffReport, error) {
+	var rep DiffReport
+	tiers, personas, stages := newCounter(), newCounter(), newCounter()
+	for _, t := range after.Config().Tiers {
+		tiers.declare(t.Name)
+	}
+	for _, t := range before.Config().Tiers {
+		tiers.declare(t.Name)
+	}
+	for _, p := range after.Config().Personas {
+		personas.declare(p.ID)
+	}
+	for _, p := range before.Config().Personas {
+		personas.declare(p.ID)
+	}
+	for _, s := range after.Journey().Stages {
+		stages.declare(string(s.Name))
+	}
+	for _, s := range before.Journey().Stages {
+		stages.declare(string(s.Name))
+	}
+	rules := map[string]*RuleShift{}
+	var ruleOrder []string
+	shift := func(id string) *RuleShift {
+		r := rules[id]
+		if r == nil {
+			r = &RuleShift{RuleID: id}
+			rules[id] = r
+			ruleOrder = append(ruleOrder, id)
+		}
+		return r
+	}
+	for _, cfg := range []leadscore.Config{after.Config(), before.Config()} {
+		for _, r := range cfg.Rules {
+			shift(r.ID)
+		}
+		for _, r := range cfg.Events {
+			shift(r.ID)
+		}
+	}
+
+	if population != nil {
+		i := 0
+		for c := range population {
+			name := caseName(i, c)
+			i++
+			old, err := final(before, c)
+			if err != nil {
+				return DiffReport{}, fmt.Errorf("leadscoretest: Diff: case %q, old rule set: %w", name, err)
+			}
+			cur, err := final(after, c)
+			if err != nil {
+				return DiffReport{}, fmt.Errorf("leadscoretest: Diff: case %q, new rule set: %w", name, err)
+			}
+			rep.Leads++
+			tiers.add(old.Tier, cur.Tier)
+			personas.add(old.Persona, cur.Persona)
+			stages.add(string(old.Stage), string(cur.Stage))
+			if old.Handoff {
+				rep.Handoffs.Before++
+			}
+			if cur.Handoff {
+				rep.Handoffs.After++
+			}
+			deltas := ruleDeltas(old, cur)
+			for _, d := range deltas {
+				r := shift(d.RuleID)
+				r.Points.Before += d.Points.Before
+				r.Points.After += d.Points.After
+			}
+			for _, ct := range old.Contributions {
+				shift(ct.RuleID).Fired.Before++
+			}
+			for _, ct := range cur.Contributions {
+				shift(ct.RuleID).Fired.After++
+			}
+			if old.Tier == cur.Tier && old.Handoff == cur.Handoff && old.Stage == cur.Stage && old.Persona == cur.Persona {
+				continue
+			}
+			rep.Changed++
+			changed := slices.DeleteFunc(deltas, func(d RuleDelta) bool { return math.Abs(d.Points.After-d.Points.Before) < minDelta })
+			slices.SortStableFunc(changed, func(a, b RuleDelta) int {
+				return cmp.Compare(math.Abs(b.Points.After-b.Points.Before), math.Abs(a.Points.After-a.Points.Before))
+			})
+			rep.Changes = append(rep.Changes, LeadDiff{
+				Name:    name,
+				Tier:    Pair[string]{old.Tier, cur.Tier},
+				Handoff: Pair[bool]{old.Handoff, cur.Handoff},
+				Stage:   Pair[leadscore.Stage]{old.Stage, cur.Stage},
+				Persona: Pair[string]{old.Persona, cur.Persona},
+				Total:   Pair[float64]{old.Total, cur.Total},
+				Rules:   changed[:min(len(changed), explainingRules):min(len(changed), explainingRules)],
+			})
+		}
+	}
+	rep.Tiers, rep.Personas, rep.Stages = tiers.counts(), personas.counts(), stages.counts()
+	rep.Rules = []RuleShift{}
+	for _, id := range ruleOrder {
+		r := rules[id]
+		if r.Fired.Before != r.Fired.After || math.Abs(r.Points.After-r.Points.Before) > 1e-9 {
+			rep.Rules = append(rep.Rules, *r)
+		}
+	}
+	slices.SortStableFunc(rep.Rules, func(a, b RuleShift) int {
+		if c := cmp.Compare(abs(b.Fired.After-b.Fired.Before), abs(a.Fired.After-a.Fired.Before)); c != 0 {
+			return c
+		}
+		return cmp.Compare(math.Abs(b.Points.After-b.Points.Before), math.Abs(a.Points.After-a.Points.Before))
+	})
+	if rep.Changes == nil {
+		rep.Changes = []LeadDiff{}
+	}
+	return rep, nil
+}
+
+// final replays c and returns its final Result.
+func final[L any](s *leadscore.Scorer[L], c Case[L]) (leadscore.Result, error) {
+	var out leadscore.Result
+	err := replay(s, c, func(res *leadscore.Result, last bool) {
+		if last {
+			out = *res
+		}
+	}, nil)
+	return out, err
+}
+
+// ruleDeltas pairs the contributions of two Results by rule ID, in the old order then the new.
+func ruleDeltas(old, cur leadscore.Result) []RuleDelta {
+	var out []RuleDelta
+	index := map[string]int{}
+	for _, c := range old.Contributions {
+		index[c.RuleID] = len(out)
+		out = append(out, RuleDelta{RuleID: c.RuleID, Points: Pair[float64]{Before: c.Points}})
+	}
+	for _, c := range cur.Contributions {
+		if i, ok := index[c.RuleID]; ok {
+			out[i].Points.After = c.Points
+			continue
+		}
+		out = append(out, RuleDelta{RuleID: c.RuleID, Points: Pair[float64]{After: c.Points}})
+	}
+	return out
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// counter counts leads per name before and after, in the order the names were declared or
+// first seen.
+type counter struct {
+	order []string
+	n     map[string]*Pair[int]
+}
+
+func newCounter() *counter { return &counter{n: map[string]*Pair[int]{}} }
+
+func (c *counter) declare(name string) *Pair[int] {
+	p := c.n[name]
+	if p == nil {
+		p = &Pair[int]{}
+		c.n[name] = p
+		c.order = append(c.order, name)
+	}
+	return p
+}
+
+func (c *counter) add(before, after string) {
+	c.declare(before).Before++
+	c.declare(after).After++
+}
+
+// counts lists the names with leads before or after.
+func (c *counter) counts() []Count {
+	out := []Count{}
+	for _, name := range c.order {
+		if p := c.n[name]; p.Before != 0 || p.After != 0 {
+			out = append(out, Count{Name: name, Pair: *p})
+		}
+	}
+	return out
+}
+
+// String renders the report for people: the counts before and after with their change, the
+// rules that shifted, and every lead that changed with the rules that explain it.
+func (r DiffReport) String() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage or persona)\n", r.Leads, plural(r.Leads, "lead", "leads"), r.Changed)
+	table := func(title string, rows []Count) {
+		if len(rows) == 0 {
+			return
+		}
+		fmt.Fprintf(&b, "\n%-20s %7s %7s %7s\n", title, "before", "after", "change")
+		for _, c := range rows {
+			fmt.Fprintf(&b, "  %-18s %7d %7d %7s\n", orNone(c.Name), c.Before, c.After, change(c.After-c.Before))
+		}
+	}
+	table("tiers", r.Tiers)
+	fmt.Fprintf(&b, "  %-18s %7d %7d %7s\n", "hand-offs (MQL)", r.Handoffs.Before, r.Handoffs.After, change(r.Handoffs.After-r.Handoffs.Before))
+	table("personas", r.Personas)
+	table("stages", r.Stages)
+	if len(r.Rules) > 0 {
+		fmt.Fprintf(&b, "\n%-20s %15s %21s\n", "rules", "leads fired", "points (all leads)")
+		for _, s := range r.Rules {
+			fmt.Fprintf(&b, "  %-18s %6d → %-6d %9s → %s\n", s.RuleID, s.Fired.Before, s.Fired.After, points(s.Points.Before), points(s.Points.After))
+		}
+	}
+	if len(r.Changes) > 0 {
+		b.WriteString("\nchanged leads\n")
+	}
+	for _, d := range r.Changes {
+		fmt.Fprintf(&b, "  %s: %s; total %s → %s\n", d.Name, d.summary(), points(d.Total.Before), points(d.Total.After))
+		for _, rd := range d.Rules {
+			fmt.Fprintf(&b, "      %-18s %s → %s\n", rd.RuleID, signed(rd.Points.Before), signed(rd.Points.After))
+		}
+		if len(d.Rules) == 0 {
+			b.WriteString("      no rule's points changed: the tiers, hysteresis or journey explain it\n")
+		}
+	}
+	return b.String()
+}
+
+// summary lists what changed: "tier warm → hot, hand-off no → yes".
+func (d LeadDiff) summary() string {
+	var parts []string
+	if d.Tier.Before != d.Tier.After {
+		parts = append(parts, fmt.Sprintf("tier %s → %s", orNone(d.Tier.Before), orNone(d.Tier.After)))
+	}
+	if d.Handoff.Before != d.Handoff.After {
+		parts = append(parts, fmt.Sprintf("hand-off %s → %s", yesNo(d.Handoff.Before), yesNo(d.Handoff.After)))
+	}
+	if d.Stage.Before != d.Stage.After {
+		parts = append(parts, fmt.Sprintf("stage %s → %s", orNone(string(d.Stage.Before)), orNone(string(d.Stage.After))))
+	}
+	if d.Persona.Before != d.Persona.After {
+		parts = append(parts, fmt.Sprintf("persona %s → %s", orNone(d.Persona.Before), orNone(d.Persona.After)))
+	}
+	return strings.Join(parts, ", ")
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "(none)"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func change(n int) string {
+	if n == 0 {
+		return "="
+	}
+	return fmt.Sprintf("%+d", n)
+}

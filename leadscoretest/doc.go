@@ -1,0 +1,2 @@
+// Package leadscoretest provides utilities for testing lead-scoring rule sets.
+package leadscoretest

@@ -1,0 +1,213 @@
+package leadscore
+
+import (
+	"fmt"
+	"slices"
+	"unicode/utf8"
+
+	"github.com/expr-lang/expr"
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/builtin"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+)
+
+// Limits bound what rule expressions may do, for rule sets written by people you do not fully
+// trust (SECURITY.md has the threat model). expr has a memory budget but no CPU limit, so the
+// constructs that make evaluation unbounded are rejected at compile time instead: ranges with
+// bounds that are not constants or are too wide, predicates nested too deep, and built-ins
+// that allocate at will. The zero value of a field means its default (DefaultLimits).
+type Limits struct {
+	MaxExpressionLength int  // bytes per expression (default 4096)
+	MaxNodes            uint // syntax-tree nodes per expression (default 256)
+	MaxRange            int  // elements of a range a..b, whose bounds must be constants (default 1000)
+	MaxPredicateDepth   int  // nesting of all/any/filter/map/… predicates (default 2)
+	// MemoryBudget is expr's per-evaluation allocation budget, in its units (default 100000;
+	// expr's own default is 1000000).
+	MemoryBudget uint
+	// Builtins lists the expr built-in functions expressions may call (default
+	// DefaultBuiltins). The clock built-ins now, date and timezone are never allowed.
+	Builtins []string
+}
+
+// DefaultLimits returns the limits Compile applies unless WithLimits says otherwise. They
+// admit every rule set the presets and examples contain, with a wide margin.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxExpressionLength: 4096,
+		MaxNodes:            256,
+		MaxRange:            1000,
+		MaxPredicateDepth:   2,
+		MemoryBudget:        100_000,
+		Builtins:            DefaultBuiltins(),
+	}
+}
+
+// DefaultBuiltins returns the expr built-ins allowed by default: all of expr's except the
+// clock (now, date, timezone) and repeat, whose output grows with its count argument (nested,
+// it allocates gigabytes before expr's memory budget is checked).
+func DefaultBuiltins() []string {
+	var out []string
+	for _, b := range builtin.Builtins {
+		if !deniedBuiltins[b.Name] {
+			out = append(out, b.Name)
+		}
+	}
+	return out
+}
+
+var deniedBuiltins = map[string]bool{"now": true, "date": true, "timezone": true, "repeat": true}
+
+var clockBuiltins = []string{"now", "date", "timezone"}
+
+// WithLimits sets the limits on rule expressions; zero fields keep their defaults.
+func WithLimits(l Limits) Option {
+	return func(o *options) {
+		d := DefaultLimits()
+		if l.MaxExpressionLength > 0 {
+			d.MaxExpressionLength = l.MaxExpressionLength
+		}
+		if l.MaxNodes > 0 {
+			d.MaxNodes = l.MaxNodes
+		}
+		if l.MaxRange > 0 {
+			d.MaxRange = l.MaxRange
+		}
+		if l.MaxPredicateDepth > 0 {
+			d.MaxPredicateDepth = l.MaxPredicateDepth
+		}
+		if l.MemoryBudget > 0 {
+			d.MemoryBudget = l.MemoryBudget
+		}
+		if l.Builtins != nil {
+			d.Builtins = l.Builtins
+		}
+		o.limits = d
+	}
+}
+
+// builtinOptions disables every expr built-in the limits do not allow.
+func (l Limits) builtinOptions() []expr.Option {
+	var opts []expr.Option
+	for _, b := range builtin.Builtins {
+		if !slices.Contains(l.Builtins, b.Name) || slices.Contains(clockBuiltins, b.Name) {
+			opts = append(opts, expr.DisableBuiltin(b.Name))
+		}
+	}
+	return append(opts, expr.MaxNodes(l.MaxNodes))
+}
+
+// check rejects src if it breaks the limits, before expr compiles it: compiling alone can be
+// the attack (expr's optimiser folds a constant range into an array).
+func (l Limits) check(src string) error {
+	if len(src) > l.MaxExpressionLength {
+		return fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
+	}
+	if !utf8.ValidString(src) {
+		return fmt.Errorf("expression is not valid UTF-8")
+	}
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return err
+	}
+	c := limitChecker{limits: l, src: file.NewSource(src)}
+	c.walk(tree.Node, 0)
+	if c.err != nil {
+		return c.err
+	}
+	return nil
+}
+
+type limitChecker struct {
+	limits Limits
+	src    file.Source
+	nodes  uint
+	err    *file.Error
+}
+
+func (c *limitChecker) fail(n ast.Node, format string, args ...any) {
+	if c.err == nil {
+		c.err = (&file.Error{Location: n.Location(), Message: fmt.Sprintf(format, args...)}).Bind(c.src)
+	}
+}
+
+// walk visits n with depth predicates around it.
+func (c *limitChecker) walk(n ast.Node, depth int) {
+	if n == nil || c.err != nil {
+		return
+	}
+	c.nodes++
+	if c.nodes > c.limits.MaxNodes {
+		c.fail(n, "expression has more than %d nodes (the limit)", c.limits.MaxNodes)
+		return
+	}
+	switch n := n.(type) {
+	case *ast.BinaryNode:
+		if n.Operator == ".." {
+			lo, ok1 := n.Left.(*ast.IntegerNode)
+			hi, ok2 := n.Right.(*ast.IntegerNode)
+			switch {
+			case !ok1 || !ok2:
+				c.fail(n, "a range needs constant bounds (a..b with integer literals)")
+			case hi.Value-lo.Value+1 > c.limits.MaxRange:
+				c.fail(n, "range of %d elements, more than the limit of %d", hi.Value-lo.Value+1, c.limits.MaxRange)
+			}
+		}
+		c.walk(n.Left, depth)
+		c.walk(n.Right, depth)
+	case *ast.BuiltinNode:
+		switch {
+		case slices.Contains(clockBuiltins, n.Name):
+			c.fail(n, "%s() reads the clock or the zone files, which rules never do: the variable now is the evaluation time", n.Name)
+		case !slices.Contains(c.limits.Builtins, n.Name):
+			c.fail(n, "built-in %s is not allowed (see Limits.Builtins)", n.Name)
+		}
+		for _, a := range n.Arguments {
+			c.walk(a, depth)
+		}
+	case *ast.PredicateNode:
+		if depth+1 > c.limits.MaxPredicateDepth {
+			c.fail(n, "predicates nested %d deep, more than the limit of %d", depth+1, c.limits.MaxPredicateDepth)
+			return
+		}
+		c.walk(n.Node, depth+1)
+	case *ast.UnaryNode:
+		c.walk(n.Node, depth)
+	case *ast.ChainNode:
+		c.walk(n.Node, depth)
+	case *ast.MemberNode:
+		c.walk(n.Node, depth)
+		c.walk(n.Property, depth)
+	case *ast.SliceNode:
+		c.walk(n.Node, depth)
+		c.walk(n.From, depth)
+		c.walk(n.To, depth)
+	case *ast.CallNode:
+		c.walk(n.Callee, depth)
+		for _, a := range n.Arguments {
+			c.walk(a, depth)
+		}
+	case *ast.VariableDeclaratorNode:
+		c.walk(n.Value, depth)
+		c.walk(n.Expr, depth)
+	case *ast.SequenceNode:
+		for _, s := range n.Nodes {
+			c.walk(s, depth)
+		}
+	case *ast.ConditionalNode:
+		c.walk(n.Cond, depth)
+		c.walk(n.Exp1, depth)
+		c.walk(n.Exp2, depth)
+	case *ast.ArrayNode:
+		for _, e := range n.Nodes {
+			c.walk(e, depth)
+		}
+	case *ast.MapNode:
+		for _, p := range n.Pairs {
+			c.walk(p, depth)
+		}
+	case *ast.PairNode:
+		c.walk(n.Key, depth)
+		c.walk(n.Value, depth)
+	}
+}

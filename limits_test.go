@@ -1,0 +1,76 @@
+package leadscore
+
+import (
+	"strings"
+	"testing"
+	"time"
+)
+
+// Each known way to make an expression unbounded in CPU or memory is rejected at compile time
+// or bounded at run time.
+func TestLimitsRejectKnownAttacks(t *testing.T) {
+	tests := []struct {
+		name, when, want string
+	}{
+		{"nested repeat (4 GB before expr's budget)", `len(repeat(repeat("a", 999999), 4000)) > 0`, "built-in repeat is not allowed"},
+		{"huge constant range (folded at compile time)", `len(1..100000000) > 0`, "range of 100000000 elements"},
+		{"range with a variable bound", `len(1..lead.Age) > 0`, "constant bounds"},
+		{"quadratic predicates", `any(1..1000, {any(1..1000, {any(1..1000, {# > 1})})})`, "nested 3 deep"},
+		{"long expression", strings.Repeat("lead.Age > 1 && ", 300) + "true", "longer than the limit"},
+		{"many nodes", strings.Repeat("lead.Age + ", 200) + "1 > 0", "more than 256 nodes"},
+		{"clock", `now().Year() > 2000`, "reads the clock"},
+		{"zone files", `timezone("Europe/Paris") != nil`, "reads the clock"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			errs := compileErrors(t, Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: tt.when}}})
+			if len(errs) != 1 || !strings.Contains(errs[0].Error(), tt.want) {
+				t.Fatalf("got %v, want %q", errs, tt.want)
+			}
+		})
+	}
+}
+
+func TestLimitsAdmitOrdinaryRules(t *testing.T) {
+	for _, when := range []string{
+		`lead.Age in 18..65`,
+		`any(1..10, {# == lead.Children})`,
+		`all(["a", "b"], {any(1..3, {# > 0})})`,
+		`len(filter(["x", "y"], {# startsWith "x"})) == 1`,
+		`upper(lead.Title) contains "VP"`,
+	} {
+		if _, err := Compile[Lead](Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: when}}}); err != nil {
+			t.Errorf("%s: %v", when, err)
+		}
+	}
+}
+
+func TestWithLimits(t *testing.T) {
+	cfg := Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: `len(1..5000) > 0 && len(repeat("a", 3)) == 3`, Points: 1}}}
+	if _, err := Compile[Lead](cfg); err == nil {
+		t.Fatal("default limits admitted it")
+	}
+	s := compileT(t, cfg, WithLimits(Limits{MaxRange: 5000, Builtins: append(DefaultBuiltins(), "repeat")}))
+	var st State
+	if r := scoreT(t, s, Lead{}, &st, t0); r.Fit != 1 {
+		t.Fatalf("fit %v, errors %v", r.Fit, r.Errors)
+	}
+	// The clock stays off whatever the allow-list says.
+	_, err := Compile[Lead](Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: `now() > lead.CustomerSince`}}},
+		WithLimits(Limits{Builtins: []string{"now", "len"}}))
+	if err == nil {
+		t.Fatal("now() allowed through the allow-list")
+	}
+}
+
+// The memory budget bounds what an evaluation may allocate: exceeding it is a rule error.
+func TestMemoryBudgetIsARuleError(t *testing.T) {
+	cfg := Config{Rules: []Rule{{ID: "big", Dimension: Fit, When: `len(map(1..1000, {[#, #, #, #, #]})) > 0`, Points: 1}}}
+	s := compileT(t, cfg, WithLimits(Limits{MemoryBudget: 100}))
+	var st State
+	r := scoreT(t, s, Lead{}, &st, t0)
+	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Error(), "memory budget") || r.Fit != 0 {
+		t.Fatalf("errors %v fit %v", r.Errors, r.Fit)
+	}
+	_ = time.Second
+}

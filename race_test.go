@@ -1,0 +1,5 @@
+//go:build race
+
+package leadscore
+
+const raceEnabled = true

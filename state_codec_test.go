@@ -1,0 +1,114 @@
+package leadscore
+
+import (
+	"errors"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+)
+
+func sampleState(t *testing.T) (*Scorer[Lead], *State) {
+	s := compileT(t, DefaultB2B())
+	st := &State{}
+	observeT(t, s, Lead{Email: "dana@globex.example", Title: "VP"}, st,
+		Event{ID: "1", Type: EventFormSubmit, Time: t0},
+		Event{ID: "2", Type: EventPageView, Path: "/pricing", Time: t0.Add(time.Hour)},
+		Event{ID: "3", Type: EventCartAdd, Value: 12.5, Time: t0.Add(2 * time.Hour)},
+		Event{ID: "4", Type: EventDemoRequest, Time: t0.Add(Day)},
+	)
+	return s, st
+}
+
+func TestUnmarshalRejectsCorruption(t *testing.T) {
+	_, st := sampleState(t)
+	good, _ := st.MarshalBinary()
+	cases := map[string][]byte{
+		"empty":        nil,
+		"magic":        append([]byte("XXST"), good[4:]...),
+		"truncated":    good[:len(good)-7],
+		"one byte off": func() []byte { b := slices.Clone(good); b[len(b)/2] ^= 0x40; return b }(),
+		"version":      func() []byte { b := slices.Clone(good); b[4] = 9; return b }(),
+		"extra bytes":  append(slices.Clone(good[:len(good)-4]), 0, 0, 0, 0, 0),
+	}
+	for name, data := range cases {
+		t.Run(name, func(t *testing.T) {
+			target := st.Clone()
+			before, _ := target.MarshalBinary()
+			err := target.UnmarshalBinary(data)
+			if !errors.Is(err, ErrCorruptState) || !strings.HasPrefix(err.Error(), "leadscore: corrupt state") {
+				t.Fatalf("UnmarshalBinary = %v, want ErrCorruptState", err)
+			}
+			after, _ := target.MarshalBinary()
+			if !slices.Equal(before, after) {
+				t.Fatal("a failed UnmarshalBinary changed the receiver")
+			}
+		})
+	}
+}
+
+// A State survives a rule-set change: accumulators are matched by rule ID (and half-life, and
+// once), event times by type; what is gone is dropped and what is new starts empty.
+func TestStateSurvivesRuleSetChange(t *testing.T) {
+	old := compileT(t, Config{
+		Rules: []Rule{{ID: "visits", Dimension: Engagement, Value: `count("page_view", "30d") * 1.0`}},
+		Events: []EventRule{
+			{ID: "kept", On: []string{EventCall}, Points: 10},
+			{ID: "dropped", On: []string{EventEmailClick}, Points: 5},
+			{ID: "rescaled", On: []string{EventCall}, Points: 1, HalfLife: Duration(Day)},
+		},
+	})
+	var st State
+	observeT(t, old, Lead{}, &st, ev(EventCall, t0), ev(EventEmailClick, t0), ev(EventPageView, t0), ev(EventPageView, t0.Add(time.Hour)))
+	b, _ := st.MarshalBinary()
+	var back State
+	if err := back.UnmarshalBinary(b); err != nil {
+		t.Fatal(err)
+	}
+	next := compileT(t, Config{
+		Rules: []Rule{{ID: "visits", Dimension: Engagement, Value: `count("page_view", "30d") * 1.0`}},
+		Events: []EventRule{
+			{ID: "new", On: []string{EventCall}, Points: 3},
+			{ID: "kept", On: []string{EventCall}, Points: 20},
+			{ID: "rescaled", On: []string{EventCall}, Points: 1, HalfLife: Duration(2 * Day)},
+		},
+	})
+	r := scoreT(t, next, Lead{}, &back, t0.Add(2*time.Hour))
+	got := map[string]float64{}
+	for _, c := range r.Contributions {
+		got[c.RuleID] = c.Points
+	}
+	want := map[string]float64{"visits": 2, "kept": 20}
+	if len(got) != len(want) || got["visits"] != 2 || got["kept"] != 20 {
+		t.Fatalf("contributions %v, want %v", got, want)
+	}
+	// The next event binds it for good, and "new" and "rescaled" start counting.
+	r = observeT(t, next, Lead{}, &back, ev(EventCall, t0.Add(3*time.Hour)))
+	if c, _ := contribution(r, "new"); c.Events != 1 {
+		t.Fatalf("new rule: %+v", c)
+	}
+	if c, _ := contribution(r, "kept"); c.Events != 2 {
+		t.Fatalf("kept rule: %+v", c)
+	}
+}
+
+// Bytes per lead do not grow with the number of events.
+func TestStateSizeIsBounded(t *testing.T) {
+	s := compileT(t, DefaultB2B())
+	sizes := map[int]int{}
+	for _, n := range []int{10, 1000, 100_000} {
+		var st State
+		for i := range n {
+			e := Event{ID: string(rune(i)), Type: propertyTypes[i%len(propertyTypes)], Path: propertyPaths[i%len(propertyPaths)], Time: t0.Add(time.Duration(i) * time.Minute)}
+			if _, err := s.Observe(Lead{}, &st, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		b, _ := st.MarshalBinary()
+		sizes[n] = st.footprint()
+		t.Logf("DefaultB2B after %6d events: %5d bytes in memory, %5d bytes encoded", n, st.footprint(), len(b))
+	}
+	if sizes[100_000] != sizes[1000] {
+		t.Fatalf("memory grows with events: %v", sizes)
+	}
+}
