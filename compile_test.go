@@ -95,7 +95,13 @@ func TestCompileErrors(t *testing.T) {
 		{name: "count unknown type", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "count('pageview', '7d') > 1"}}},
 			wantID: "r", wantField: "when", wantMsg: `unknown event type "pageview"`},
 		{name: "count arity", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "count('page_view') > 1"}}},
-			wantID: "r", wantField: "when", wantMsg: "count takes 2 arguments"},
+			wantID: "r", wantField: "when", wantMsg: "not enough arguments to call count"},
+		// expr v1.17.8 skips the arguments of typed functions on its second checker pass;
+		// the library type-checks without its patcher first so these are still caught.
+		{name: "misspelt field inside a built-in call", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "seniority(lead.Titel) == 'vp'"}}},
+			wantID: "r", wantField: "when", wantLine: 1, wantCol: 16, wantMsg: "has no field Titel"},
+		{name: "misspelt field inside listed", cfg: Config{Lists: map[string][]string{"targets": {"x"}}, Rules: []Rule{{ID: "r", Dimension: Fit, When: "listed('targets', lead.Company.Domian)"}}},
+			wantID: "r", wantField: "when", wantMsg: "has no field Domian"},
 		{name: "days_since unknown type", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "days_since('x') < 3"}}},
 			wantID: "r", wantField: "when", wantMsg: `unknown event type "x"`},
 		{name: "listed unknown list", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "listed('rivals', lead.Email)"}}},

@@ -8,6 +8,8 @@ import (
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
 )
@@ -29,6 +31,7 @@ type env[L any] struct {
 	Tier         string    `expr:"tier"`
 	Handoff      bool      `expr:"handoff"`
 	Disqualified bool      `expr:"disqualified"`
+	FreshHandoff bool      `expr:"fresh_handoff"`
 	Counts       []int     `expr:"·count"`
 	DaysSince    []float64 `expr:"·days_since"`
 	Signals      []bool    `expr:"·signal"`
@@ -60,7 +63,7 @@ func (s scope) String() string {
 // be a cycle.
 var scoreNames = map[string]bool{
 	"fit": true, "engagement": true, "relationship": true, "total": true,
-	"tier": true, "handoff": true, "disqualified": true,
+	"tier": true, "handoff": true, "disqualified": true, "fresh_handoff": true,
 }
 
 // program is one compiled expression: expr's bytecode, and where the fast path could compile
@@ -90,6 +93,7 @@ type exprCompiler[L any] struct {
 	options     []expr.Option // shared: environment, built-ins, user functions
 	fast        *fastPlan[L]  // the fields the fast path reads; nil: no fast path
 	limits      Limits
+	plain       *conf.Config // the options without the patcher, for typeCheck
 
 	counts    []countSlot
 	countRefs []int // per count slot: references outside a constant comparison
@@ -101,6 +105,10 @@ type exprCompiler[L any] struct {
 // returns nil and records a positioned RuleError when src is invalid.
 func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
 	if err := c.limits.check(src); err != nil {
+		errs.add(kind, id, field, err)
+		return nil
+	}
+	if err := c.typeCheck(src); err != nil {
 		errs.add(kind, id, field, err)
 		return nil
 	}
@@ -123,6 +131,30 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	p := &program[L]{src: src, prog: prog}
 	compileFast(c.fast, p, asBool)
 	return p
+}
+
+// typeCheck type-checks src without the patcher. It works around an expr v1.17.8 bug: after
+// a patcher runs, the checker's second pass trusts the types its first pass gave calls to
+// typed functions and skips their arguments, so seniority(lead.Titel) would compile and fail
+// at every evaluation.
+func (c *exprCompiler[L]) typeCheck(src string) (err error) {
+	if c.plain == nil {
+		c.plain = conf.CreateNew()
+		for _, op := range c.options {
+			op(c.plain)
+		}
+		for name := range c.plain.Disabled {
+			delete(c.plain.Builtins, name)
+		}
+		c.plain.Check()
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("expression rejected: %v", r)
+		}
+	}()
+	_, err = checker.ParseCheck(src, c.plain)
+	return err
 }
 
 // compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text

@@ -38,7 +38,6 @@ func Example() {
 	//    +9.8  engagement    filled in a form (1 event)
 	//    +7.6  engagement    visited pricing pages (1 event)
 	//   … and 1 more (+5)
-	// Signal: velocity — a burst of engagement from a new lead (43.7 points in 1 day)
 }
 
 func ExampleParseConfig() {
@@ -223,9 +222,9 @@ func ExampleDefaultJourney() {
 		fmt.Printf("%s → %s: %s\n", t.From, t.To, strings.TrimSpace(on))
 	}
 	// Output:
-	// attract → capture: identify/signup/form_submit
+	// attract → capture: identify/signup/form_submit/demo_request/webinar_registered/question/email_reply/call/purchase
 	// capture → nurture: at once
-	// nurture → convert: when handoff
+	// nurture → convert: when fresh_handoff
 	// nurture → convert: call/demo_request
 	// convert → expand: purchase
 	// convert → nurture: opportunity_lost/no_decision
@@ -294,7 +293,7 @@ func ExampleState_MarshalBinary() {
 	data[len(data)/2] ^= 1 // a damaged copy is an error, never a wrong state
 	fmt.Println(back.UnmarshalBinary(data))
 	// Output:
-	// 1 attract 2026-03-02T09:00:00Z
+	// 1 convert 2026-03-02T09:00:00Z
 	// leadscore: corrupt state: checksum mismatch (truncated or damaged)
 }
 
@@ -356,5 +355,4 @@ func ExampleDefaultB2C() {
 	}
 	// Output:
 	// abandoned_cart — checkout abandoned 1 day ago (value 240), no purchase since
-	// velocity — a burst of engagement from a new lead (18 points in 1 day)
 }

@@ -103,7 +103,7 @@ func TestAccumulateLeavesDecisionsToObserve(t *testing.T) {
 	st = State{}
 	observeT(t, s, cold, &st, ev(EventPageView, t0))
 	tier := st.Tier()
-	for i, typ := range []string{EventCall, EventCall, EventEventAttended, EventEventAttended, EventWebinarAttended, EventWebinarAttended} {
+	for i, typ := range []string{EventEventAttended, EventEventAttended, EventWebinarAttended, EventWebinarAttended, EventContentDownload, EventContentDownload, EventContentDownload} {
 		if ok, err := s.Accumulate(cold, &st, Event{Type: typ, ID: string(rune('a' + i)), Time: t0.Add(time.Duration(i) * time.Minute)}); !ok || err != nil {
 			t.Fatalf("Accumulate: %v, %v", ok, err)
 		}

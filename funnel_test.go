@@ -19,10 +19,10 @@ func TestFunnel(t *testing.T) {
 		observeT(t, s, lead, st, evs...)
 		states = append(states, st)
 	}
-	run(ev(EventPageView, t0))                                                       // attract
-	run(ev(EventFormSubmit, t0))                                                     // nurture
-	run(ev(EventFormSubmit, t0), ev(EventDemoRequest, t0.Add(2*Day)))                // convert, stalled by now
-	run(ev(EventFormSubmit, t0), ev(EventDemoRequest, t0.Add(4*Day)),                // expand, repeat customer
+	run(ev(EventPageView, t0))                                        // attract
+	run(ev(EventFormSubmit, t0))                                      // nurture
+	run(ev(EventFormSubmit, t0), ev(EventDemoRequest, t0.Add(2*Day))) // convert, stalled by now
+	run(ev(EventFormSubmit, t0), ev(EventDemoRequest, t0.Add(4*Day)), // expand, repeat customer
 		Event{Type: EventPurchase, Value: 1000, Time: t0.Add(10 * Day)},
 		Event{Type: EventPurchase, Value: 500, Time: t0.Add(20 * Day)})
 	run(ev(EventFormSubmit, t0), ev(EventCall, t0.Add(Day)), ev(EventNoDecision, t0.Add(9*Day))) // recycled

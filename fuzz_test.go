@@ -3,8 +3,8 @@ package leadscore
 import (
 	"encoding/binary"
 	"encoding/json"
-	"hash/crc32"
 	"errors"
+	"hash/crc32"
 	"math"
 	"slices"
 	"strings"

@@ -78,9 +78,19 @@ type TransitionConfig struct {
 	Reason string   `json:"reason,omitempty" yaml:"reason,omitempty"`
 }
 
+// identifyingEvents are the events an anonymous visitor cannot cause: each makes the lead a
+// known contact.
+var identifyingEvents = []string{
+	EventIdentify, EventSignup, EventFormSubmit, EventDemoRequest, EventWebinarRegistered,
+	EventQuestion, EventEmailReply, EventCall, EventPurchase,
+}
+
 // DefaultJourney returns the journey used when a Config has none: attract → capture on an
-// identifying event; capture → nurture at once; nurture → convert on a hand-off tier or a call
-// or demo request; convert → expand on a purchase; convert → nurture (recycle) on a lost
+// identifying event (identify, signup, form_submit, and the others an anonymous visitor cannot
+// cause: a demo request, webinar registration, question, email reply, call or purchase);
+// capture → nurture at once; nurture → convert on a fresh hand-off (a hand-off tier the lead
+// has not already been handed to sales from: a recycled lead must leave the tier and qualify
+// again) or a call or demo request; convert → expand on a purchase; convert → nurture (recycle) on a lost
 // opportunity or no decision; expand → nurture on churn. Marketing owns attract, capture and
 // nurture, sales convert, service expand. No stage has an SLA; set one per stage to have
 // stalled leads reported.
@@ -94,9 +104,9 @@ func DefaultJourney() Journey {
 			{Name: StageExpand, Owner: OwnerService},
 		},
 		Transitions: []TransitionConfig{
-			{From: StageAttract, To: StageCapture, On: []string{EventIdentify, EventSignup, EventFormSubmit}, Reason: "became a known contact"},
+			{From: StageAttract, To: StageCapture, On: identifyingEvents, Reason: "became a known contact"},
 			{From: StageCapture, To: StageNurture, Reason: "captured leads are nurtured"},
-			{From: StageNurture, To: StageConvert, When: "handoff", Reason: "reached a hand-off tier"},
+			{From: StageNurture, To: StageConvert, When: "fresh_handoff", Reason: "reached a hand-off tier"},
 			{From: StageNurture, To: StageConvert, On: []string{EventCall, EventDemoRequest}, Reason: "asked for sales"},
 			{From: StageConvert, To: StageExpand, On: []string{EventPurchase}, Reason: "bought"},
 			{From: StageConvert, To: StageNurture, On: []string{EventOpportunityLost, EventNoDecision}, Reason: "recycled: no deal this time"},
@@ -272,6 +282,9 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at in
 			At: unixToTime(at), Reason: t.reason,
 		})
 		st.enterStage(j.stages[t.to].name, t.to, at)
+		if j.blocked(t.to) { // handed to sales: the hand-off is spent until the lead leaves the tier
+			st.handedOff = true
+		}
 		cur = t.to
 		visited |= 1 << cur
 		moved = true
@@ -285,8 +298,9 @@ func (s *Scorer[L]) setGuardStage(sc *scratch[L], st *State, cur int, at int64, 
 	e := &sc.env
 	name := string(s.journey.stages[cur].name)
 	days := st.daysInStage(at)
-	if e.Stage != name || e.DaysInStage != days || e.Handoff != res.Handoff || e.Tier != res.Tier {
-		e.Stage, e.DaysInStage, e.Handoff, e.Tier = name, days, res.Handoff, res.Tier
+	fresh := res.Handoff && !st.handedOff
+	if e.Stage != name || e.DaysInStage != days || e.Handoff != res.Handoff || e.Tier != res.Tier || e.FreshHandoff != fresh {
+		e.Stage, e.DaysInStage, e.Handoff, e.Tier, e.FreshHandoff = name, days, res.Handoff, res.Tier, fresh
 		sc.boxedOK = false
 	}
 }

@@ -114,7 +114,7 @@ func DefaultB2B() Config {
 		// Buying-committee roles, each with the nurture track that speaks to it; students
 		// and job seekers get courtesy, not sales ("keep being courteous to everyone else").
 		Personas: []Persona{
-			{ID: "not-a-buyer", When: `has_signal("competitor") || has_signal("student") || has_signal("job_seeker")`, Track: "courtesy"},
+			{ID: "not-a-buyer", When: `disqualified || has_signal("competitor") || has_signal("student") || has_signal("job_seeker")`, Track: "courtesy"},
 			{ID: "economic-buyer", When: `seniority(lead.Title) in ["c_level", "vp"]`, Track: "executive-briefings"},
 			{ID: "champion", When: `seniority(lead.Title) in ["director", "manager"]`, Track: "business-case"},
 			{ID: "practitioner", When: `seniority(lead.Title) == "individual"`, Track: "product-education"},
@@ -206,6 +206,7 @@ func DefaultB2C() Config {
 		// special occasions for a few hundred, pays for trusted service. First-time buyers
 		// are won for a second sale; loyal customers are rewarded.
 		Personas: []Persona{
+			{ID: "do-not-market", When: `disqualified`, Track: "none"},
 			{ID: "influencer", When: `lead.Followers >= 10000`, Track: "ambassador"},
 			{ID: "sarah", When: `lead.Age > 0 && lead.Age < 25 && lead.Followers >= 1000`, Track: "weekly-deals"},
 			{ID: "loyal", When: `lead.Purchases >= 3`, Track: "loyalty"},

@@ -165,7 +165,7 @@ func equalStates(a, b *State) bool {
 	return slices.Equal(x.acc, y.acc) && slices.Equal(x.times, y.times) && slices.Equal(x.ids, y.ids) &&
 		slices.Equal(x.history, y.history) && x.idNext == y.idNext && x.latest == y.latest && x.events == y.events &&
 		x.tier == y.tier && x.stage == y.stage && x.since == y.since && x.first == y.first && x.entered == y.entered &&
-		x.stalled == y.stalled && x.mqlAt == y.mqlAt && x.signals == y.signals && x.cart == y.cart && x.vel == y.vel &&
+		x.stalled == y.stalled && x.mqlAt == y.mqlAt && x.handedOff == y.handedOff && x.signals == y.signals && x.cart == y.cart && x.vel == y.vel &&
 		x.evaluated == y.evaluated && x.base == y.base && x.purchases == y.purchases && x.revenue == y.revenue &&
 		x.expansionRevenue == y.expansionRevenue
 }

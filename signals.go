@@ -50,12 +50,13 @@ const (
 	// [timeout], remembered for 14 days [window]; a started checkout is the stronger.
 	SignalAbandonedCart = "abandoned_cart"
 	// SignalTargetAccount: the lead's company name or domain, email, name or title is on the
-	// "targets" list [list].
+	// "targets" list [list]. Like competitor, it is not run when the config has no such list.
 	SignalTargetAccount = "target_account"
 	// SignalVelocity: engagement rising fast — event-rule points of the last 7 days [window]
 	// running at twice or more their usual pace, with at least 10 points [min] of it recent.
 	// The usual pace is measured over four windows, like "this week against the previous
-	// three"; both are decayed sums, so the signal is order-free and mergeable.
+	// three"; both are decayed sums, so the signal is order-free and mergeable. A lead whose
+	// first engagement is less than a window old has no usual pace yet, and no velocity.
 	SignalVelocity = "velocity"
 	// SignalCompetitor (negative): the lead's company or email is on the "competitors" list
 	// [list]. A competitor is disqualified: never a hand-off, never moved to convert.
@@ -194,7 +195,10 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 				errs.addf(kind, k, "list", "no list %q in the config's lists", sc.List)
 			}
 		}
-		d.list = lists[d.listName] // a missing default list leaves the detector idle
+		if _, ok := lists[d.listName]; d.listName != "" && !ok {
+			continue // a list detector without its list could never fire: not run, not listed
+		}
+		d.list = lists[d.listName]
 		switch k {
 		case SignalFrequentEngagement:
 			d.addRings(c.types, engagementTypes, nil)
@@ -206,6 +210,9 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			d.addCategoryRings(c.types, pages, "careers")
 		case SignalAbandonedCart:
 			d.addRings(c.types, []string{EventPurchase}, nil)
+		}
+		if (k == SignalFrequentVisits || k == SignalJobSeeker) && len(d.rings) == 0 {
+			continue // no page category to count: it could never fire
 		}
 		for _, r := range d.rings {
 			c.types.keep(r, max(d.min, 1))
@@ -474,14 +481,14 @@ func velocitySignal[L any](d *detector[L], st *State, at int64) (Signal, bool) {
 	if !ok || fast < float64(d.min) || slow <= 0 {
 		return Signal{}, false
 	}
+	if at-st.vel[1].first < d.window {
+		return Signal{}, false // no usual pace yet to rise above: a new lead's first burst is not velocity
+	}
 	pace := velocitySpan * fast / slow
 	if pace < velocityRatio {
 		return Signal{}, false
 	}
 	reason := fmt.Sprintf("engagement at %.1f× its usual pace (%s points in about %s)", pace, formatPoints(fast), humanSpan(d.window))
-	if at-st.vel[1].first < d.window {
-		reason = fmt.Sprintf("a burst of engagement from a new lead (%s points in %s)", formatPoints(fast), humanSpan(at-st.vel[1].first))
-	}
 	return Signal{Strength: (pace - 1) / (velocitySpan - 1), At: unixToTime(st.vel[0].ref), Reason: reason}, true
 }
 

@@ -32,10 +32,10 @@ func TestFrequentVisitsEdges(t *testing.T) {
 		want   bool
 	}{
 		{"two visits", []Event{view("/pricing", t0), view("/product/a", t0.Add(Day))}, t0.Add(Day), false},
-		{"three visits", []Event{view("/pricing", t0), view("/product/a", t0.Add(Day)), view("/pricing/x", t0.Add(6 * Day))}, t0.Add(6 * Day), true},
+		{"three visits", []Event{view("/pricing", t0), view("/product/a", t0.Add(Day)), view("/pricing/x", t0.Add(6*Day))}, t0.Add(6 * Day), true},
 		{"other pages do not count", []Event{view("/pricing", t0), view("/blog", t0), view("/careers", t0)}, t0, false},
-		{"window edge: still in", []Event{view("/pricing", t0), view("/pricing", t0.Add(Day)), view("/pricing", t0.Add(2 * Day))}, t0.Add(14 * Day), true},
-		{"window edge: one out", []Event{view("/pricing", t0), view("/pricing", t0.Add(Day)), view("/pricing", t0.Add(2 * Day))}, t0.Add(14*Day + 1), false},
+		{"window edge: still in", []Event{view("/pricing", t0), view("/pricing", t0.Add(Day)), view("/pricing", t0.Add(2*Day))}, t0.Add(14 * Day), true},
+		{"window edge: one out", []Event{view("/pricing", t0), view("/pricing", t0.Add(Day)), view("/pricing", t0.Add(2*Day))}, t0.Add(14*Day + 1), false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,6 +32,9 @@ type State struct {
 	history []stageVisit // the last maxHistory completed stays, oldest first
 	stalled bool         // the current stage's SLA ran out (reported once)
 	mqlAt   int64        // when the lead first reached a hand-off tier (0: never)
+	// handedOff: the lead was handed to sales and has stayed in a hand-off tier since, so the
+	// hand-off is spent (fresh_handoff is false) until it leaves the tier.
+	handedOff bool
 
 	// Signals and what the detectors need beyond event times.
 	signals   uint64     // bit set of the signal kinds active at the last Observe or Advance

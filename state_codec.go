@@ -104,6 +104,7 @@ func (st *State) MarshalBinary() ([]byte, error) {
 	}
 	e.bool(st.stalled)
 	e.varint(st.mqlAt)
+	e.bool(st.handedOff)
 	e.uvarint(st.signals)
 	e.varint(st.cart.at)
 	e.float(st.cart.value)
@@ -154,8 +155,10 @@ type encoder struct{ buf []byte }
 
 func (e *encoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 func (e *encoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }
-func (e *encoder) float(v float64)  { e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v)) }
-func (e *encoder) bool(v bool)      { e.buf = append(e.buf, boolByte(v)) }
+func (e *encoder) float(v float64) {
+	e.buf = binary.LittleEndian.AppendUint64(e.buf, math.Float64bits(v))
+}
+func (e *encoder) bool(v bool) { e.buf = append(e.buf, boolByte(v)) }
 func (e *encoder) string(s string) {
 	e.uvarint(uint64(len(s)))
 	e.buf = append(e.buf, s...)
@@ -346,6 +349,7 @@ func (d *decoder) state(st *State) {
 	}
 	st.stalled = d.bool()
 	st.mqlAt = d.varint()
+	st.handedOff = d.bool()
 	st.signals = d.uvarint()
 	st.cart = cartMark{at: d.varint(), value: d.float(), checkout: d.bool()}
 	st.vel = [2]accum{d.accum(), d.accum()}

@@ -77,6 +77,7 @@ func (st *State) Merge(other *State) error {
 	st.entered |= o.entered
 	st.history = mergeHistory(st.history, o.history)
 	st.mqlAt = minNonZero(st.mqlAt, o.mqlAt)
+	st.handedOff = st.handedOff || o.handedOff
 	if c := cmp.Compare(o.evaluated, st.evaluated); c > 0 || (c == 0 && o.tier > st.tier) {
 		st.tier, st.base = o.tier, o.base
 	}

@@ -22,6 +22,9 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, st *State, at int64, nowT tim
 		res.Errors = mergeErrors(errs, res.Errors)
 	}
 	s.applyTier(st, res)
+	if !res.Handoff {
+		st.handedOff = false // out of the hand-off tiers: the next hand-off is fresh again
+	}
 	s.applySignals(st, res)
 	if res.Stalled && !st.stalled {
 		st.stalled = true

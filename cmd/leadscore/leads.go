@@ -1,0 +1,121 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"iter"
+
+	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/leadscoretest"
+)
+
+// maxLine bounds one line of JSON Lines input: a lead with a long event history.
+const maxLine = 64 << 20
+
+// leadReader reads leads as JSON Lines, one case-shaped object per line ({"lead": …,
+// "events": […], "at": …}); blank lines are skipped. Reading stops at the first bad line or a
+// read error, left in err.
+type leadReader struct {
+	name     string
+	r        io.Reader
+	progress *progress
+	err      error
+}
+
+// lines yields the non-blank lines, with their numbers; the bytes are the iterator's own
+// until the next line.
+func (lr *leadReader) lines() iter.Seq2[int, []byte] {
+	return func(yield func(int, []byte) bool) {
+		sc := bufio.NewScanner(lr.r)
+		sc.Buffer(make([]byte, 64<<10), maxLine)
+		line := 0
+		for sc.Scan() {
+			line++
+			if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+				continue
+			}
+			lr.progress.add(1)
+			if !yield(line, sc.Bytes()) {
+				return
+			}
+		}
+		if err := sc.Err(); err != nil {
+			msg := err.Error()
+			if errors.Is(err, bufio.ErrTooLong) {
+				msg = fmt.Sprintf("a line longer than %d MiB", maxLine>>20)
+			}
+			lr.err = &fileError{File: lr.name, Line: line + 1, Msg: msg}
+		}
+	}
+}
+
+// parse decodes the lead on line number line.
+func (lr *leadReader) parse(line int, text []byte) (leadscoretest.Case[leadscore.Lead], error) {
+	trimmed := bytes.TrimSpace(text)
+	c, err := leadscoretest.ParseCase(trimmed)
+	if err != nil {
+		fe := &fileError{File: lr.name, Line: line, Msg: err.Error()}
+		var pe *leadscoretest.ParseError
+		if errors.As(err, &pe) {
+			fe.Column, fe.Msg = pe.Column+(len(text)-len(bytes.TrimLeft(text, " \t"))), pe.Err.Error()
+		}
+		return c, fe
+	}
+	return c, nil
+}
+
+// all yields each lead with its line number, stopping at the first bad line (see Err).
+func (lr *leadReader) all() iter.Seq2[int, leadscoretest.Case[leadscore.Lead]] {
+	return func(yield func(int, leadscoretest.Case[leadscore.Lead]) bool) {
+		for line, text := range lr.lines() {
+			c, err := lr.parse(line, text)
+			if err != nil {
+				lr.err = err
+				return
+			}
+			if !yield(line, c) {
+				return
+			}
+		}
+	}
+}
+
+// cases yields each lead as a case named for reports: its "name", else the lead's ID or
+// email, else its line.
+func (lr *leadReader) cases() iter.Seq[leadscoretest.Case[leadscore.Lead]] {
+	return func(yield func(leadscoretest.Case[leadscore.Lead]) bool) {
+		for line, c := range lr.all() {
+			if c.Name == "" {
+				c.Name = label(line, c.Lead)
+			}
+			if !yield(c) {
+				return
+			}
+		}
+	}
+}
+
+func label(line int, l leadscore.Lead) string {
+	switch {
+	case l.ID != "":
+		return l.ID
+	case l.Email != "":
+		return l.Email
+	}
+	return fmt.Sprintf("line %d", line)
+}
+
+// openLeads opens a JSON Lines file, or standard input for "" or "-".
+func (e *env) openLeads(name string, p *progress) (*leadReader, func(), error) {
+	if name == "" || name == "-" {
+		return &leadReader{name: "stdin", r: e.stdin, progress: p}, func() {}, nil
+	}
+	f, err := e.open(name)
+	if err != nil {
+		return nil, nil, &fileError{File: name, Msg: pathErrorText(err)}
+	}
+	return &leadReader{name: name, r: f, progress: p}, func() { f.Close() }, nil
+}
