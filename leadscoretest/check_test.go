@@ -36,8 +36,8 @@ func TestCheckReportsEachMismatch(t *testing.T) {
 		{"persona", func(x *leadscoretest.Expect) { x.Persona, x.NoPersona = "", true }, `got "exec", want none`},
 		{"fired", func(x *leadscoretest.Expect) { x.Fired = []string{"pricing"} }, `rule "pricing" did not fire`},
 		{"not_fired", func(x *leadscoretest.Expect) { x.NotFired = []string{"demo"} }, `rule "demo" fired (+40: asked for a demo)`},
-		{"signals", func(x *leadscoretest.Expect) { x.Signals = []string{"question"} }, `no "question" signal (signals: target_account, velocity)`},
-		{"no_signals", func(x *leadscoretest.Expect) { x.NoSignals = []string{"velocity"} }, `"velocity" signal present`},
+		{"signals", func(x *leadscoretest.Expect) { x.Signals = []string{"question"} }, `no "question" signal (signals: target_account)`},
+		{"no_signals", func(x *leadscoretest.Expect) { x.NoSignals = []string{"target_account"} }, `"target_account" signal present`},
 		{"min_total", func(x *leadscoretest.Expect) { x.MinTotal = leadscore.Float(90.5) }, "total 90 is below 90.5"},
 		{"max_total", func(x *leadscoretest.Expect) { x.MaxTotal = leadscore.Float(89.99) }, "total 90 is above 89.99"},
 		// Names the rule set lacks are reported, not silently passed.

@@ -208,7 +208,7 @@ func lintHandoffs[L any](s *leadscore.Scorer[L], add addFunc) {
 	}
 	for i, t := range s.Journey().Transitions {
 		toSales := t.To == leadscore.StageConvert || stages[t.To].Owner == leadscore.OwnerSales
-		if !toSales || t.When == "" || len(t.On) > 0 || identifier(t.When, "handoff") {
+		if !toSales || t.When == "" || len(t.On) > 0 || identifier(t.When, "handoff") || identifier(t.When, "fresh_handoff") {
 			continue
 		}
 		if len(handoffs) == 0 {
