@@ -100,7 +100,7 @@ func ExampleCoverage() {
 	//   rules          5/5   100.0%
 	//   tiers          3/3   100.0%
 	//   personas       2/2   100.0%
-	//   signals        3/10   30.0%  never raised: frequent_engagement, frequent_visits, question, abandoned_cart, job_seeker, student, generic_email
+	//   signals        2/10   20.0%  never raised: frequent_engagement, frequent_visits, question, abandoned_cart, velocity, job_seeker, student, generic_email
 	//   transitions    3/7    42.9%  never taken: nurture→convert (asked for sales), convert→expand, convert→nurture, expand→nurture
 }
 
@@ -128,7 +128,6 @@ func ExampleReplay() {
 	//   +30  fit           executive
 	//   +20  fit           500+ employees
 	// Signal: target_account — email "dana@globex.example" is on the targets list
-	// Signal: velocity — a burst of engagement from a new lead (40 points in under a minute)
 }
 
 // Diff shows what a rule change does to a population before it ships: here, directors

@@ -307,7 +307,15 @@ func lintSignals[L any](s *leadscore.Scorer[L], add addFunc) {
 		configured[sc.Kind] = sc
 	}
 	_, standard := any(*new(L)).(leadscore.Lead)
-	for _, kind := range s.SignalKinds() {
+	// The Scorer does not run a built-in detector that could never fire (no list, no page
+	// category); those are linted too, unless the config turned them off.
+	kinds := s.SignalKinds()
+	for _, kind := range leadscore.BuiltinSignalKinds() {
+		if !slices.Contains(kinds, kind) && !configured[kind].Off {
+			kinds = append(kinds, kind)
+		}
+	}
+	for _, kind := range kinds {
 		if !standard && slices.Contains(leadOnly, kind) {
 			add(SeverityWarning, "signal-idle", kind, "the %s detector reads the standard leadscore.Lead; with leads of type %T it never fires", kind, *new(L))
 			continue
