@@ -567,3 +567,28 @@ func TestFastPathPointerLead(t *testing.T) {
 		t.Errorf("only %d expressions on the fast path", fast)
 	}
 }
+
+// An int field between two bounds is fused into one range test: at and around every bound,
+// it must agree with the VM.
+func TestFastPathRanges(t *testing.T) {
+	exprs := []string{
+		"lead.N >= 50 && lead.N < 1000", "lead.N > 0 && lead.N <= 10", "lead.N > 10 && lead.N < 5",
+		"lead.N >= 3 && lead.N >= 7 && lead.N < 9", "lead.N > 9223372036854775806 && lead.N <= 9223372036854775807",
+		"lead.N < -9223372036854775807 && lead.N >= -9223372036854775807", "lead.N > 1 && lead.M < 3",
+		"lead.N == 5 && lead.N >= 5",
+	}
+	values := []int{math.MinInt64, math.MinInt64 + 1, -1, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 49, 50, 51, 999, 1000, 1001, math.MaxInt64 - 1, math.MaxInt64}
+	r := rand.New(rand.NewPCG(3, 3))
+	for _, src := range exprs {
+		c, ok := compileDiffCase[diffLead](src, scopeRule, true)
+		if !ok || !c.fast() {
+			t.Fatalf("%s: not compiled to the fast path", src)
+		}
+		var st State
+		for _, v := range values {
+			if msg := c.check(diffLead{N: v, M: v}, &st, t0, r); msg != "" {
+				t.Fatalf("%s with N=%d: %s", src, v, msg)
+			}
+		}
+	}
+}
