@@ -181,7 +181,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 			if a.n == 0 {
 				continue
 			}
-			pts := limit(r.points*a.value(at, r.halfLife, r.once), r.max)
+			pts := r.contribution(a, at)
 			raw[r.dim.index()] += pts
 			n := a.n
 			if r.once {

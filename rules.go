@@ -30,6 +30,12 @@ type eventRule[L any] struct {
 	reason   string
 }
 
+// contribution is what the rule adds at time at, given its accumulator: points times the
+// decayed sum, limited to ±max.
+func (r *eventRule[L]) contribution(a accum, at int64) float64 {
+	return limit(r.points*a.value(at, r.halfLife, r.once), r.max)
+}
+
 // checkID records the problems with a rule's ID: empty, or used by an earlier rule. Attribute
 // and event rules share one namespace, since Contributions name them side by side.
 func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) string {

@@ -314,8 +314,8 @@ func (st *State) bind(l *layout) {
 
 // view returns st laid out for l without modifying st (a copy when its layout differs).
 func (st *State) view(l *layout) *State {
-	if st.layout.same(l) {
-		return st
+	if st.layout.same(l) || st.layout == nil {
+		return st // a State never observed has nothing to lay out: readers treat it as empty
 	}
 	c := st.Clone()
 	c.bind(l)

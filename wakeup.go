@@ -339,8 +339,7 @@ func (c *crossingSearch[L]) bounds(a, b int64) (lo, hi [4]float64) {
 		if acc.n == 0 {
 			continue
 		}
-		va := limit(r.points*acc.value(a, r.halfLife, r.once), r.max)
-		vb := limit(r.points*acc.value(b, r.halfLife, r.once), r.max)
+		va, vb := r.contribution(acc, a), r.contribution(acc, b)
 		d := r.dim.index()
 		dlo[d] += min(va, vb)
 		dhi[d] += max(va, vb)
