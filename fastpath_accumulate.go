@@ -1,7 +1,6 @@
 package leadscore
 
 import (
-	"errors"
 	"slices"
 )
 
@@ -26,7 +25,7 @@ func (s *Scorer[L]) movedBy(st *State, typ string) bool {
 // rules that fail at run time are returned joined. When every candidate's condition is a
 // fast-path closure over the event alone, only the event is put in the environment: the
 // lead is not copied and no window is counted.
-func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, st *State, ev *Event, t int64) error {
+func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, st *State, ev *Event, t int64) []*RuleError {
 	sc.matched = sc.matched[:0]
 	candidates := s.index.rules(ev.Type)
 	if len(candidates) == 0 {
@@ -45,7 +44,7 @@ func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, st *State, ev *Event, t i
 	} else {
 		s.fillEnv(sc, lead, st.view(s.layout), t, ev.Time, ev)
 	}
-	var errs []error
+	var errs []*RuleError
 	for _, i := range candidates {
 		r := &s.events[i]
 		if r.when != nil {
@@ -60,5 +59,5 @@ func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, st *State, ev *Event, t i
 		}
 		sc.matched = append(sc.matched, i)
 	}
-	return errors.Join(errs...)
+	return errs
 }

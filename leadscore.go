@@ -403,7 +403,14 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	if idHash != 0 {
 		st.remember(idHash, s.dedup)
 	}
-	return true, ruleErrs
+	if len(ruleErrs) == 0 {
+		return true, nil
+	}
+	errs := make([]error, len(ruleErrs))
+	for i, e := range ruleErrs {
+		errs[i] = e
+	}
+	return true, errors.Join(errs...)
 }
 
 func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
@@ -432,26 +439,7 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	defer s.put(sc)
 
 	// Decide which event rules match before touching st, so a failure leaves it as it was.
-	view := st.view(s.layout)
-	var ruleErrs []*RuleError
-	sc.matched = sc.matched[:0]
-	if candidates := s.index.rules(ev.Type); len(candidates) > 0 {
-		s.fillEnv(sc, lead, view, t, ev.Time, &ev)
-		for _, i := range candidates {
-			r := &s.events[i]
-			if r.when != nil {
-				ok, err := s.runBool(sc, r.when)
-				if err != nil {
-					ruleErrs = append(ruleErrs, runtimeError("event rule", r.id, "when", err))
-					continue
-				}
-				if !ok {
-					continue
-				}
-			}
-			sc.matched = append(sc.matched, i)
-		}
-	}
+	ruleErrs := s.matchEvent(sc, lead, st, &ev, t)
 
 	st.bind(s.layout)
 	s.record(sc, st, &ev, t)
@@ -474,13 +462,17 @@ func (s *Scorer[L]) record(sc *scratch[L], st *State, ev *Event, t int64) {
 			insertTime(st.ring(s.layout, ti), t)
 		}
 	}
+	engagement := 0.0 // points the event earns, for the velocity signal
 	for _, i := range sc.matched {
 		r := &s.events[i]
 		st.acc[i].add(t, r.halfLife)
-		if s.velocity > 0 && r.dim == Engagement && r.points > 0 {
-			st.vel[0].addWeighted(t, r.points, Duration(s.velocity))
-			st.vel[1].addWeighted(t, r.points, Duration(s.velocity*velocitySpan))
+		if r.dim == Engagement && r.points > 0 {
+			engagement += r.points
 		}
+	}
+	if s.velocity > 0 && engagement > 0 {
+		st.vel[0].addWeighted(t, engagement, Duration(s.velocity))
+		st.vel[1].addWeighted(t, engagement, Duration(s.velocity*velocitySpan))
 	}
 	switch ev.Type {
 	case EventCartAdd, EventCheckoutStart:
