@@ -31,14 +31,18 @@
 //   - lead (the lead, of type L), now (the evaluation time), event (event rules only; its
 //     Category is the page category from Config.Pages);
 //   - count(type, window): events of type in [now − window, now], e.g. count("page_view", "14d");
-//     type and window must be constants;
+//     type and window must be constants; "page_view/pricing" counts the page views of one
+//     Config.Pages category;
 //   - days_since(type): days since the last such event, +Inf if never;
 //   - domain(email), free_email(emailOrDomain), academic(emailOrDomain), seniority(title)
 //     (c_level, vp, director, manager, individual, student or ""), department(title),
 //     listed(list, value) (case-insensitive; emails and domains also match through their
 //     parent domains), years_since(time);
+//   - stage and days_in_stage (the lead's place in the journey);
 //   - in tiers, personas, signals and journey guards also fit, engagement, relationship,
-//     total, stage, days_in_stage and has_signal(kind).
+//     total, disqualified and has_signal(kind); in personas and journey guards, tier,
+//     handoff and fresh_handoff (a hand-off tier the lead has not yet been handed to sales
+//     from).
 //
 // The clock- and zone-reading built-ins of expr (now(), date(), timezone()) are disabled;
 // WithFunction adds functions of your own.
