@@ -85,6 +85,13 @@ var engagementTypes = []string{
 	EventWebinarAttended, EventEventAttended, EventFormSubmit, EventSocialShare, EventSocialComment,
 }
 
+// questionStrength and questionNames follow the question detector's rings: call, question,
+// email reply.
+var (
+	questionStrength = [...]float64{1, 0.8, 0.6}
+	questionNames    = [...]string{"phone call", "question", "email reply"}
+)
+
 // velocityRatio is how many times its usual pace engagement must run for the velocity signal.
 const velocityRatio = 2
 
@@ -343,14 +350,14 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		if !bound || len(d.rings) == 0 {
 			return Signal{}, false
 		}
-		n, first, last, parts := s.windowCounts(d, st, at)
+		n, first, last := s.windowCounts(d, st, at)
 		if n < max(d.min, 1) {
 			return Signal{}, false
 		}
 		var reason string
 		switch d.kind {
 		case SignalFrequentEngagement:
-			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), parts)
+			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), s.windowParts(d, st, at))
 		case SignalFrequentVisits:
 			reason = fmt.Sprintf("%d %s-page visits in %s", n, strings.Join(d.labels, "/"), humanSpan(last-first))
 		default:
@@ -361,23 +368,21 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		if !bound {
 			return Signal{}, false
 		}
-		strengths := []float64{1, 0.8, 0.6} // call, question, reply: the order of d.rings
-		names := []string{"phone call", "question", "email reply"}
 		best, bestAt := -1, int64(noTime)
 		for i, r := range d.rings {
 			t := lastIn(st.ring(s.layout, r), at)
 			if t == noTime || t < at-d.window {
 				continue
 			}
-			if best < 0 || strengths[i] > strengths[best] {
+			if best < 0 || questionStrength[i] > questionStrength[best] {
 				best, bestAt = i, t
 			}
 		}
 		if best < 0 {
 			return Signal{}, false
 		}
-		return Signal{Strength: strengths[best], At: unixToTime(bestAt),
-			Reason: fmt.Sprintf("%s %s ago", names[best], humanSpan(at-bestAt))}, true
+		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
+			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(at-bestAt))}, true
 	case SignalAbandonedCart:
 		c := st.cart
 		if c.at == 0 || at < c.at+d.timeout || at > c.at+d.window {
@@ -413,28 +418,33 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 	return Signal{}, false
 }
 
-// windowCounts counts a detector's rings in its window.
-func (s *Scorer[L]) windowCounts(d *detector[L], st *State, at int64) (n int, first, last int64, parts string) {
+// windowCounts counts a detector's rings in its window, and the span of the events counted.
+func (s *Scorer[L]) windowCounts(d *detector[L], st *State, at int64) (n int, first, last int64) {
 	first, last = math.MaxInt64, math.MinInt64
-	var b strings.Builder
-	for i, r := range d.rings {
-		ring := st.ring(s.layout, r)
-		k := countIn(ring, at-d.window, at)
-		if k == 0 {
-			continue
-		}
-		n += k
-		for _, t := range ring {
+	for _, r := range d.rings {
+		for _, t := range st.ring(s.layout, r) {
 			if t != noTime && t >= at-d.window && t <= at {
+				n++
 				first, last = min(first, t), max(last, t)
 			}
 		}
-		if b.Len() > 0 {
-			b.WriteString(", ")
-		}
-		fmt.Fprintf(&b, "%s ×%d", d.labels[i], k)
 	}
-	return n, first, last, b.String()
+	return n, first, last
+}
+
+// windowParts names the counts per ring, "email_click ×2, webinar_attended ×1", for a reason:
+// built only for a signal that fires, since evaluating must not allocate otherwise.
+func (s *Scorer[L]) windowParts(d *detector[L], st *State, at int64) string {
+	var b strings.Builder
+	for i, r := range d.rings {
+		if k := countIn(st.ring(s.layout, r), at-d.window, at); k > 0 {
+			if b.Len() > 0 {
+				b.WriteString(", ")
+			}
+			fmt.Fprintf(&b, "%s ×%d", d.labels[i], k)
+		}
+	}
+	return b.String()
 }
 
 // listSignal matches the standard Lead against the detector's list; other lead types are left
