@@ -280,6 +280,9 @@ func compileDiffCase[L any](src string, sc scope, asBool bool) (diffCase[L], boo
 	default:
 		p = s.rules[0].value
 	}
+	if p == nil { // an empty expression compiles to no program: nothing to compare
+		return diffCase[L]{}, false
+	}
 	return diffCase[L]{src: src, s: s, p: p, asBool: asBool}, true
 }
 
