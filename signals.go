@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -127,9 +128,11 @@ type detector[L any] struct {
 	listName string
 	rings    []int    // tracked types it counts
 	labels   []string // per ring, how the reason names it
-	when     *program[L]
-	strength float64
-	reason   string
+	// labelsJoined is labels joined with "/", made once at compile time.
+	labelsJoined string
+	when         *program[L]
+	strength     float64
+	reason       string
 }
 
 // signalKindIndex numbers the built-in kinds and the config's custom ones, for has_signal and
@@ -224,6 +227,7 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 		for _, r := range d.rings {
 			c.types.keep(r, max(d.min, 1))
 		}
+		d.labelsJoined = strings.Join(d.labels, "/")
 		out = append(out, d)
 	}
 	for _, sc := range cfg {
@@ -359,7 +363,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		case SignalFrequentEngagement:
 			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), s.windowParts(d, st, at))
 		case SignalFrequentVisits:
-			reason = fmt.Sprintf("%d %s-page visits in %s", n, strings.Join(d.labels, "/"), humanSpan(last-first))
+			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(last-first)
 		default:
 			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, plural(n, "visit", "visits"), humanSpan(d.window))
 		}
@@ -508,21 +512,23 @@ const velocitySpan = 4
 func unixToTime(t int64) time.Time { return time.Unix(0, t).UTC() }
 
 // humanSpan renders a duration the way a reader says it: "6 days", "5 hours", "1 week".
+// Reasons are built on every evaluation in which a signal fires, so it uses strconv rather
+// than fmt: one allocation instead of three.
 func humanSpan(d int64) string {
 	dur := time.Duration(d)
+	count := func(unit time.Duration, one, many string) string {
+		n := int(math.Round(float64(dur) / float64(unit)))
+		return strconv.Itoa(n) + " " + plural(n, one, many)
+	}
 	switch {
 	case dur >= 14*Day && dur%Week == 0:
-		n := int(dur / Week)
-		return fmt.Sprintf("%d %s", n, plural(n, "week", "weeks"))
+		return count(Week, "week", "weeks")
 	case dur >= Day:
-		n := int(math.Round(float64(dur) / float64(Day)))
-		return fmt.Sprintf("%d %s", n, plural(n, "day", "days"))
+		return count(Day, "day", "days")
 	case dur >= time.Hour:
-		n := int(math.Round(float64(dur) / float64(time.Hour)))
-		return fmt.Sprintf("%d %s", n, plural(n, "hour", "hours"))
+		return count(time.Hour, "hour", "hours")
 	case dur >= time.Minute:
-		n := int(math.Round(float64(dur) / float64(time.Minute)))
-		return fmt.Sprintf("%d %s", n, plural(n, "minute", "minutes"))
+		return count(time.Minute, "minute", "minutes")
 	}
 	return "under a minute"
 }
