@@ -39,11 +39,7 @@ func diffCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	p := e.newProgress("read", *forceProgress)
-	name := ""
-	if len(files) == 1 {
-		name = files[0]
-	}
-	leads, closeLeads, err := e.openLeads(name, p)
+	leads, closeLeads, err := e.openLeads(files, p)
 	if err != nil {
 		return c.fail(err)
 	}

@@ -108,8 +108,13 @@ func label(line int, l leadscore.Lead) string {
 	return fmt.Sprintf("line %d", line)
 }
 
-// openLeads opens a JSON Lines file, or standard input for "" or "-".
-func (e *env) openLeads(name string, p *progress) (*leadReader, func(), error) {
+// openLeads opens the JSON Lines file a command was given, or standard input when it was
+// given none or "-".
+func (e *env) openLeads(files []string, p *progress) (*leadReader, func(), error) {
+	name := ""
+	if len(files) == 1 {
+		name = files[0]
+	}
 	if name == "" || name == "-" {
 		return &leadReader{name: "stdin", r: e.stdin, progress: p}, func() {}, nil
 	}

@@ -37,7 +37,7 @@ func lintCommand(args []string, e *env) int {
 	var leads *leadReader
 	if len(files) == 1 {
 		var closeLeads func()
-		leads, closeLeads, err = e.openLeads(files[0], e.newProgress("read", *forceProgress))
+		leads, closeLeads, err = e.openLeads(files, e.newProgress("read", *forceProgress))
 		if err != nil {
 			return c.fail(err)
 		}

@@ -52,11 +52,7 @@ func scoreCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	p := e.newProgress("scored", *forceProgress)
-	name := ""
-	if len(files) == 1 {
-		name = files[0]
-	}
-	leads, closeLeads, err := e.openLeads(name, p)
+	leads, closeLeads, err := e.openLeads(files, p)
 	if err != nil {
 		return c.fail(err)
 	}
