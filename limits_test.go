@@ -3,7 +3,6 @@ package leadscore
 import (
 	"strings"
 	"testing"
-	"time"
 )
 
 // Each known way to make an expression unbounded in CPU or memory is rejected at compile time
@@ -72,5 +71,4 @@ func TestMemoryBudgetIsARuleError(t *testing.T) {
 	if len(r.Errors) != 1 || !strings.Contains(r.Errors[0].Error(), "memory budget") || r.Fit != 0 {
 		t.Fatalf("errors %v fit %v", r.Errors, r.Fit)
 	}
-	_ = time.Second
 }

@@ -112,3 +112,26 @@ func TestStateSizeIsBounded(t *testing.T) {
 		t.Fatalf("memory grows with events: %v", sizes)
 	}
 }
+
+func TestMergeErrorsAndEmptyParts(t *testing.T) {
+	s, st := sampleState(t)
+	before, _ := st.MarshalBinary()
+	if err := st.Merge(nil); err == nil || !strings.HasPrefix(err.Error(), "leadscore: ") {
+		t.Fatalf("Merge(nil) = %v", err)
+	}
+	if err := st.Merge(&State{}); err != nil {
+		t.Fatal(err)
+	}
+	if after, _ := st.MarshalBinary(); !slices.Equal(before, after) {
+		t.Fatal("merging nil or an empty State changed the State")
+	}
+	// A new State merged with a part becomes that part.
+	var fresh State
+	if err := fresh.Merge(st); err != nil {
+		t.Fatal(err)
+	}
+	a, b := scoreT(t, s, Lead{}, st, t0.Add(Day)), scoreT(t, s, Lead{}, &fresh, t0.Add(Day))
+	if a.Explain() != b.Explain() {
+		t.Fatal("a new State merged with a part scores differently from it")
+	}
+}
