@@ -34,8 +34,7 @@ func (s *Scorer[L]) ScoreAll(leads iter.Seq2[L, *State], now time.Time, workers 
 	}
 	return func(yield func(int, *Result) bool) {
 		b := &batch[L]{s: s, now: now, work: make(chan *scoreChunk[L], 2*workers), window: 4 * workers}
-		b.empty.bind(s.layout)
-		for range workers - 1 {
+				for range workers - 1 {
 			b.running++
 			go b.worker()
 		}
@@ -76,7 +75,6 @@ type batch[L any] struct {
 	free    []*scoreChunk[L]
 	running int
 	next    int         // index of the next lead to deliver
-	empty   State       // stands in for a nil *State: laid out, so scoring it does not copy it
 	stopped atomic.Bool // the caller has gone: workers drop what is left
 	sc      *scratch[L] // the caller's, for the chunks it scores itself
 }
@@ -200,11 +198,11 @@ func (b *batch[L]) score(sc *scratch[L], c *scoreChunk[L]) {
 	at := b.now.UnixNano()
 	for j := range c.leads {
 		it := &c.leads[j]
-		st := it.st
-		if st == nil {
-			st = &b.empty
+		d := &s.empty // a nil *State is a new lead
+		if it.st != nil {
+			d = s.view(&it.st.d)
 		}
-		s.evaluate(sc, it.lead, st.view(s.layout), at, b.now, &c.results[j])
+		s.evaluate(sc, it.lead, d, at, b.now, &c.results[j])
 	}
 	c.done <- struct{}{}
 }

@@ -73,6 +73,10 @@ type EventRule struct {
 	Max       float64   `json:"max,omitempty" yaml:"max,omitempty"`             // 0: no limit
 	Once      bool      `json:"once,omitempty" yaml:"once,omitempty"`           // count only the earliest matched event
 	Reason    string    `json:"reason,omitempty" yaml:"reason,omitempty"`
+	// RenamedFrom lists the IDs the rule had before, newest first: a State written under an
+	// older rule set keeps the history of the first of them it has. Without it, renaming a rule
+	// resets its history in every stored State (PlanMigration lists what a change does).
+	RenamedFrom []string `json:"renamed_from,omitempty" yaml:"renamed_from,omitempty"`
 }
 
 // DimensionConfig bounds and weighs one dimension. Nil fields take their defaults: weight 1,

@@ -1,7 +1,9 @@
 package leadscore
 
 import (
+	"errors"
 	"math"
+	"strings"
 	"testing"
 	"time"
 )
@@ -47,7 +49,7 @@ func TestCountThresholdEdges(t *testing.T) {
 		}
 	}
 	// Memory: "count >= 3" and "3 < count" need the latest 4 times, no more.
-	if got := s.layout.ringCap[s.typeOf[EventEmailClick]]; got != 4 {
+	if got := s.layout.RingCap[s.typeOf[EventEmailClick]]; got != 4 {
 		t.Errorf("email_click keeps %d times, want 4", got)
 	}
 }
@@ -63,7 +65,7 @@ func TestCountSaturates(t *testing.T) {
 	if r := scoreT(t, s, Lead{}, &st, t0.Add(Day)); r.Engagement != defaultCountLimit {
 		t.Fatalf("count %v, want saturation at %d", r.Engagement, defaultCountLimit)
 	}
-	if got := s.layout.ringCap[s.typeOf[EventPageView]]; got != defaultCountLimit {
+	if got := s.layout.RingCap[s.typeOf[EventPageView]]; got != defaultCountLimit {
 		t.Fatalf("state keeps %d page_view times, want %d", got, defaultCountLimit)
 	}
 }
@@ -92,23 +94,29 @@ func TestDaysSince(t *testing.T) {
 	}
 }
 
-// In an event rule's condition, the event being observed already counts.
-func TestCountInEventRuleIncludesTheEvent(t *testing.T) {
-	s := compileT(t, Config{Events: []EventRule{
-		{ID: "third-visit", On: []string{EventPageView}, When: `count("page_view", "7d") >= 3`, Points: 10, Once: true},
-		{ID: "first-form", On: []string{EventFormSubmit}, When: `days_since("form_submit") == 0`, Points: 1},
-	}})
-	var st State
-	r := observeT(t, s, Lead{}, &st, ev(EventPageView, t0), ev(EventPageView, t0.Add(Day)))
-	if _, ok := contribution(r, "third-visit"); ok {
-		t.Fatal("fired on the second visit")
-	}
-	r = observeT(t, s, Lead{}, &st, ev(EventPageView, t0.Add(2*Day)), ev(EventFormSubmit, t0.Add(2*Day)))
-	if c, ok := contribution(r, "third-visit"); !ok || c.Points != 10 {
-		t.Fatalf("third visit: %+v", c)
-	}
-	if c, ok := contribution(r, "first-form"); !ok || c.Points != 1 {
-		t.Fatalf("days_since of the current event: %+v", c)
+// An event rule decides when its event is observed, so what it reads must not depend on which
+// other events have arrived yet: count, days_since, stage and days_in_stage are compile errors
+// there (with the reason), and fine in attribute rules, which are evaluated at every Score.
+func TestEventRulesCannotReadArrivalOrder(t *testing.T) {
+	for _, when := range []string{
+		`count("page_view", "7d") >= 3`,
+		`days_since("form_submit") == 0`,
+		`stage == "nurture"`,
+		`days_in_stage > 2`,
+		`event.Path == "/x" || count("call", "1d") > 0`,
+	} {
+		_, err := Compile[Lead](Config{Events: []EventRule{{ID: "ordered", On: []string{EventPageView}, When: when, Points: 10}}})
+		var re *RuleError
+		if !errors.As(err, &re) || re.RuleID != "ordered" || re.Field != "when" ||
+			!strings.Contains(err.Error(), "is not available in event rules") || !strings.Contains(err.Error(), "attribute rule instead") {
+			t.Errorf("event rule when %q: %v, want a RuleError for rule ordered explaining the order dependence", when, err)
+		}
+		if strings.Contains(when, "event.") {
+			continue // attribute rules have no event
+		}
+		if _, err := Compile[Lead](Config{Rules: []Rule{{ID: "fine", Dimension: Engagement, When: when, Points: 10}}}); err != nil {
+			t.Errorf("attribute rule when %q: %v", when, err)
+		}
 	}
 }
 

@@ -171,7 +171,7 @@ func TestDedupWindowIsBounded(t *testing.T) {
 		observeT(t, s, Lead{}, &st, Event{ID: id, Type: EventEmailClick, Time: t0.Add(time.Duration(i))})
 	}
 	// "a" fell out of the window of 3 after "d", so it counts again; the second "d" does not.
-	if st.Events() != 5 || len(st.ids) != 3 {
-		t.Fatalf("events = %d (want 5), ids kept = %d (want 3)", st.Events(), len(st.ids))
+	if st.Events() != 5 || len(st.d.IDs) != 3 {
+		t.Fatalf("events = %d (want 5), ids kept = %d (want 3)", st.Events(), len(st.d.IDs))
 	}
 }

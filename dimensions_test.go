@@ -140,7 +140,9 @@ func TestTierHysteresis(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			st := State{tier: tt.current}
+			var st State
+			st.d.Bind(s.layout)
+			st.d.Tier = tt.current
 			r := scoreT(t, s, traitsLead(tt.total, 0, 0), &st, t0)
 			if r.Tier != tt.want {
 				t.Fatalf("in %q at %v: tier %q, want %q", tt.current, tt.total, r.Tier, tt.want)

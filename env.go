@@ -207,10 +207,19 @@ func (p *patcher[L]) checkName(n *ast.IdentifierNode) {
 		p.fail(n, "event is only available in event rules")
 	case scoreNames[n.Value] && p.scope == scopeValue:
 		p.fail(n, "%s is not available in %s", n.Value, p.scope)
+	case (n.Value == "stage" || n.Value == "days_in_stage") && p.scope == scopeEvent:
+		p.fail(n, "%s is not available in event rules: %s", n.Value, orderDependent)
 	case scoreNames[n.Value] && p.scope != scopeGuard:
 		p.fail(n, "%s is not available in rules: rules make the scores, so only tiers, personas, signals and journey guards may read them", n.Value)
 	}
 }
+
+// orderDependent explains why event rules may not read the lead's history: an event rule
+// decides once, when its event is observed, whether the event scores. What count, days_since
+// or the stage say at that moment depends on which other events have arrived yet, so the same
+// events observed in another order (late, redelivered, merged from shards) would score
+// differently. Attribute rules are evaluated afresh at every Score, so they can read it.
+const orderDependent = `the same events arriving in another order (late, redelivered, merged from shards) would score differently, because an event rule decides when its event is observed; read it in an attribute rule instead, such as when: count("page_view", "7d") >= 3`
 
 // constString returns the value of a string literal argument, or fails.
 func (p *patcher[L]) constString(call *ast.CallNode, fn string, i int, what string) (string, bool) {
@@ -234,6 +243,10 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 	}
 	if p.scope == scopeValue && name != "listed" && name != "years_since" {
 		p.fail(call, "%s is not available in %s: they see the lead, not its events", name, p.scope)
+		return
+	}
+	if p.scope == scopeEvent && (name == "count" || name == "days_since") {
+		p.fail(call, "%s is not available in event rules: %s", name, orderDependent)
 		return
 	}
 	if len(call.Arguments) != want {

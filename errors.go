@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr/file"
 )
@@ -67,3 +68,16 @@ func (l *errorList) addf(kind, id, field, format string, args ...any) {
 }
 
 func (l errorList) err() error { return errors.Join(l...) }
+
+// shortName cuts a name for an error message: a hostile 5,000-byte rule ID is named by its
+// first 64 bytes.
+func shortName(s string) string {
+	if len(s) <= 64 {
+		return s
+	}
+	cut := 64
+	for cut > 0 && !utf8.RuneStart(s[cut]) {
+		cut--
+	}
+	return s[:cut] + "…"
+}

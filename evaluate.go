@@ -4,13 +4,15 @@ import (
 	"fmt"
 	"math"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // fillEnv prepares the expression environment for an evaluation at now (UnixNano at, and the
 // caller's time.Time nowT when it is the same instant, so expressions see its location).
 // For an event rule's condition, ev is the event being observed: it counts in count() and
 // days_since() as if already taken in.
-func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, ev *Event) {
+func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, ev *Event) {
 	e := &sc.env
 	e.Lead = lead
 	if nowT.UnixNano() != at {
@@ -22,11 +24,10 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 	} else {
 		e.Event = Event{}
 	}
-	e.Stage = string(s.stageOf(st))
-	e.DaysInStage = st.daysInStage(at)
+	e.Stage = string(s.stageOf(d))
+	e.DaysInStage = daysInStage(d, at)
 	e.Tier, e.Handoff, e.Disqualified = "", false, false
 	l := s.layout
-	bound := st.layout.same(l)
 	evType, evCat := -1, -1 // the pending event's tracked type and page-category type
 	if ev != nil {
 		if ti, ok := s.typeOf[ev.Type]; ok {
@@ -37,20 +38,14 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 		}
 	}
 	for k, slot := range s.counts {
-		n := 0
-		if bound {
-			n = countIn(st.ring(l, slot.typ), at-slot.window, at)
-		}
+		n := state.CountIn(d.Ring(slot.typ), state.Window(at, slot.window), at)
 		if slot.typ == evType || slot.typ == evCat {
-			n = min(n+1, max(l.ringCap[slot.typ], n))
+			n = min(n+1, max(l.RingCap[slot.typ], n))
 		}
 		e.Counts[k] = n
 	}
 	for k, typ := range s.since {
-		last := int64(noTime)
-		if bound {
-			last = lastIn(st.ring(l, typ), at)
-		}
+		last := state.LastIn(d.Ring(typ), at)
 		if typ == evType || typ == evCat {
 			last = at
 		}
@@ -62,11 +57,14 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, st *State, at int64, nowT ti
 }
 
 // stageOf returns st's stage in s's journey: a new lead is in the journey's first stage.
-func (s *Scorer[L]) stageOf(st *State) Stage {
-	if st.stage == "" && len(s.journey.stages) > 0 {
+func (s *Scorer[L]) stageOf(d *state.Data) Stage {
+	switch {
+	case d.Stage != "":
+		return Stage(d.Stage)
+	case len(s.journey.stages) > 0:
 		return s.journey.stages[0].name
 	}
-	return st.Stage()
+	return StageAttract
 }
 
 // vmEnv returns the environment as the VM takes it, boxing it only when it changed.
@@ -133,13 +131,11 @@ func limit(v, m float64) float64 {
 
 // evaluate computes into res the Result of lead with st (laid out for s) at UnixNano at.
 // res is reset first; the capacity of its slices is reused.
-func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, res *Result) {
-	if st.events > 0 && st.latest > at {
-		at = st.latest
-	}
-	s.fillEnv(sc, lead, st, at, nowT, nil)
+func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, res *Result) {
+	at = d.At(at) // never before the clock
+	s.fillEnv(sc, lead, d, at, nowT, nil)
 	res.reset()
-	res.At, res.Stage = sc.env.Now, s.stageOf(st)
+	res.At, res.Stage = sc.env.Now, s.stageOf(d)
 	var raw [3]float64
 
 	for i := range s.rules {
@@ -148,6 +144,9 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 			ok, err := s.runBool(sc, r.when)
 			if err != nil {
 				res.Errors = append(res.Errors, runtimeError("rule", r.id, "when", err))
+				// Fail closed: a disqualifying rule that cannot be evaluated must not let the
+				// lead through to sales.
+				res.Disqualified = res.Disqualified || r.disqualify
 				continue
 			}
 			if !ok {
@@ -159,6 +158,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 			v, err := s.runNumber(sc, r.value)
 			if err != nil {
 				res.Errors = append(res.Errors, runtimeError("rule", r.id, "value", err))
+				res.Disqualified = res.Disqualified || r.disqualify // fail closed, as above
 				continue
 			}
 			pts = v
@@ -174,23 +174,21 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 		c.RuleID, c.Dimension, c.Points, c.Reason = r.id, r.dim, pts, r.reason
 	}
 	res.base = raw
-	if st.layout.same(s.layout) {
-		for i := range s.events {
-			r := &s.events[i]
-			a := st.acc[i]
-			if a.n == 0 {
-				continue
-			}
-			pts := r.contribution(a, at)
-			raw[r.dim.index()] += pts
-			n := a.n
-			if r.once {
-				n = 1
-			}
-			res.Contributions = append(res.Contributions, Contribution{
-				RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason, Events: int(min(n, math.MaxInt32)),
-			})
+	for i := range s.events {
+		r := &s.events[i]
+		a := d.Acc[i]
+		if a.N == 0 {
+			continue
 		}
+		pts := r.contribution(a, at)
+		raw[r.dim.index()] += pts
+		n := a.N
+		if r.once {
+			n = 1
+		}
+		res.Contributions = append(res.Contributions, Contribution{
+			RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason, Events: int(min(n, math.MaxInt32)),
+		})
 	}
 
 	var dims [3]float64
@@ -204,19 +202,19 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, st *State, at int64, nowT t
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
 	sc.boxedOK = false
-	s.detect(sc, lead, st, at, res)
+	s.detect(sc, lead, d, at, res)
 	s.detectCustom(sc, res)
 	e.Disqualified = res.Disqualified
 	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {
 		res.Grade = s.grades[g].name
 	}
-	if t := s.pickTier(sc, res, st.tier); t >= 0 {
+	if t := s.pickTier(sc, res, d.Tier); t >= 0 {
 		res.Tier = s.tiers[t].name
 		res.Handoff = s.tiers[t].handoff && !res.Disqualified
 	}
 	e.Tier, e.Handoff = res.Tier, res.Handoff
 	sc.boxedOK = false
-	s.stageStatus(st, at, res)
+	s.stageStatus(d, at, res)
 	s.pickPersona(sc, res)
 }
 

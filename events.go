@@ -3,10 +3,11 @@ package leadscore
 import (
 	"errors"
 	"fmt"
-	"math"
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Event is one thing a lead did (or that happened to them): a page view, an email click, a
@@ -70,11 +71,12 @@ var vocabulary = []string{
 // EventTypes returns the built-in event vocabulary, in a fresh slice.
 func EventTypes() []string { return slices.Clone(vocabulary) }
 
-// The range of event times the library accepts: what a time.Time's UnixNano can represent,
-// which covers every plausible event (1678–2262).
+// The range of times the library accepts, for events and for now: [1900-01-01, 2200-01-01).
+// Every plausible event fits, and so does every difference of two such times in the State's
+// arithmetic, which saturates instead of wrapping.
 var (
-	minTime = time.Unix(0, math.MinInt64+1).UTC()
-	maxTime = time.Unix(0, math.MaxInt64).UTC()
+	MinTime = time.Unix(0, state.MinTime).UTC()
+	MaxTime = time.Unix(0, state.MaxTime).UTC()
 )
 
 // Errors a call may return for bad input; the messages say which value.
@@ -91,8 +93,8 @@ func unixTime(what string, t time.Time) (int64, error) {
 	if t.IsZero() {
 		return 0, fmt.Errorf("%w: %s is the zero time", ErrEventTime, what)
 	}
-	if t.Before(minTime) || t.After(maxTime) {
-		return 0, fmt.Errorf("%w: %s %s is outside 1678–2262", ErrEventTime, what, t.Format(time.RFC3339))
+	if t.Before(MinTime) || !t.Before(MaxTime) {
+		return 0, fmt.Errorf("%w: %s %s is outside [1900-01-01, 2200-01-01)", ErrEventTime, what, t.Format(time.RFC3339))
 	}
 	return t.UnixNano(), nil
 }

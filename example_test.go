@@ -131,6 +131,9 @@ func ExampleScorer_NextWakeup() {
 	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.Config{
 		Events: []leadscore.EventRule{{ID: "call", On: []string{"call"}, Points: 80, HalfLife: leadscore.Duration(7 * leadscore.Day)}},
 		Tiers:  []leadscore.Tier{{Name: "hot", Min: leadscore.Float(40), Handoff: true}, {Name: "cold"}},
+		// Without this, the first wake-up would be the velocity signal's, one week after the
+		// first engagement: the moment a new lead's burst can first count as velocity.
+		Signals: []leadscore.SignalConfig{{Kind: "velocity", Off: true}},
 	})
 	var st leadscore.State
 	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)

@@ -126,7 +126,8 @@ func TestAccumulateLeavesDecisionsToObserve(t *testing.T) {
 }
 
 // An event rule whose condition reads the lead sees it; one that fails at run time is
-// reported, and the event is still taken in.
+// reported, and the event is not taken in (err != nil always means nothing was applied, so a
+// retry cannot count it twice): Observe takes it and reports the failure in Result.Errors.
 func TestAccumulateReadsTheLead(t *testing.T) {
 	cfg := Config{
 		Events: []EventRule{
@@ -145,8 +146,15 @@ func TestAccumulateReadsTheLead(t *testing.T) {
 		var st State
 		ok, err := s.Accumulate(lead, &st, Event{Type: EventPageView, Path: "/pricing", Time: t0})
 		var re *RuleError
-		if !ok || !errors.As(err, &re) || re.RuleID != "bad" {
-			t.Fatalf("Accumulate = %v, %v; want true and rule bad's error", ok, err)
+		if ok || !errors.As(err, &re) || re.RuleID != "bad" {
+			t.Fatalf("Accumulate = %v, %v; want false and rule bad's error", ok, err)
+		}
+		if st.Events() != 0 {
+			t.Fatalf("a failed Accumulate took the event in")
+		}
+		r := observeT(t, s, lead, &st, Event{Type: EventPageView, Path: "/pricing", Time: t0})
+		if len(r.Errors) != 1 || r.Errors[0].RuleID != "bad" {
+			t.Fatalf("Observe errors %v, want rule bad's", r.Errors)
 		}
 		if got := scoreT(t, s, lead, &st, t0).Engagement; got != tc.want {
 			t.Errorf("employees %d: engagement %v, want %v", tc.employees, got, tc.want)

@@ -305,7 +305,7 @@ func (c diffCase[L]) check(lead L, st *State, now time.Time, r *rand.Rand) strin
 	sc := s.get()
 	defer s.put(sc)
 	ev := Event{Type: EventPageView, Path: pick(r, []string{"/pricing", "/blog/x", ""}), Category: pick(r, []string{"pricing", "", "product"}), Channel: "web", Value: pick(r, diffFloats), Time: now}
-	s.fillEnv(sc, lead, st.view(s.layout), now.UnixNano(), now, &ev)
+	s.fillEnv(sc, lead, s.view(&st.d), now.UnixNano(), now, &ev)
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = pick(r, diffFloats), pick(r, diffFloats), pick(r, diffFloats), pick(r, diffFloats)
 	e.Tier, e.Handoff, e.Disqualified = pick(r, []string{"", "hot", "t"}), r.IntN(2) == 0, r.IntN(2) == 0

@@ -5,6 +5,8 @@ import (
 	"math"
 	"slices"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Funnel answers the questions DOMAIN.md's lifecycle table asks of a population: how many
@@ -45,26 +47,32 @@ func (s *Scorer[L]) Funnel(states iter.Seq[*State], now time.Time) Funnel {
 	stays := make([][]float64, len(j.stages))
 	entered := make([]uint32, 0, 64) // per lead: the stages it entered, for conversion
 	at := now.UnixNano()
-	for i, d := range j.stages {
-		f.Stages[i] = FunnelStage{Stage: d.name, Owner: d.owner}
+	if _, err := unixTime("now", now); err != nil {
+		at = state.MaxTime - 1 // out of range: report as of the end of time rather than wrap
+	}
+	for i, def := range j.stages {
+		f.Stages[i] = FunnelStage{Stage: def.name, Owner: def.owner}
 	}
 	for st := range states {
-		if st == nil || st.events == 0 {
+		if st == nil || st.d.Events == 0 {
 			continue
 		}
+		// A State last laid out by another rule set is read through this one's layout, so
+		// its entered stages are matched by name, not by bit.
+		d := s.view(&st.d)
 		f.Leads++
-		cur := j.stageIndex(st.stage)
+		cur := j.stageIndex(Stage(d.Stage))
 		row := &f.Stages[cur]
 		row.Current++
-		if d := j.stages[cur]; d.sla > 0 && max(at, st.latest) > st.stageSince()+d.sla {
+		if def := j.stages[cur]; def.sla > 0 && !d.SLAMet && d.At(at) > state.Add(d.StageSince(), def.sla) {
 			row.Stalled++
 		}
-		mask := st.entered | 1 // every lead has been in the first stage
+		mask := d.Entered | 1 // every lead has been in the first stage
 		mask |= 1 << cur
-		for _, v := range st.history {
-			if i, ok := j.index[v.stage]; ok {
+		for _, v := range d.History {
+			if i, ok := j.index[Stage(v.Stage)]; ok {
 				mask |= 1 << i
-				stays[i] = append(stays[i], float64(v.to-v.from)/float64(Day))
+				stays[i] = append(stays[i], state.Span(v.To, v.From)/float64(Day))
 			}
 		}
 		entered = append(entered, mask)
@@ -73,23 +81,23 @@ func (s *Scorer[L]) Funnel(states iter.Seq[*State], now time.Time) Funnel {
 				f.Stages[i].Entered++
 			}
 		}
-		if st.mqlAt != 0 {
+		if d.MQLAt != noTime {
 			f.MQL++
 		}
-		for i, d := range j.stages {
-			if mask&(1<<i) != 0 && (d.name == StageConvert || d.owner == OwnerSales) {
+		for i, def := range j.stages {
+			if mask&(1<<i) != 0 && (def.name == StageConvert || def.owner == OwnerSales) {
 				f.SQL++
 				break
 			}
 		}
-		if st.purchases > 0 {
+		if d.Purchases > 0 {
 			f.Customers++
 		}
-		if st.purchases > 1 {
+		if d.Purchases > 1 {
 			f.RepeatCustomers++
 		}
-		f.Revenue += st.revenue
-		f.ExpansionRevenue += st.expansionRevenue
+		f.Revenue += d.Revenue
+		f.ExpansionRevenue += d.ExpansionRevenue
 	}
 	for i := range f.Stages {
 		f.Stages[i].MedianDays = median(stays[i])

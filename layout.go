@@ -1,10 +1,6 @@
 package leadscore
 
-import (
-	"hash/fnv"
-	"math"
-	"strconv"
-)
+import "github.com/leadscore/leadscore/internal/state"
 
 // Limits on what a State keeps per event type.
 const (
@@ -12,7 +8,7 @@ const (
 	// other than in a comparison with a constant: counts are exact up to it and saturate there.
 	defaultCountLimit = 64
 	// maxCountLimit bounds what a comparison may ask a State to keep ("count(t, w) > 1e9").
-	maxCountLimit = 1024
+	maxCountLimit = state.MaxRing
 )
 
 // typeTable interns the event types a rule set refers to. Known types are the vocabulary and
@@ -55,101 +51,33 @@ func (t *typeTable) lookup(typ string) (int, bool) {
 
 func (t *typeTable) keep(i, n int) { t.need[i] = max(t.need[i], min(n, maxCountLimit)) }
 
-// layout is how a State's per-lead arrays line up with a rule set. It is immutable once built
-// and shared by the Scorer and every State it has touched. A State carries its layout so that
-// a Scorer compiled from another rule set can remap it by rule ID and type name.
-type layout struct {
-	fingerprint uint64
-	rules       []ruleKey // event rules, in config order
-	ruleIndex   map[ruleKey]int
-	types       []string // tracked event types
-	typeIndex   map[string]int
-	ringOffset  []int // per tracked type: where its event times start in State.times
-	ringCap     []int // per tracked type: how many event times it keeps
-	ringTotal   int
-	kinds       []string // signal kinds, by bit of State.signals
-	stages      []Stage  // journey stages, by bit of State.entered
-	velocity    int64    // the velocity signal's window: the half-life of State.vel[0]
-}
-
-// ruleKey identifies an event rule's accumulator. The half-life and once flag are part of it
-// because an accumulated sum means nothing under another half-life: change either and the
-// rule starts afresh; keep them and the ID, and the history carries over.
-type ruleKey struct {
-	id       string
-	halfLife Duration
-	once     bool
-}
-
-func newLayout(rules []ruleKey, types []string, caps []int, kinds []string, stages []Stage, velocity int64) *layout {
-	l := &layout{
-		rules:     rules,
-		ruleIndex: make(map[ruleKey]int, len(rules)),
-		types:     types,
-		typeIndex: make(map[string]int, len(types)),
-		ringCap:   caps,
-		kinds:     kinds,
-		stages:    stages,
-		velocity:  velocity,
-	}
-	h := fnv.New64a()
-	for i, r := range rules {
-		l.ruleIndex[r] = i
-		h.Write([]byte(r.id))
-		h.Write([]byte{0})
-		h.Write(strconv.AppendInt(nil, int64(r.halfLife), 10))
-		h.Write([]byte{0, boolByte(r.once), 0})
-	}
-	h.Write([]byte{1})
-	for i, t := range types {
-		l.typeIndex[t] = i
-		l.ringOffset = append(l.ringOffset, l.ringTotal)
-		l.ringTotal += caps[i]
-		h.Write([]byte(t))
-		h.Write([]byte{0})
-		h.Write(strconv.AppendInt(nil, int64(caps[i]), 10))
-		h.Write([]byte{0})
-	}
-	for _, k := range kinds {
-		h.Write([]byte{2})
-		h.Write([]byte(k))
-	}
-	for _, s := range stages {
-		h.Write([]byte{3})
-		h.Write([]byte(s))
-	}
-	h.Write(strconv.AppendInt([]byte{4}, velocity, 10))
-	l.fingerprint = h.Sum64()
-	return l
-}
-
-// remapBits translates a bit set over the names from into one over the names to.
-func remapBits[N comparable](bits uint64, from, to []N) uint64 {
-	var out uint64
-	for i, name := range from {
-		if i >= 64 || bits&(1<<i) == 0 {
-			continue
-		}
-		for j, other := range to {
-			if other == name && j < 64 {
-				out |= 1 << j
-			}
-		}
-	}
-	return out
-}
-
-func boolByte(b bool) byte {
-	if b {
-		return 1
-	}
-	return 0
-}
-
-// same reports whether states laid out by l and m can be used interchangeably.
-func (l *layout) same(m *layout) bool {
-	return l == m || (l != nil && m != nil && l.fingerprint == m.fingerprint)
-}
-
 // noTime marks "never" in per-type event times.
-const noTime = math.MinInt64
+const noTime = state.None
+
+// buildLayout lays out the State for a compiled rule set: one accumulator per event rule (with
+// the IDs it was renamed from, so older States keep its history), per tracked type as many
+// event times as its most demanding reader needs, the signal kinds (with their former names)
+// and the journey's stages.
+func buildLayout[L any](cfg Config, events []eventRule[L], types *typeTable, kinds map[string]int, stages []stageDef, velocity int64, dedup int) *state.Layout {
+	renamed := map[string][]string{}
+	for _, r := range cfg.Events {
+		renamed[r.ID] = r.RenamedFrom
+	}
+	rules := make([]state.Rule, len(events))
+	for i, r := range events {
+		rules[i] = state.Rule{ID: r.id, RenamedFrom: renamed[r.id], HalfLife: int64(r.halfLife), Once: r.once}
+	}
+	kindRenames := map[string][]string{}
+	for _, sc := range cfg.Signals {
+		kindRenames[sc.Kind] = sc.RenamedFrom
+	}
+	kindList := make([]state.Kind, len(kinds))
+	for k, bit := range kinds {
+		kindList[bit] = state.Kind{Name: k, RenamedFrom: kindRenames[k]}
+	}
+	stageNames := make([]string, len(stages))
+	for i, d := range stages {
+		stageNames[i] = string(d.name)
+	}
+	return state.NewLayout(rules, types.tracked, types.need, kindList, stageNames, velocity, dedup)
+}

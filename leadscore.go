@@ -3,6 +3,7 @@ package leadscore
 import (
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"sync"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Scorer is a compiled rule set for leads of type L. Compile it once, usually at start-up, and
@@ -18,7 +20,8 @@ import (
 // goroutines. Per-lead data lives in a State, which the caller owns and stores.
 type Scorer[L any] struct {
 	cfg            Config
-	layout         *layout
+	layout         *state.Layout
+	empty          state.Data // a new lead, laid out: what Score reads for a State never observed
 	dims           [3]dimensionBounds
 	rules          []attrRule[L]
 	events         []eventRule[L]
@@ -89,13 +92,16 @@ func WithFunction(name string, fn func(args ...any) (any, error), types ...any) 
 // DefaultDedupWindow is how many recent event IDs a State remembers by default.
 const DefaultDedupWindow = 64
 
-// WithDedupWindow sets how many recent event IDs each State remembers to ignore repeats (8
-// bytes each; default DefaultDedupWindow; 0 turns de-duplication off). An event repeated after
-// n newer events with IDs is counted again.
+// WithDedupWindow sets how many recent event IDs each State remembers to ignore repeats (16
+// bytes each; default DefaultDedupWindow, at most 16384; 0 turns de-duplication off). A State
+// remembers the IDs of its n most recent events by event time, whatever order they arrived
+// in and however it was merged, so a redelivery is recognised unless n newer events with IDs
+// have been taken since. Services that need exactly-once delivery beyond that window keep a
+// processed-events table beside the State.
 func WithDedupWindow(n int) Option {
 	return func(o *options) {
-		if n < 0 {
-			o.err = errors.Join(o.err, fmt.Errorf("leadscore: WithDedupWindow(%d): negative", n))
+		if n < 0 || n > state.MaxIDs {
+			o.err = errors.Join(o.err, fmt.Errorf("leadscore: WithDedupWindow(%d): want 0 to %d", n, state.MaxIDs))
 		}
 		o.dedup = n
 	}
@@ -182,21 +188,13 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		}
 		types.keep(slot.typ, need)
 	}
-	keys := make([]ruleKey, len(s.events))
-	for i, r := range s.events {
-		keys[i] = ruleKey{id: r.id, halfLife: r.halfLife, once: r.once}
-	}
-	kindNames := make([]string, len(kinds))
-	for k, bit := range kinds {
-		kindNames[bit] = k
-	}
-	stageNames := make([]Stage, len(s.journey.stages))
-	for i, d := range s.journey.stages {
-		stageNames[i] = d.name
-	}
-	s.layout = newLayout(keys, types.tracked, types.need, kindNames, stageNames, s.velocity)
+	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
+	s.empty.Bind(s.layout)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
-	s.typeOf = s.layout.typeIndex
+	s.typeOf = make(map[string]int, len(types.tracked))
+	for i, typ := range types.tracked {
+		s.typeOf[typ] = i
+	}
 	s.exprOpts, s.listNames, s.limits = exprOpts, listNames, o.limits
 	s.compileWakeups()
 	s.categoryOf = map[string]int{}
@@ -294,8 +292,8 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 }
 
 // Score evaluates the lead at now without modifying st, so any number of goroutines may
-// Score one State at once. A now earlier than the latest event observed is taken as that
-// event's time: scores never move backwards in time. The error is non-nil only for a nil st
+// Score one State at once. A now earlier than the State's clock (its latest event, or the
+// latest time it was advanced to) is taken as the clock: scores never move backwards in time. The error is non-nil only for a nil st
 // or an unusable now; a rule that fails at run time is reported in Result.Errors instead.
 func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	if st == nil {
@@ -308,7 +306,7 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	sc := s.get()
 	defer s.put(sc)
 	res := Result{Contributions: sc.contributions[:0], Signals: sc.signals[:0]}
-	s.evaluate(sc, lead, st.view(s.layout), at, now, &res)
+	s.evaluate(sc, lead, s.view(&st.d), at, now, &res)
 	sc.contributions, sc.signals = res.Contributions[:0], res.Signals[:0]
 	res.Contributions, res.Signals = cloneOrNil(res.Contributions), cloneOrNil(res.Signals)
 	return res, nil
@@ -328,7 +326,7 @@ func (s *Scorer[L]) ScoreInto(dst *Result, lead L, st *State, now time.Time) err
 	}
 	sc := s.get()
 	defer s.put(sc)
-	s.evaluate(sc, lead, st.view(s.layout), at, now, dst)
+	s.evaluate(sc, lead, s.view(&st.d), at, now, dst)
 	return nil
 }
 
@@ -368,12 +366,15 @@ func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error 
 // events that need no immediate decision, such as page views and email opens, and for
 // loading history; its cost does not depend on the number of rules for other event types.
 //
-// lead is read only by event rules whose when reads it. An event that may move the lead
-// through the journey from its current stage (its type is in a transition's on) needs a
-// decision: Accumulate returns false and leaves st untouched, and the caller observes it
-// instead. An invalid event is an error and leaves st untouched. A rule that fails at run
-// time does not match, as in Observe; the event is taken in and the failures are returned,
-// joined (errors.As finds each *RuleError).
+// It reports whether the event was taken (a repeated ID counts as taken: it changes nothing).
+// When it reports false, st is untouched and the caller observes the event instead: the event
+// may move the lead through the journey from its current stage (its type is in a
+// transition's on), or a rule failed on it — then err joins the failures (errors.As finds
+// each *RuleError), and Observe will take the event and report them in Result.Errors. An
+// invalid event is an error too. So err != nil always means nothing was applied, and a
+// caller that retries on error cannot count an event twice.
+//
+// lead is read only by event rules whose when reads it.
 func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	if st == nil {
 		return false, ErrNilState
@@ -382,13 +383,13 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	if s.movedBy(st, ev.Type) {
+	if s.movedBy(&st.d, ev.Type) {
 		return false, nil
 	}
 	var idHash uint64
 	if ev.ID != "" && s.dedup > 0 {
-		idHash = hashID(ev.ID)
-		if st.seen(idHash) {
+		idHash = state.HashID(ev.ID)
+		if st.d.Seen(idHash) {
 			return true, nil // a repeat changes nothing
 		}
 	}
@@ -397,20 +398,20 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	ruleErrs := s.matchEvent(sc, lead, st, &ev, t)
-	st.bind(s.layout)
-	s.record(sc, st, &ev, t)
+	if ruleErrs := s.matchEvent(sc, lead, &st.d, &ev, t); len(ruleErrs) > 0 {
+		errs := make([]error, len(ruleErrs))
+		for i, e := range ruleErrs {
+			errs[i] = e
+		}
+		return false, errors.Join(errs...)
+	}
+	d := &st.d
+	d.Bind(s.layout)
+	s.record(sc, d, &ev, t)
 	if idHash != 0 {
-		st.remember(idHash, s.dedup)
+		d.Remember(idHash, t)
 	}
-	if len(ruleErrs) == 0 {
-		return true, nil
-	}
-	errs := make([]error, len(ruleErrs))
-	for i, e := range ruleErrs {
-		errs[i] = e
-	}
-	return true, errors.Join(errs...)
+	return true, nil
 }
 
 func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
@@ -421,13 +422,14 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	if err != nil {
 		return err
 	}
+	d := &st.d
 	var idHash uint64
 	if ev.ID != "" && s.dedup > 0 {
-		idHash = hashID(ev.ID)
-		if st.seen(idHash) {
+		idHash = state.HashID(ev.ID)
+		if d.Seen(idHash) {
 			sc := s.get()
 			defer s.put(sc)
-			s.evaluate(sc, lead, st.view(s.layout), max(t, st.latest), ev.Time, res)
+			s.evaluate(sc, lead, s.view(&st.d), d.At(t), ev.Time, res)
 			res.Duplicate = true
 			return nil
 		}
@@ -439,60 +441,71 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	defer s.put(sc)
 
 	// Decide which event rules match before touching st, so a failure leaves it as it was.
-	ruleErrs := s.matchEvent(sc, lead, st, &ev, t)
+	ruleErrs := s.matchEvent(sc, lead, d, &ev, t)
 
-	st.bind(s.layout)
-	s.record(sc, st, &ev, t)
+	d.Bind(s.layout)
+	s.record(sc, d, &ev, t)
 	if idHash != 0 {
-		st.remember(idHash, s.dedup)
+		d.Remember(idHash, t)
 	}
-	s.settle(sc, lead, st, max(t, st.latest), ev.Time, ev.Type, res)
+	// A late event is folded in at its own time but evaluated at the clock: the lead never
+	// moves back in time, and no transition is dated before an earlier one.
+	s.settle(sc, lead, d, d.Tick(t), ev.Time, ev.Type, res)
 	res.Errors = append(ruleErrs, res.Errors...)
 	return nil
 }
 
-// record takes the event at UnixNano t into st: event times, matched rules' accumulators and
+// view returns d laid out for s without modifying it: the Scorer's empty State for a new
+// lead, a remapped copy for a State last laid out by another rule set.
+func (s *Scorer[L]) view(d *state.Data) *state.Data {
+	if d.IsNew() {
+		return &s.empty
+	}
+	return d.View(s.layout)
+}
+
+// record takes the event at UnixNano t into d: event times, matched rules' accumulators and
 // what the detectors and the funnel keep.
-func (s *Scorer[L]) record(sc *scratch[L], st *State, ev *Event, t int64) {
+func (s *Scorer[L]) record(sc *scratch[L], d *state.Data, ev *Event, t int64) {
 	if ti, ok := s.typeOf[ev.Type]; ok {
-		insertTime(st.ring(s.layout, ti), t)
+		state.Insert(d.Ring(ti), t)
 	}
 	if ev.Category != "" {
 		if ti, ok := s.categoryOf[ev.Category]; ok && ev.Type == EventPageView {
-			insertTime(st.ring(s.layout, ti), t)
+			state.Insert(d.Ring(ti), t)
 		}
 	}
 	engagement := 0.0 // points the event earns, for the velocity signal
 	for _, i := range sc.matched {
 		r := &s.events[i]
-		st.acc[i].add(t, r.halfLife)
+		d.Acc[i].Add(t, int64(r.halfLife))
 		if r.dim == Engagement && r.points > 0 {
-			engagement += r.points
+			engagement = state.Sum(engagement, r.points)
 		}
 	}
 	if s.velocity > 0 && engagement > 0 {
-		st.vel[0].addWeighted(t, engagement, Duration(s.velocity))
-		st.vel[1].addWeighted(t, engagement, Duration(s.velocity*velocitySpan))
+		d.Vel[0].AddWeighted(t, engagement, s.velocity)
+		d.Vel[1].AddWeighted(t, engagement, s.velocity*velocitySpan)
 	}
 	switch ev.Type {
 	case EventCartAdd, EventCheckoutStart:
-		if t >= st.cart.at {
-			st.cart = cartMark{at: t, value: ev.Value, checkout: ev.Type == EventCheckoutStart}
+		if t >= d.Cart.At {
+			d.Cart = state.Cart{At: t, Value: ev.Value, Checkout: ev.Type == EventCheckoutStart}
 		}
 	case EventPurchase:
-		st.purchases++
-		st.revenue += ev.Value
-		if st.Stage() == StageExpand || s.ownerOf(st.Stage()) == OwnerService {
-			st.expansionRevenue += ev.Value
+		if d.Purchases < math.MaxUint32 {
+			d.Purchases++
+		}
+		d.Revenue = state.Sum(d.Revenue, ev.Value)
+		if stage := s.stageOf(d); stage == StageExpand || s.ownerOf(stage) == OwnerService {
+			d.ExpansionRevenue = state.Sum(d.ExpansionRevenue, ev.Value)
 		}
 	}
-	if st.events == 0 || t > st.latest {
-		st.latest = t
+	if len(s.journey.stages) > 0 && t >= d.StageSince() &&
+		slices.Contains(s.journey.stages[s.journey.stageIndex(Stage(d.Stage))].slaMetBy, ev.Type) {
+		d.SLAMet = true // the stage's owner acted in time: it can no longer stall
 	}
-	if st.events == 0 || t < st.first {
-		st.first = t
-	}
-	st.events++
+	d.Take(t)
 }
 
 // Advance evaluates the lead at now, like Score, and applies the time-driven changes to st: a
@@ -513,13 +526,11 @@ func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error
 	if err != nil {
 		return err
 	}
-	st.bind(s.layout)
+	d := &st.d
+	d.Bind(s.layout)
 	sc := s.get()
 	defer s.put(sc)
-	if st.events > 0 {
-		at = max(at, st.latest)
-	}
-	s.settle(sc, lead, st, at, now, "", res)
+	s.settle(sc, lead, d, d.Tick(at), now, "", res)
 	return nil
 }
 

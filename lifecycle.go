@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Stage is a lead's place in the customer journey.
@@ -65,6 +67,10 @@ type StageConfig struct {
 	Name  Stage    `json:"name" yaml:"name"`
 	Owner string   `json:"owner,omitempty" yaml:"owner,omitempty"`
 	SLA   Duration `json:"sla,omitempty" yaml:"sla,omitempty"`
+	// SLAMetBy lists the event types that meet the SLA: once one is observed in the stage
+	// (timed at or after the lead entered it), the lead can no longer stall there. Default:
+	// sales_touch for a stage sales owns, none otherwise.
+	SLAMetBy []string `json:"sla_met_by,omitempty" yaml:"sla_met_by,omitempty"`
 }
 
 // TransitionConfig moves a lead From one stage To another on an event whose type is in On,
@@ -127,9 +133,10 @@ type journey[L any] struct {
 }
 
 type stageDef struct {
-	name  Stage
-	owner string
-	sla   int64
+	name     Stage
+	owner    string
+	sla      int64
+	slaMetBy []string
 }
 
 type transitionDef[L any] struct {
@@ -161,8 +168,20 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		if sc.SLA < 0 {
 			errs.addf("stage", id, "sla", "negative duration %v", sc.SLA)
 		}
+		if err := state.CheckName("stage", string(sc.Name)); err != nil || len(sc.Name) > state.MaxName {
+			errs.addf("stage", shortName(id), "name", "a stage name is at most %d bytes of UTF-8", state.MaxName)
+		}
+		metBy := slices.Clone(sc.SLAMetBy)
+		if metBy == nil && sc.Owner == OwnerSales {
+			metBy = []string{EventSalesTouch}
+		}
+		for _, typ := range metBy {
+			if !c.types.known[typ] {
+				errs.addf("stage", id, "sla_met_by", "unknown event type %q (declare custom types in the config's event_types)", typ)
+			}
+		}
 		j.index[sc.Name] = len(j.stages)
-		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA)})
+		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA), slaMetBy: metBy})
 	}
 	j.from = make([][]int, len(j.stages))
 	for _, tc := range cfg.Transitions {
@@ -241,12 +260,12 @@ func (j *journey[L]) blocked(to int) bool {
 // contains evType (when an event is being observed) or that have no On, and whose When holds.
 // Transitions chain (attract → capture → nurture on one form), each stage at most once per
 // call, and each is recorded in res.Transitions.
-func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at int64, res *Result) bool {
+func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, at int64, res *Result) bool {
 	j := &s.journey
 	if len(j.stages) == 0 {
 		return false
 	}
-	cur := j.stageIndex(st.stage)
+	cur := j.stageIndex(Stage(d.Stage))
 	moved := false
 	var visited uint64 = 1 << cur
 	for {
@@ -260,7 +279,7 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at in
 				continue
 			}
 			if t.when != nil {
-				s.setGuardStage(sc, st, cur, at, res)
+				s.setGuardStage(sc, d, cur, at, res)
 				ok, err := s.runBool(sc, t.when)
 				if err != nil {
 					res.Errors = append(res.Errors, runtimeError("transition", t.reason, "when", err))
@@ -281,9 +300,9 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at in
 			Kind: TransitionStage, From: j.stages[cur].name, To: j.stages[t.to].name,
 			At: unixToTime(at), Reason: t.reason,
 		})
-		st.enterStage(j.stages[t.to].name, t.to, at)
+		d.EnterStage(string(j.stages[cur].name), string(j.stages[t.to].name), t.to, at)
 		if j.blocked(t.to) { // handed to sales: the hand-off is spent until the lead leaves the tier
-			st.handedOff = true
+			d.HandedOff = true
 		}
 		cur = t.to
 		visited |= 1 << cur
@@ -294,27 +313,36 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], st *State, evType string, at in
 }
 
 // setGuardStage points the guard environment at the stage a transition leaves from.
-func (s *Scorer[L]) setGuardStage(sc *scratch[L], st *State, cur int, at int64, res *Result) {
+func (s *Scorer[L]) setGuardStage(sc *scratch[L], d *state.Data, cur int, at int64, res *Result) {
 	e := &sc.env
 	name := string(s.journey.stages[cur].name)
-	days := st.daysInStage(at)
-	fresh := res.Handoff && !st.handedOff
+	days := daysInStage(d, at)
+	fresh := res.Handoff && !d.HandedOff
 	if e.Stage != name || e.DaysInStage != days || e.Handoff != res.Handoff || e.Tier != res.Tier || e.FreshHandoff != fresh {
 		e.Stage, e.DaysInStage, e.Handoff, e.Tier, e.FreshHandoff = name, days, res.Handoff, res.Tier, fresh
 		sc.boxedOK = false
 	}
 }
 
+// daysInStage returns how long d has been in its stage at at, in days (0 for a new lead).
+func daysInStage(d *state.Data, at int64) float64 {
+	since := d.StageSince()
+	if since == noTime {
+		return 0
+	}
+	return state.Span(at, since) / float64(Day)
+}
+
 // stageStatus fills the owner and SLA status of res's stage.
-func (s *Scorer[L]) stageStatus(st *State, at int64, res *Result) {
+func (s *Scorer[L]) stageStatus(d *state.Data, at int64, res *Result) {
 	j := &s.journey
 	if len(j.stages) == 0 {
 		return
 	}
-	d := j.stages[j.stageIndex(st.stage)]
-	res.Owner = d.owner
-	if d.sla > 0 && st.events > 0 {
-		due := st.stageSince() + d.sla
+	def := j.stages[j.stageIndex(Stage(d.Stage))]
+	res.Owner = def.owner
+	if def.sla > 0 && d.Events > 0 && !d.SLAMet {
+		due := state.Add(d.StageSince(), def.sla)
 		if at > due {
 			res.Stalled = true
 			res.StalledSince = unixToTime(due)

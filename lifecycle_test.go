@@ -55,8 +55,8 @@ func TestDefaultJourney(t *testing.T) {
 	if !st.StageSince().Equal(t0.Add(400 * Day)) {
 		t.Errorf("stage since %v", st.StageSince())
 	}
-	if st.revenue != 7000 || st.expansionRevenue != 2000 || st.purchases != 2 {
-		t.Errorf("revenue %v expansion %v purchases %d", st.revenue, st.expansionRevenue, st.purchases)
+	if st.d.Revenue != 7000 || st.d.ExpansionRevenue != 2000 || st.d.Purchases != 2 {
+		t.Errorf("revenue %v expansion %v purchases %d", st.d.Revenue, st.d.ExpansionRevenue, st.d.Purchases)
 	}
 }
 

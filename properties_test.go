@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Property tests: hand-rolled generators with fixed seeds, so failures reproduce.
@@ -83,7 +85,7 @@ func TestPropertyMergeOfAnySplit(t *testing.T) {
 		}
 		at := t0.Add(130 * Day)
 		sameScores(t, "trial "+string(rune('0'+trial%10)), scoreT(t, s, lead, &whole, at), scoreT(t, s, lead, merged, at))
-		if merged.Events() != whole.Events() || merged.latest != whole.latest {
+		if merged.Events() != whole.Events() || merged.d.Latest != whole.d.Latest {
 			t.Fatalf("events %d vs %d", merged.Events(), whole.Events())
 		}
 		// De-duplicated IDs stay de-duplicated: redelivering any event changes nothing.
@@ -155,20 +157,8 @@ func TestPropertyMarshalRoundTrip(t *testing.T) {
 	}
 }
 
-// equalStates compares everything but the layout pointer (compared by content).
-func equalStates(a, b *State) bool {
-	if (a.layout == nil) != (b.layout == nil) || (a.layout != nil && a.layout.fingerprint != b.layout.fingerprint) {
-		return false
-	}
-	x, y := *a, *b
-	x.layout, y.layout = nil, nil
-	return slices.Equal(x.acc, y.acc) && slices.Equal(x.times, y.times) && slices.Equal(x.ids, y.ids) &&
-		slices.Equal(x.history, y.history) && x.idNext == y.idNext && x.latest == y.latest && x.events == y.events &&
-		x.tier == y.tier && x.stage == y.stage && x.since == y.since && x.first == y.first && x.entered == y.entered &&
-		x.stalled == y.stalled && x.mqlAt == y.mqlAt && x.handedOff == y.handedOff && x.signals == y.signals && x.cart == y.cart && x.vel == y.vel &&
-		x.evaluated == y.evaluated && x.base == y.base && x.purchases == y.purchases && x.revenue == y.revenue &&
-		x.expansionRevenue == y.expansionRevenue
-}
+// equalStates compares everything, the layout by content.
+func equalStates(a, b *State) bool { return state.Equal(&a.d, &b.d) }
 
 // For rules with positive points only, decay makes engagement fall monotonically with time,
 // and adding a positive event never lowers its dimension.

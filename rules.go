@@ -3,6 +3,9 @@ package leadscore
 import (
 	"fmt"
 	"slices"
+	"unicode/utf8"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // attrRule is a compiled Rule.
@@ -32,8 +35,8 @@ type eventRule[L any] struct {
 
 // contribution is what the rule adds at time at, given its accumulator: points times the
 // decayed sum, limited to ±max.
-func (r *eventRule[L]) contribution(a accum, at int64) float64 {
-	return limit(r.points*a.value(at, r.halfLife, r.once), r.max)
+func (r *eventRule[L]) contribution(a state.Accum, at int64) float64 {
+	return limit(r.points*a.Value(at, int64(r.halfLife), r.once), r.max)
 }
 
 // checkID records the problems with a rule's ID: empty, or used by an earlier rule. Attribute
@@ -43,6 +46,12 @@ func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) stri
 		id = fmt.Sprintf("%ss[%d]", map[string]string{"rule": "rule", "event rule": "event"}[kind], i)
 		errs.addf(kind, id, "id", "a rule needs an id")
 		return id
+	}
+	if len(id) > state.MaxName || !utf8.ValidString(id) {
+		short := shortName(id)
+		errs.addf(kind, short, "id", "a rule id is at most %d bytes of UTF-8 (this one has %d)", state.MaxName, len(id))
+		seen[id] = true
+		return short
 	}
 	if seen[id] {
 		errs.addf(kind, id, "id", "duplicate rule id")
@@ -93,6 +102,10 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 }
 
 func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[string]bool, errs *errorList) []eventRule[L] {
+	if len(rules) > state.MaxRules {
+		errs.addf("config", "events", "", "%d event rules, at most %d: a State keeps one accumulator per event rule", len(rules), state.MaxRules)
+		rules = rules[:state.MaxRules]
+	}
 	out := make([]eventRule[L], 0, len(rules))
 	for i, r := range rules {
 		const kind = "event rule"

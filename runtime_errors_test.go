@@ -73,7 +73,7 @@ func TestBadCallsDoNotTouchState(t *testing.T) {
 			t.Fatalf("Observe(%+v) accepted", bad)
 		}
 	}
-	if st.Events() != before.Events() || st.acc[0] != before.acc[0] || st.latest != before.latest {
+	if st.Events() != before.Events() || st.d.Acc[0] != before.d.Acc[0] || st.d.Latest != before.d.Latest {
 		t.Fatal("a rejected event changed the State")
 	}
 	if _, err := s.Observe(Lead{}, nil, ev(EventCall, t0)); !errors.Is(err, ErrNilState) {

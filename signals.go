@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/classify"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // Signal is a buying signal (or a negative one) detected for a lead.
@@ -32,6 +34,9 @@ type SignalConfig struct {
 	When     string   `json:"when,omitempty" yaml:"when,omitempty"`
 	Strength float64  `json:"strength,omitempty" yaml:"strength,omitempty"` // custom detectors: default 1
 	Reason   string   `json:"reason,omitempty" yaml:"reason,omitempty"`     // custom detectors: default the kind
+	// RenamedFrom lists the kinds a custom detector was called before, newest first: stored
+	// States keep its active bit under the new name, so a rename raises nothing anew.
+	RenamedFrom []string `json:"renamed_from,omitempty" yaml:"renamed_from,omitempty"`
 }
 
 // Built-in signal kinds and their defaults. Every built-in detector runs unless a SignalConfig
@@ -300,14 +305,14 @@ func (d *detector[L]) addCategoryRings(types *typeTable, pages map[string][]stri
 func categoryType(category string) string { return EventPageView + "/" + category }
 
 // detect runs the built-in detectors and sets the active kinds in the environment.
-func (s *Scorer[L]) detect(sc *scratch[L], lead L, st *State, at int64, res *Result) {
-	bound := st.layout.same(s.layout)
+func (s *Scorer[L]) detect(sc *scratch[L], lead L, sd *state.Data, at int64, res *Result) {
+	bound := true
 	for i := range s.detectors {
 		d := &s.detectors[i]
 		if d.when != nil {
 			continue // custom detectors run after the built-in ones (detectCustom)
 		}
-		sig, ok := s.detectBuiltin(d, lead, st, bound, at)
+		sig, ok := s.detectBuiltin(d, lead, sd, bound, at)
 		if ok {
 			sig.Kind = d.kind
 			sig.Strength = min(max(sig.Strength, 0), 1)
@@ -348,20 +353,20 @@ func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 	}
 }
 
-func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool, at int64) (Signal, bool) {
+func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound bool, at int64) (Signal, bool) {
 	switch d.kind {
 	case SignalFrequentEngagement, SignalFrequentVisits, SignalJobSeeker:
 		if !bound || len(d.rings) == 0 {
 			return Signal{}, false
 		}
-		n, first, last := s.windowCounts(d, st, at)
+		n, first, last := s.windowCounts(d, sd, at)
 		if n < max(d.min, 1) {
 			return Signal{}, false
 		}
 		var reason string
 		switch d.kind {
 		case SignalFrequentEngagement:
-			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), s.windowParts(d, st, at))
+			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), s.windowParts(d, sd, at))
 		case SignalFrequentVisits:
 			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(last-first)
 		default:
@@ -374,8 +379,8 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		}
 		best, bestAt := -1, int64(noTime)
 		for i, r := range d.rings {
-			t := lastIn(st.ring(s.layout, r), at)
-			if t == noTime || t < at-d.window {
+			t := state.LastIn(sd.Ring(r), at)
+			if t == noTime || t < state.Window(at, d.window) {
 				continue
 			}
 			if best < 0 || questionStrength[i] > questionStrength[best] {
@@ -388,24 +393,24 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
 			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(at-bestAt))}, true
 	case SignalAbandonedCart:
-		c := st.cart
-		if c.at == 0 || at < c.at+d.timeout || at > c.at+d.window {
+		c := sd.Cart
+		if c.At == noTime || at < state.Add(c.At, d.timeout) || at > state.Add(c.At, d.window) {
 			return Signal{}, false
 		}
 		if bound && len(d.rings) > 0 {
-			if p := lastIn(st.ring(s.layout, d.rings[0]), at); p != noTime && p >= c.at {
+			if p := state.LastIn(sd.Ring(d.rings[0]), at); p != noTime && p >= c.At {
 				return Signal{}, false // bought after all
 			}
 		}
 		what, strength := "cart", 0.7
-		if c.checkout {
+		if c.Checkout {
 			what, strength = "checkout", 1
 		}
-		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(at-c.at))
-		if c.value > 0 {
-			reason += fmt.Sprintf(" (value %s)", formatPoints(c.value))
+		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(at-c.At))
+		if c.Value > 0 {
+			reason += fmt.Sprintf(" (value %s)", formatPoints(c.Value))
 		}
-		return Signal{Strength: strength, At: unixToTime(c.at), Reason: reason + ", no purchase since"}, true
+		return Signal{Strength: strength, At: unixToTime(c.At), Reason: reason + ", no purchase since"}, true
 	case SignalTargetAccount, SignalCompetitor:
 		return listSignal(d, any(lead))
 	case SignalStudent:
@@ -417,17 +422,17 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, st *State, bound bool,
 		}
 		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(l.Email))}, true
 	case SignalVelocity:
-		return velocitySignal(d, st, at)
+		return velocitySignal(d, sd, at)
 	}
 	return Signal{}, false
 }
 
 // windowCounts counts a detector's rings in its window, and the span of the events counted.
-func (s *Scorer[L]) windowCounts(d *detector[L], st *State, at int64) (n int, first, last int64) {
+func (s *Scorer[L]) windowCounts(d *detector[L], sd *state.Data, at int64) (n int, first, last int64) {
 	first, last = math.MaxInt64, math.MinInt64
 	for _, r := range d.rings {
-		for _, t := range st.ring(s.layout, r) {
-			if t != noTime && t >= at-d.window && t <= at {
+		for _, t := range sd.Ring(r) {
+			if t != noTime && t >= state.Window(at, d.window) && t <= at {
 				n++
 				first, last = min(first, t), max(last, t)
 			}
@@ -438,10 +443,10 @@ func (s *Scorer[L]) windowCounts(d *detector[L], st *State, at int64) (n int, fi
 
 // windowParts names the counts per ring, "email_click ×2, webinar_attended ×1", for a reason:
 // built only for a signal that fires, since evaluating must not allocate otherwise.
-func (s *Scorer[L]) windowParts(d *detector[L], st *State, at int64) string {
+func (s *Scorer[L]) windowParts(d *detector[L], sd *state.Data, at int64) string {
 	var b strings.Builder
 	for i, r := range d.rings {
-		if k := countIn(st.ring(s.layout, r), at-d.window, at); k > 0 {
+		if k := state.CountIn(sd.Ring(r), state.Window(at, d.window), at); k > 0 {
 			if b.Len() > 0 {
 				b.WriteString(", ")
 			}
@@ -490,12 +495,12 @@ func studentSignal(lead any) (Signal, bool) {
 // velocity compares two decayed sums of the event-rule points a lead earned: a fast one
 // (half-life: the window) and a slow one (four windows). For a steady pace, fast/slow is 1/4;
 // for a burst it approaches 1; pace = 4 × fast/slow is "this window against its usual".
-func velocitySignal[L any](d *detector[L], st *State, at int64) (Signal, bool) {
-	fast, slow, ok := st.velocity(at, d.window)
+func velocitySignal[L any](d *detector[L], sd *state.Data, at int64) (Signal, bool) {
+	fast, slow, ok := velocity(sd, at, d.window)
 	if !ok || fast < float64(d.min) || slow <= 0 {
 		return Signal{}, false
 	}
-	if at-st.vel[1].first < d.window {
+	if state.Span(at, sd.Vel[1].First) < float64(d.window) {
 		return Signal{}, false // no usual pace yet to rise above: a new lead's first burst is not velocity
 	}
 	pace := velocitySpan * fast / slow
@@ -503,13 +508,19 @@ func velocitySignal[L any](d *detector[L], st *State, at int64) (Signal, bool) {
 		return Signal{}, false
 	}
 	reason := fmt.Sprintf("engagement at %.1f× its usual pace (%s points in about %s)", pace, formatPoints(fast), humanSpan(d.window))
-	return Signal{Strength: (pace - 1) / (velocitySpan - 1), At: unixToTime(st.vel[0].ref), Reason: reason}, true
+	return Signal{Strength: (pace - 1) / (velocitySpan - 1), At: unixToTime(sd.Vel[0].Ref), Reason: reason}, true
+}
+
+// velocity returns the fast and slow decayed sums of engagement points at time at.
+func velocity(sd *state.Data, at int64, window int64) (fast, slow float64, ok bool) {
+	if sd.Vel[0].N == 0 {
+		return 0, 0, false
+	}
+	return sd.Vel[0].Value(at, window, false), sd.Vel[1].Value(at, window*velocitySpan, false), true
 }
 
 // velocitySpan is how many windows the slow (usual-pace) sum spans.
 const velocitySpan = 4
-
-func unixToTime(t int64) time.Time { return time.Unix(0, t).UTC() }
 
 // humanSpan renders a duration the way a reader says it: "6 days", "5 hours", "1 week".
 // Reasons are built on every evaluation in which a signal fires, so it uses strconv rather

@@ -1,6 +1,7 @@
 package leadscore
 
 import (
+	"math"
 	"errors"
 	"slices"
 	"strings"
@@ -47,8 +48,9 @@ func TestUnmarshalRejectsCorruption(t *testing.T) {
 	}
 }
 
-// A State survives a rule-set change: accumulators are matched by rule ID (and half-life, and
-// once), event times by type; what is gone is dropped and what is new starts empty.
+// A State survives a rule-set change: accumulators are matched by rule ID, and converted when
+// the half-life changes (exactly, for one event); event times by type; what is gone is dropped
+// and what is new starts empty.
 func TestStateSurvivesRuleSetChange(t *testing.T) {
 	old := compileT(t, Config{
 		Rules: []Rule{{ID: "visits", Dimension: Engagement, Value: `count("page_view", "30d") * 1.0`}},
@@ -78,17 +80,21 @@ func TestStateSurvivesRuleSetChange(t *testing.T) {
 	for _, c := range r.Contributions {
 		got[c.RuleID] = c.Points
 	}
-	want := map[string]float64{"visits": 2, "kept": 20}
-	if len(got) != len(want) || got["visits"] != 2 || got["kept"] != 20 {
+	rescaled := math.Exp2(-2.0 / 48) // the call at t0, 2 hours old under the new 2-day half-life
+	want := map[string]float64{"visits": 2, "kept": 20, "rescaled": rescaled}
+	if len(got) != len(want) || got["visits"] != 2 || got["kept"] != 20 || !near(got["rescaled"], rescaled) {
 		t.Fatalf("contributions %v, want %v", got, want)
 	}
-	// The next event binds it for good, and "new" and "rescaled" start counting.
+	// The next event binds it for good, and "new" starts counting.
 	r = observeT(t, next, Lead{}, &back, ev(EventCall, t0.Add(3*time.Hour)))
 	if c, _ := contribution(r, "new"); c.Events != 1 {
 		t.Fatalf("new rule: %+v", c)
 	}
 	if c, _ := contribution(r, "kept"); c.Events != 2 {
 		t.Fatalf("kept rule: %+v", c)
+	}
+	if c, _ := contribution(r, "rescaled"); c.Events != 2 {
+		t.Fatalf("rescaled rule: %+v", c)
 	}
 }
 
@@ -105,8 +111,8 @@ func TestStateSizeIsBounded(t *testing.T) {
 			}
 		}
 		b, _ := st.MarshalBinary()
-		sizes[n] = st.footprint()
-		t.Logf("DefaultB2B after %6d events: %5d bytes in memory, %5d bytes encoded", n, st.footprint(), len(b))
+		sizes[n] = st.d.Footprint()
+		t.Logf("DefaultB2B after %6d events: %5d bytes in memory, %5d bytes encoded", n, st.d.Footprint(), len(b))
 	}
 	if sizes[100_000] != sizes[1000] {
 		t.Fatalf("memory grows with events: %v", sizes)

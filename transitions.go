@@ -5,35 +5,39 @@ import (
 	"math"
 	"math/bits"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // settle evaluates the lead at UnixNano at and applies what the evaluation decides to st:
 // journey transitions (on evType, when an event is being observed, and guard-only ones), the
 // tier, signals raised and cleared, an SLA running out. Every change is a Transition in res.
-func (s *Scorer[L]) settle(sc *scratch[L], lead L, st *State, at int64, nowT time.Time, evType string, res *Result) {
-	s.evaluate(sc, lead, st, at, nowT, res)
-	if s.advanceStage(sc, st, evType, at, res) {
+func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, evType string, res *Result) {
+	s.evaluate(sc, lead, d, at, nowT, res)
+	if s.advanceStage(sc, d, evType, at, res) {
 		// Rules, tiers and personas may read the stage: evaluate again in the new one, keeping
 		// the stage transitions and any errors of the journey's guards.
 		moves := append([]Transition(nil), res.Transitions...)
 		errs := append([]*RuleError(nil), res.Errors...)
-		s.evaluate(sc, lead, st, at, nowT, res)
+		s.evaluate(sc, lead, d, at, nowT, res)
 		res.Transitions = append(res.Transitions, moves...)
 		res.Errors = mergeErrors(errs, res.Errors)
 	}
-	s.applyTier(st, res)
+	s.applyTier(d, res)
 	if !res.Handoff {
-		st.handedOff = false // out of the hand-off tiers: the next hand-off is fresh again
+		d.HandedOff = false // out of the hand-off tiers: the next hand-off is fresh again
 	}
-	s.applySignals(st, res)
-	if res.Stalled && !st.stalled {
-		st.stalled = true
+	s.applySignals(d, res)
+	if res.Stalled && !d.Stalled {
+		d.Stalled = true
 		res.Transitions = append(res.Transitions, Transition{
-			Kind: TransitionSLA, From: res.Stage, To: res.Stage, At: res.StalledSince,
-			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(st.stage)].sla)),
+			// Dated when it is found, like every transition, so that none is dated before an
+			// earlier one; Result.StalledSince says when the SLA ran out.
+			Kind: TransitionSLA, From: res.Stage, To: res.Stage, At: res.At,
+			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(Stage(d.Stage))].sla)),
 		})
 	}
-	st.evaluated, st.base = at, res.base
+	d.Evaluated, d.Base = at, res.base
 }
 
 // mergeErrors returns a followed by the errors of b that a lacks (the second evaluation
@@ -56,31 +60,31 @@ func mergeErrors(a, b []*RuleError) []*RuleError {
 }
 
 // applyTier records in st the tier res was given, as a transition.
-func (s *Scorer[L]) applyTier(st *State, res *Result) {
-	if res.Handoff && st.mqlAt == 0 {
-		st.mqlAt = res.At.UnixNano()
+func (s *Scorer[L]) applyTier(d *state.Data, res *Result) {
+	if res.Handoff && d.MQLAt == noTime {
+		d.MQLAt = res.At.UnixNano()
 	}
-	if res.Tier == st.tier {
+	if res.Tier == d.Tier {
 		return
 	}
 	res.Transitions = append(res.Transitions, Transition{
-		Kind: TransitionTier, FromTier: st.tier, ToTier: res.Tier, At: res.At,
-		Reason: s.tierReason(st.tier, res.Tier, res.Total),
+		Kind: TransitionTier, FromTier: d.Tier, ToTier: res.Tier, At: res.At,
+		Reason: s.tierReason(d.Tier, res.Tier, res.Total),
 	})
-	st.tier = res.Tier
+	d.Tier = res.Tier
 }
 
 // applySignals reports the signals raised and cleared since st's last evaluation.
-func (s *Scorer[L]) applySignals(st *State, res *Result) {
+func (s *Scorer[L]) applySignals(d *state.Data, res *Result) {
 	var now uint64
 	for _, sig := range res.Signals {
 		now |= 1 << s.kindBit(sig.Kind)
 	}
-	raised, cleared := now&^st.signals, st.signals&^now
+	raised, cleared := now&^d.Signals, d.Signals&^now
 	for _, sig := range res.Signals {
 		if raised&(1<<s.kindBit(sig.Kind)) != 0 {
 			res.Transitions = append(res.Transitions, Transition{
-				Kind: TransitionSignal, Signal: sig.Kind, Raised: true, At: sig.At, Reason: sig.Reason,
+				Kind: TransitionSignal, Signal: sig.Kind, Raised: true, At: res.At, Reason: sig.Reason,
 			})
 		}
 	}
@@ -91,7 +95,7 @@ func (s *Scorer[L]) applySignals(st *State, res *Result) {
 			Kind: TransitionSignal, Signal: s.kindName(b), At: res.At, Reason: "no longer detected",
 		})
 	}
-	st.signals = now
+	d.Signals = now
 }
 
 func (s *Scorer[L]) kindBit(kind string) int {

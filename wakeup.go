@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/expr-lang/expr/ast"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // DefaultWakeupInterval is how often NextWakeup asks for a re-check of a lead whose rules read
@@ -168,13 +170,13 @@ func (c *collectNodes) Visit(n *ast.Node) {
 // constant, or scores in guards other than compared with a constant) are re-checked every
 // WithWakeupInterval instead.
 func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
-	if st == nil || st.events == 0 {
+	if st == nil || st.d.Events == 0 {
 		return time.Time{}, false
 	}
-	view := st.view(s.layout)
-	from := st.evaluated
-	if from == 0 {
-		from = st.latest
+	d := s.view(&st.d)
+	from := d.Evaluated
+	if from == noTime {
+		from = d.Clock
 	}
 	best := int64(math.MaxInt64)
 	consider := func(t int64) {
@@ -184,85 +186,103 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 	}
 	w := &s.wake
 	if w.clock || w.scores {
-		consider(from + int64(s.wakeupInterval))
+		consider(state.Add(from, int64(s.wakeupInterval)))
 	}
 
 	// The stage: its SLA, and guards on days in it.
 	j := &s.journey
 	if len(j.stages) > 0 {
-		since := st.stageSince()
-		if sla := j.stages[j.stageIndex(st.stage)].sla; sla > 0 && !st.stalled {
-			consider(since + sla + 1)
+		since := d.StageSince()
+		if sla := j.stages[j.stageIndex(Stage(d.Stage))].sla; sla > 0 && !d.Stalled && !d.SLAMet {
+			consider(state.Add(state.Add(since, sla), 1))
 		}
-		for _, k := range []int{-1, j.stageIndex(st.stage)} {
+		for _, k := range []int{-1, j.stageIndex(Stage(d.Stage))} {
 			for _, c := range w.stageDays[k] {
-				consider(since + daysToNanos(c))
-				consider(since + daysToNanos(c) + 1)
+				consider(state.Add(since, daysToNanos(c)))
+				consider(state.Add(state.Add(since, daysToNanos(c)), 1))
 			}
 		}
 	}
 	// Event windows: counts and window detectors change when an event leaves a window.
 	for _, slot := range s.counts {
-		consider(windowExpiry(view.ring(s.layout, slot.typ), slot.window, from))
+		consider(state.Expiry(d.Ring(slot.typ), slot.window, from))
 	}
 	for i := range s.detectors {
-		d := &s.detectors[i]
-		for _, r := range d.rings {
-			if d.window > 0 {
-				consider(windowExpiry(view.ring(s.layout, r), d.window, from))
+		det := &s.detectors[i]
+		for _, r := range det.rings {
+			if det.window > 0 {
+				consider(state.Expiry(d.Ring(r), det.window, from))
 			}
 		}
-		switch d.kind {
+		switch det.kind {
 		case SignalAbandonedCart:
-			if st.cart.at != 0 {
-				consider(st.cart.at + d.timeout)
-				consider(st.cart.at + d.window + 1)
+			if d.Cart.At != noTime {
+				consider(state.Add(d.Cart.At, det.timeout))
+				consider(state.Add(state.Add(d.Cart.At, det.window), 1))
 			}
 		case SignalVelocity:
-			if st.signals&(1<<d.bit) != 0 {
-				consider(velocityEnd(st, d, from))
+			if d.Signals&(1<<det.bit) != 0 {
+				consider(velocityEnd(d, det, from))
+			} else if t, ok := velocityStart(d, det, from); ok {
+				consider(t)
 			}
 		}
 	}
 	for k, cs := range w.sinceDays {
-		last := lastIn(view.ring(s.layout, s.since[k]), from)
+		last := state.LastIn(d.Ring(s.since[k]), from)
 		if last == noTime {
 			continue
 		}
 		for _, c := range cs {
-			consider(last + daysToNanos(c))
-			consider(last + daysToNanos(c) + 1)
+			consider(state.Add(last, daysToNanos(c)))
+			consider(state.Add(state.Add(last, daysToNanos(c)), 1))
 		}
 	}
 	// Decay: the first nanosecond a score crosses a threshold, before anything else happens.
-	if t, ok := s.crossing(view, from, best); ok {
+	if t, ok := s.crossing(d, from, best); ok {
 		consider(t)
 	}
-	if best == math.MaxInt64 {
-		return time.Time{}, false
+	if best >= state.MaxTime {
+		return time.Time{}, false // past the end of the time a State can hold: never
 	}
 	return unixToTime(best), true
 }
 
+// daysToNanos converts a threshold in days to nanoseconds, rounding up and saturating.
 func daysToNanos(d float64) int64 {
-	return int64(math.Ceil(d * float64(Day)))
+	n := math.Ceil(d * float64(Day))
+	switch {
+	case n >= math.MaxInt64:
+		return math.MaxInt64
+	case n <= math.MinInt64+1 || math.IsNaN(n):
+		return math.MinInt64 + 1
+	}
+	return int64(n)
 }
 
-// windowExpiry returns the first time after from at which an event of ring leaves a window of
-// length w (it counts in [t, t + w]).
-func windowExpiry(ring []int64, w, from int64) int64 {
-	for _, t := range ring {
-		if t != noTime && t+w >= from {
-			return t + w + 1
-		}
+// velocityStart reports when the velocity signal starts without a new event, if it does. A
+// new lead has no usual pace until its first engagement is a window old; at that instant a
+// burst still under way is velocity if it is still fast enough. Without new events the pace
+// and the fast sum only fall, so that instant is the one time it can start.
+func velocityStart[L any](sd *state.Data, d *detector[L], from int64) (int64, bool) {
+	if sd.Vel[1].N == 0 {
+		return 0, false
 	}
-	return math.MaxInt64
+	t := state.Add(sd.Vel[1].First, d.window)
+	if t <= from {
+		return 0, false
+	}
+	fast, slow, _ := velocity(sd, t, d.window)
+	if fast < float64(d.min) || slow <= 0 || velocitySpan*fast/slow < velocityRatio {
+		return 0, false
+	}
+	return t, true
 }
 
 // velocityEnd solves for when the velocity signal clears: the pace 4·fast/slow falls below the
 // ratio, or fast falls below the minimum points, whichever comes first.
-func velocityEnd[L any](st *State, d *detector[L], from int64) int64 {
-	fast, slow, ok := st.velocity(from, d.window)
+func velocityEnd[L any](sd *state.Data, d *detector[L], from int64) int64 {
+	fast, slow, ok := velocity(sd, from, d.window)
 	if !ok || fast <= 0 || slow <= 0 {
 		return math.MaxInt64
 	}
@@ -280,7 +300,7 @@ func velocityEnd[L any](st *State, d *detector[L], from int64) int64 {
 	if math.IsInf(end, 1) || end > float64(math.MaxInt64-from) {
 		return math.MaxInt64
 	}
-	return from + int64(math.Ceil(end))
+	return state.Add(from, int64(math.Ceil(end)))
 }
 
 // crossingBudget bounds the evaluations one crossing search may make; past it the search
@@ -292,8 +312,8 @@ const crossingBudget = 4096
 // constants guards compare scores with. Scores between events are attribute contributions
 // (constant) plus event-rule contributions, each monotone in time, so interval bounds over
 // [a, b] are exact enough to prune, and bisection over integer nanoseconds finds the crossing.
-func (s *Scorer[L]) crossing(st *State, from, until int64) (int64, bool) {
-	if !st.layout.same(s.layout) || len(s.events) == 0 {
+func (s *Scorer[L]) crossing(d *state.Data, from, until int64) (int64, bool) {
+	if len(s.events) == 0 {
 		return 0, false
 	}
 	th := &s.wake.thresholds
@@ -302,13 +322,13 @@ func (s *Scorer[L]) crossing(st *State, from, until int64) (int64, bool) {
 	}
 	horizon := from
 	for _, r := range s.events {
-		horizon = max(horizon, from+min(int64(r.halfLife), math.MaxInt64/128)*64)
+		horizon = max(horizon, state.Add(from, min(int64(r.halfLife), math.MaxInt64/128)*64))
 	}
 	until = min(until, horizon, math.MaxInt64-1)
 	if until <= from {
 		return 0, false
 	}
-	c := crossingSearch[L]{s: s, st: st, budget: crossingBudget}
+	c := crossingSearch[L]{s: s, d: d, budget: crossingBudget}
 	start := c.sides(from)
 	t, found := c.find(from, until, start)
 	return t, found
@@ -316,7 +336,7 @@ func (s *Scorer[L]) crossing(st *State, from, until int64) (int64, bool) {
 
 type crossingSearch[L any] struct {
 	s      *Scorer[L]
-	st     *State
+	d      *state.Data
 	budget int
 }
 
@@ -328,15 +348,15 @@ func (c *crossingSearch[L]) quantities(t int64) [4]float64 {
 
 // bounds returns lower and upper bounds of the four quantities over [a, b].
 func (c *crossingSearch[L]) bounds(a, b int64) (lo, hi [4]float64) {
-	s, st := c.s, c.st
+	s, sd := c.s, c.d
 	var dlo, dhi [3]float64
 	for d := range 3 {
-		dlo[d], dhi[d] = st.base[d], st.base[d]
+		dlo[d], dhi[d] = sd.Base[d], sd.Base[d]
 	}
 	for i := range s.events {
 		r := &s.events[i]
-		acc := st.acc[i]
-		if acc.n == 0 {
+		acc := sd.Acc[i]
+		if acc.N == 0 {
 			continue
 		}
 		va, vb := r.contribution(acc, a), r.contribution(acc, b)

@@ -1,0 +1,321 @@
+package state
+
+import (
+	"cmp"
+	"math"
+	"slices"
+)
+
+// Data is one lead's state. The zero value is a new lead (invariant 1).
+type Data struct {
+	Layout *Layout
+	Acc    []Accum // per event rule
+	Times  []int64 // per tracked type, its ring of latest event times
+	IDs    []ID    // the most recent event IDs, ascending by (At, Hash)
+
+	Clock     int64  // the latest event time taken or evaluation time given (None: none yet)
+	Evaluated int64  // the time of the last evaluation that changed the State (None: never)
+	Latest    int64  // the latest event taken (None: none)
+	First     int64  // the earliest event taken (None: none)
+	Events    uint64 // events taken (repeated IDs not counted)
+
+	Tier      string
+	Stage     string  // "" is the journey's first stage
+	Since     int64   // when Stage was entered; None: at the first event
+	Entered   uint32  // bit set of Layout.Stages entered
+	History   []Visit // the last MaxHistory completed stays, oldest first
+	Stalled   bool    // the stage's SLA ran out (reported once)
+	SLAMet    bool    // the stage's SLA was met (a sales touch): it can no longer stall
+	MQLAt     int64   // when the lead first reached a hand-off tier (None: never)
+	HandedOff bool    // handed to sales and still in a hand-off tier: the hand-off is spent
+
+	Signals uint64     // bit set of Layout.Kinds active at the last evaluation
+	Cart    Cart       // the latest cart_add or checkout_start
+	Vel     [2]Accum   // engagement points decayed over the velocity window and velocitySum of them
+	Base    [3]float64 // attribute-rule sums per dimension at the last evaluation
+
+	Purchases        uint32
+	Revenue          float64
+	ExpansionRevenue float64
+}
+
+// Visit is one completed stay in a stage.
+type Visit struct {
+	Stage    string
+	From, To int64
+}
+
+// Cart is the latest cart event: abandoned_cart needs its time, kind and value.
+type Cart struct {
+	At       int64 // None: none
+	Value    float64
+	Checkout bool
+}
+
+// IsNew reports whether d is a new lead that has neither taken an event nor been evaluated.
+func (d *Data) IsNew() bool { return d.Layout == nil }
+
+// Bind lays d out for l. A new Data gets empty arrays and its "never" times; a Data laid out
+// for another rule set is remapped by name (see Plan): accumulators of kept and renamed rules
+// carry over, those whose half-life changed are converted, event times of types both track
+// are kept, and bit sets are renamed.
+func (d *Data) Bind(l *Layout) {
+	if d.Layout.Same(l) {
+		d.Layout = l
+		return
+	}
+	old := d.Layout
+	acc := make([]Accum, len(l.Rules))
+	times := make([]int64, l.RingTotal)
+	for i := range times {
+		times[i] = None
+	}
+	if old == nil {
+		*d = Data{
+			Layout: l, Acc: acc, Times: times,
+			Clock: None, Evaluated: None, Latest: None, First: None, Since: None, MQLAt: None,
+			Cart: Cart{At: None},
+		}
+		return
+	}
+	for i, r := range l.Rules {
+		if j, ok := old.source(r); ok {
+			acc[i], _ = d.Acc[j].Convert(old.Rules[j].HalfLife, r.HalfLife)
+		}
+	}
+	for i, typ := range l.Types {
+		j, ok := old.typeIndex[typ]
+		if !ok {
+			continue
+		}
+		dst := times[l.RingOffset[i] : l.RingOffset[i]+l.RingCap[i]]
+		for _, t := range d.Ring(j) {
+			if t != None {
+				Insert(dst, t)
+			}
+		}
+	}
+	var signals uint64
+	for i, k := range l.Kinds {
+		if j, ok := old.kindSource(k); ok && d.Signals&(1<<j) != 0 {
+			signals |= 1 << i
+		}
+	}
+	var entered uint32
+	for i, s := range l.Stages {
+		if j := slices.Index(old.Stages, s); j >= 0 && d.Entered&(1<<j) != 0 {
+			entered |= 1 << i
+		}
+	}
+	if old.Velocity != l.Velocity {
+		d.Vel[0], _ = d.Vel[0].Convert(old.Velocity, l.Velocity)
+		d.Vel[1], _ = d.Vel[1].Convert(old.Velocity*velocitySum, l.Velocity*velocitySum)
+	}
+	d.Layout, d.Acc, d.Times, d.Signals, d.Entered = l, acc, times, signals, entered
+	if len(d.IDs) > l.IDCap {
+		d.IDs = slices.Clone(d.IDs[len(d.IDs)-l.IDCap:])
+	}
+}
+
+// View returns d laid out for l without modifying d: d itself when it already is, else a
+// remapped copy. A new Data is returned as it is.
+func (d *Data) View(l *Layout) *Data {
+	if d.Layout == nil || d.Layout.Same(l) {
+		return d
+	}
+	c := d.Clone()
+	c.Bind(l)
+	return c
+}
+
+// Clone returns a deep copy of d.
+func (d *Data) Clone() *Data {
+	c := *d
+	c.Acc = slices.Clone(d.Acc)
+	c.Times = slices.Clone(d.Times)
+	c.IDs = slices.Clone(d.IDs)
+	c.History = slices.Clone(d.History)
+	return &c
+}
+
+// Take records that an event at t was taken in: the clock, the event count and the first and
+// latest event times. t must be in range.
+func (d *Data) Take(t int64) {
+	if d.Events == 0 || t > d.Latest {
+		d.Latest = t
+	}
+	if d.Events == 0 || t < d.First {
+		d.First = t
+	}
+	d.Clock = max(d.Clock, t)
+	if d.Events < math.MaxUint64 {
+		d.Events++
+	}
+}
+
+// Tick moves the clock to t if t is later, and returns the clock: the time an evaluation
+// asked for at t happens at. Scores never move backwards in time.
+func (d *Data) Tick(t int64) int64 {
+	d.Clock = max(d.Clock, t)
+	return d.Clock
+}
+
+// At returns the time an evaluation asked for at t happens at, without moving the clock.
+func (d *Data) At(t int64) int64 {
+	if d.Layout == nil {
+		return t
+	}
+	return max(d.Clock, t)
+}
+
+// StageSince returns when the stage was entered: Since, or the first event for a lead still
+// in its first stage (None for a lead without events).
+func (d *Data) StageSince() int64 {
+	if d.Since != None {
+		return d.Since
+	}
+	return d.First
+}
+
+// EnterStage moves d into stage (bit i of the layout's stages) at t.
+func (d *Data) EnterStage(prev, stage string, i int, t int64) {
+	if len(d.History) == MaxHistory {
+		d.History = append(d.History[:0], d.History[1:]...)
+	}
+	if from := d.StageSince(); from != None {
+		d.History = append(d.History, Visit{Stage: prev, From: from, To: t})
+	}
+	d.Stage, d.Since, d.Stalled, d.SLAMet = stage, t, false, false
+	if i >= 0 && i < MaxStages {
+		d.Entered |= 1 << i
+	}
+}
+
+// Merge combines o into d: two partial states of one lead, such as the events of one lead
+// split across shards. Accumulators, event times and IDs are exactly those one Data that saw
+// both parts' events would hold; counts and revenue add up; the journey takes the later stage
+// entry, the tier of the part evaluated last, the union of active signals. Merging is
+// commutative, associative and idempotent in everything but counts and revenue, which add
+// (two parts are assumed to hold different events; only a part merged with an identical copy
+// of itself is recognised and changes nothing), and bounded: the IDs stay within the
+// layout's capacity. o is read in d's layout; o is not modified.
+func (d *Data) Merge(o *Data) {
+	if o.Layout == nil {
+		return
+	}
+	if d.Layout == nil {
+		*d = *o.Clone()
+		return
+	}
+	if d == o || Equal(d, o) {
+		return // a part merged with itself (or a copy of it) adds nothing: Merge is idempotent
+	}
+	if !o.Layout.Same(d.Layout) {
+		o = o.Clone()
+		o.Bind(d.Layout)
+	}
+	l := d.Layout
+	for i := range d.Acc {
+		d.Acc[i].Merge(o.Acc[i], l.Rules[i].HalfLife)
+	}
+	for i := range l.Types {
+		dst := d.Ring(i)
+		for _, t := range o.Ring(i) {
+			if t != None {
+				Insert(dst, t)
+			}
+		}
+	}
+	d.IDs = unionIDs(d.IDs, o.IDs, l.IDCap)
+
+	if o.Events > 0 {
+		if d.Events == 0 || o.Latest > d.Latest {
+			d.Latest = o.Latest
+		}
+		if d.Events == 0 || o.First < d.First {
+			d.First = o.First
+		}
+	}
+	d.Events = satAdd(d.Events, o.Events)
+	d.Clock = max(d.Clock, o.Clock)
+
+	// Journey: the later stage entry wins, ties broken by name so that merging commutes.
+	if c := cmp.Compare(o.Since, d.Since); c > 0 || (c == 0 && o.Stage > d.Stage) {
+		d.Stage, d.Since, d.Stalled, d.SLAMet = o.Stage, o.Since, o.Stalled, o.SLAMet
+	} else if c == 0 && o.Stage == d.Stage {
+		d.Stalled, d.SLAMet = d.Stalled || o.Stalled, d.SLAMet || o.SLAMet
+	}
+	d.Entered |= o.Entered
+	d.History = mergeHistory(d.History, o.History)
+	d.MQLAt = minTime(d.MQLAt, o.MQLAt)
+	d.HandedOff = d.HandedOff || o.HandedOff
+	if c := cmp.Compare(o.Evaluated, d.Evaluated); c > 0 || (c == 0 && o.Tier > d.Tier) {
+		d.Tier, d.Base = o.Tier, o.Base
+	}
+	d.Evaluated = max(d.Evaluated, o.Evaluated)
+	d.Signals |= o.Signals
+
+	if o.Cart.At > d.Cart.At || (o.Cart.At == d.Cart.At && (o.Cart.Value > d.Cart.Value ||
+		o.Cart.Value == d.Cart.Value && o.Cart.Checkout && !d.Cart.Checkout)) {
+		d.Cart = o.Cart
+	}
+	d.Vel[0].Merge(o.Vel[0], l.Velocity)
+	d.Vel[1].Merge(o.Vel[1], l.Velocity*velocitySum)
+	if d.Purchases+o.Purchases < d.Purchases {
+		d.Purchases = math.MaxUint32
+	} else {
+		d.Purchases += o.Purchases
+	}
+	d.Revenue = Sum(d.Revenue, o.Revenue)
+	d.ExpansionRevenue = Sum(d.ExpansionRevenue, o.ExpansionRevenue)
+}
+
+func satAdd(a, b uint64) uint64 {
+	if a+b < a {
+		return math.MaxUint64
+	}
+	return a + b
+}
+
+// minTime returns the earlier of two times, None counting as never.
+func minTime(a, b int64) int64 {
+	switch {
+	case a == None:
+		return b
+	case b == None:
+		return a
+	}
+	return min(a, b)
+}
+
+// mergeHistory unites two stage histories in time order, without repeats, keeping the last
+// MaxHistory.
+func mergeHistory(a, b []Visit) []Visit {
+	out := append(slices.Clone(a), b...)
+	slices.SortFunc(out, func(x, y Visit) int {
+		if c := cmp.Compare(x.From, y.From); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.To, y.To); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.Stage, y.Stage)
+	})
+	out = slices.Compact(out)
+	if len(out) > MaxHistory {
+		out = out[len(out)-MaxHistory:]
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	return out
+}
+
+// Footprint estimates the bytes d holds (its struct and the arrays it owns), for the
+// bounded-memory documentation and tests. The layout is shared and not counted.
+func (d *Data) Footprint() int {
+	// Sizes on 64-bit platforms: Data's words, an Accum, an event time, an ID, a Visit.
+	const dataSize, accum, eventTime, id, visit = 352, 32, 8, 16, 32
+	return dataSize + accum*cap(d.Acc) + eventTime*cap(d.Times) + id*cap(d.IDs) + visit*cap(d.History) +
+		len(d.Tier) + len(d.Stage)
+}
