@@ -34,7 +34,7 @@ func (s *Scorer[L]) ScoreAll(leads iter.Seq2[L, *State], now time.Time, workers 
 	}
 	return func(yield func(int, *Result) bool) {
 		b := &batch[L]{s: s, now: now, work: make(chan *scoreChunk[L], 2*workers), window: 4 * workers}
-				for range workers - 1 {
+		for range workers - 1 {
 			b.running++
 			go b.worker()
 		}

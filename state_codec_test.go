@@ -1,8 +1,8 @@
 package leadscore
 
 import (
-	"math"
 	"errors"
+	"math"
 	"slices"
 	"strings"
 	"testing"
