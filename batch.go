@@ -1,6 +1,7 @@
 package leadscore
 
 import (
+	"fmt"
 	"iter"
 	"runtime"
 	"sync/atomic"
@@ -92,6 +93,9 @@ type scoreChunk[L any] struct {
 	results []Result
 	done    chan struct{} // signalled once the chunk is scored
 	ready   bool          // done has been received (by the caller)
+	// panicked holds what a panic on a worker goroutine carried: it is raised again on the
+	// caller's goroutine, where the caller's recover can see it, instead of killing the process.
+	panicked any
 }
 
 type scoreItem[L any] struct {
@@ -165,6 +169,10 @@ func (b *batch[L]) deliver(yield func(int, *Result) bool) bool {
 		}
 	}
 	c.ready = false
+	if p := c.panicked; p != nil {
+		c.panicked = nil
+		panic(p)
+	}
 	n := copy(b.pending, b.pending[1:]) // a few chunks: shifting beats reallocating
 	b.pending[n] = nil
 	b.pending = b.pending[:n]
@@ -192,8 +200,15 @@ func (b *batch[L]) worker() {
 	}
 }
 
-// score evaluates a chunk with the scratch sc and signals it done.
+// score evaluates a chunk with the scratch sc and signals it done. A panic (a bug, or a
+// user function that panics outside expr's protection) is kept in the chunk for the caller.
 func (b *batch[L]) score(sc *scratch[L], c *scoreChunk[L]) {
+	defer func() {
+		if p := recover(); p != nil {
+			c.panicked = fmt.Sprintf("leadscore: ScoreAll: panic while scoring: %v", p)
+			c.done <- struct{}{}
+		}
+	}()
 	s := b.s
 	at := b.now.UnixNano()
 	for j := range c.leads {

@@ -74,7 +74,8 @@ func ParseDuration(s string) (Duration, error) {
 		s = s[j:]
 		total += n * unit
 	}
-	if total > math.MaxInt64 || math.IsNaN(total) {
+	// float64(math.MaxInt64) rounds up to 2^63, which does not fit: compare with that.
+	if total >= float64(math.MaxInt64) || math.IsNaN(total) {
 		return 0, fmt.Errorf("leadscore: duration %q is too long", orig)
 	}
 	return Duration(total), nil

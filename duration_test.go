@@ -77,3 +77,25 @@ func TestDurationJSON(t *testing.T) {
 		t.Fatalf("Marshal = %s, %v", b, err)
 	}
 }
+
+// Every duration that parses is ≥ 0: no number or unit near the int64 limit wraps negative
+// (ParseDuration("9223372036854775807ns") once did).
+func TestParseDurationNeverWraps(t *testing.T) {
+	units := []string{"ns", "us", "ms", "s", "m", "h", "d", "w"}
+	numbers := []string{"9223372036854775807", "9223372036854775808", "9223372036854775806", "1e300", "106751.99116730063",
+		"15250", "15251", "292.4", "999999999999999999999", "0.5", "1", "0"}
+	for _, n := range numbers {
+		for _, u := range units {
+			s := n + u
+			d, err := ParseDuration(s)
+			if err == nil && d < 0 {
+				t.Errorf("ParseDuration(%q) = %v: negative without an error", s, d)
+			}
+		}
+	}
+	for _, s := range []string{"9223372036854775807ns", "9223372036854775808ns", "300000w", "1h9223372036854775807ns"} {
+		if _, err := ParseDuration(s); err == nil || !strings.Contains(err.Error(), "too long") {
+			t.Errorf("ParseDuration(%q) = %v, want a too-long error", s, err)
+		}
+	}
+}

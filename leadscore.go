@@ -156,6 +156,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts, fast: newFastPlan[L](lists), limits: o.limits}
 
+	cfg = cfg.Clone() // the caller may go on changing theirs: a Scorer is immutable
 	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup, wakeupInterval: o.wakeupInterval}
 	s.dims = compileDimensions(cfg.Dimensions, &errs)
 	seen := map[string]bool{}
@@ -277,8 +278,9 @@ func (s *Scorer[L]) decidingPrograms() []*program[L] {
 // reach.
 func (s *Scorer[L]) Warnings() []Warning { return slices.Clone(s.warnings) }
 
-// Config returns the rule set s was compiled from.
-func (s *Scorer[L]) Config() Config { return s.cfg }
+// Config returns the rule set s was compiled from, as a deep copy: changing it changes
+// nothing in s.
+func (s *Scorer[L]) Config() Config { return s.cfg.Clone() }
 
 func (s *Scorer[L]) get() *scratch[L] { return s.pool.Get().(*scratch[L]) }
 

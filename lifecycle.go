@@ -110,7 +110,7 @@ func DefaultJourney() Journey {
 			{Name: StageExpand, Owner: OwnerService},
 		},
 		Transitions: []TransitionConfig{
-			{From: StageAttract, To: StageCapture, On: identifyingEvents, Reason: "became a known contact"},
+			{From: StageAttract, To: StageCapture, On: slices.Clone(identifyingEvents), Reason: "became a known contact"},
 			{From: StageCapture, To: StageNurture, Reason: "captured leads are nurtured"},
 			{From: StageNurture, To: StageConvert, When: "fresh_handoff", Reason: "reached a hand-off tier"},
 			{From: StageNurture, To: StageConvert, On: []string{EventCall, EventDemoRequest}, Reason: "asked for sales"},
@@ -363,5 +363,5 @@ func (s *Scorer[L]) Journey() Journey {
 	if len(s.cfg.Journey.Stages) == 0 && len(s.cfg.Journey.Transitions) == 0 {
 		return DefaultJourney()
 	}
-	return s.cfg.Journey
+	return s.cfg.Journey.Clone()
 }
