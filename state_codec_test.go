@@ -3,6 +3,7 @@ package leadscore
 import (
 	"errors"
 	"math"
+	"os"
 	"slices"
 	"strings"
 	"testing"
@@ -139,5 +140,39 @@ func TestMergeErrorsAndEmptyParts(t *testing.T) {
 	a, b := scoreT(t, s, Lead{}, st, t0.Add(Day)), scoreT(t, s, Lead{}, &fresh, t0.Add(Day))
 	if a.Explain() != b.Explain() {
 		t.Fatal("a new State merged with a part scores differently from it")
+	}
+}
+
+// A State written by the first release (format version 1) still loads and scores as it did
+// then: testdata/state/v1-b2b.bin is sampleState's State as version 1 wrote it, and
+// v1-b2b.explain what that release's Score explained for it.
+func TestStateVersion1StillReads(t *testing.T) {
+	data, err := os.ReadFile("testdata/state/v1-b2b.bin")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := os.ReadFile("testdata/state/v1-b2b.explain")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	if err := st.UnmarshalBinary(data); err != nil {
+		t.Fatalf("version 1 state: %v", err)
+	}
+	s := compileT(t, DefaultB2B())
+	r := scoreT(t, s, Lead{Email: "dana@globex.example", Title: "VP"}, &st, t0.Add(3*Day+time.Hour))
+	if got := r.Explain(); got != string(want) {
+		t.Fatalf("version 1 state explains\n%s\nwant\n%s", got, want)
+	}
+	if st.Events() != 4 || st.Stage() != StageConvert {
+		t.Fatalf("events %d stage %s", st.Events(), st.Stage())
+	}
+	// It is written back as the current version, and a redelivered event is still a repeat.
+	b, err := st.MarshalBinary()
+	if err != nil || b[4] != 2 {
+		t.Fatalf("re-encoded as version %d, %v", b[4], err)
+	}
+	if res := observeT(t, s, Lead{}, &st, Event{ID: "4", Type: EventDemoRequest, Time: t0.Add(Day)}); !res.Duplicate {
+		t.Fatal("an event ID remembered by a version 1 state is not recognised")
 	}
 }
