@@ -60,8 +60,26 @@
 // # State
 //
 // A State is bounded whatever the number of events, serialises with MarshalBinary (versioned
-// and checksummed), survives rule-set changes (accumulators are keyed by rule ID) and merges
-// (Merge) when one lead's events were split across shards.
+// and checksummed), survives rule-set changes and merges (Merge) when one lead's events were
+// split across shards.
+//
+// # A State's lifetime
+//
+// A State's clock ([State.Clock]) is the latest of every event time it has taken and every
+// now given to Advance. Observe folds an event in at its own time (decayed sums and windows do
+// not depend on arrival order) and evaluates at the later of the event's time and the clock;
+// Score and Advance evaluate at the later of now and the clock. A late event therefore never
+// moves a lead back in time, and no Transition is dated before an earlier one. Each tier,
+// stage, signal and SLA edge is reported once. Event rules may not read count, days_since or
+// the stage, whose values at observation time depend on arrival order; attribute rules may.
+//
+// NextWakeup is never late: before the time it reports, Advance reports no transition. Merge
+// is commutative, associative and bounded, keeps the most recent event IDs of both parts, and
+// changes nothing when a State is merged with a copy of itself. MarshalBinary never writes
+// bytes UnmarshalBinary rejects. Times must lie in [MinTime, MaxTime) — 1900 to 2200 — and all
+// time arithmetic saturates. Under a new rule set, event rules keep their history by ID or
+// through renamed_from, and a changed half-life converts it; [PlanMigration] lists what a
+// rule-set change does to stored States.
 //
 // # Untrusted rules
 //
