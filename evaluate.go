@@ -10,8 +10,8 @@ import (
 
 // fillEnv prepares the expression environment for an evaluation at now (UnixNano at, and the
 // caller's time.Time nowT when it is the same instant, so expressions see its location).
-// For an event rule's condition, ev is the event being observed: it counts in count() and
-// days_since() as if already taken in.
+// For an event rule's condition, ev is the event being observed (event rules cannot read
+// count, days_since or the stage, so nothing else depends on it).
 func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, ev *Event) {
 	e := &sc.env
 	e.Lead = lead
@@ -27,29 +27,11 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, now
 	e.Stage = string(s.stageOf(d))
 	e.DaysInStage = daysInStage(d, at)
 	e.Tier, e.Handoff, e.Disqualified = "", false, false
-	l := s.layout
-	evType, evCat := -1, -1 // the pending event's tracked type and page-category type
-	if ev != nil {
-		if ti, ok := s.typeOf[ev.Type]; ok {
-			evType = ti
-		}
-		if ci, ok := s.categoryOf[ev.Category]; ok && ev.Type == EventPageView {
-			evCat = ci
-		}
-	}
 	for k, slot := range s.counts {
-		n := state.CountIn(d.Ring(slot.typ), state.Window(at, slot.window), at)
-		if slot.typ == evType || slot.typ == evCat {
-			n = min(n+1, max(l.RingCap[slot.typ], n))
-		}
-		e.Counts[k] = n
+		e.Counts[k] = state.CountIn(d.Ring(slot.typ), state.Window(at, slot.window), at)
 	}
 	for k, typ := range s.since {
-		last := state.LastIn(d.Ring(typ), at)
-		if typ == evType || typ == evCat {
-			last = at
-		}
-		e.DaysSince[k] = daysSince(last, at)
+		e.DaysSince[k] = daysSince(state.LastIn(d.Ring(typ), at), at)
 	}
 	clear(e.Signals)
 	sc.boxedOK = false

@@ -9,6 +9,8 @@ import (
 	"github.com/expr-lang/expr"
 
 	"github.com/leadscore/leadscore/internal/classify"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // builtinNames are the functions the library puts in scope; user functions may not reuse them.
@@ -74,7 +76,7 @@ func daysSince(last, now int64) float64 {
 	if last == noTime {
 		return math.Inf(1)
 	}
-	return float64(now-last) / float64(Day)
+	return state.Span(now, last) / float64(Day)
 }
 
 // function is a user function added with WithFunction.

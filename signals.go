@@ -366,9 +366,9 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 		var reason string
 		switch d.kind {
 		case SignalFrequentEngagement:
-			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(last-first), s.windowParts(d, sd, at))
+			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(state.Add(last, -first)), s.windowParts(d, sd, at))
 		case SignalFrequentVisits:
-			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(last-first)
+			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(state.Add(last, -first))
 		default:
 			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, plural(n, "visit", "visits"), humanSpan(d.window))
 		}
@@ -391,7 +391,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 			return Signal{}, false
 		}
 		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
-			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(at-bestAt))}, true
+			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))}, true
 	case SignalAbandonedCart:
 		c := sd.Cart
 		if c.At == noTime || at < state.Add(c.At, d.timeout) || at > state.Add(c.At, d.window) {
@@ -406,7 +406,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 		if c.Checkout {
 			what, strength = "checkout", 1
 		}
-		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(at-c.At))
+		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(state.Add(at, -c.At)))
 		if c.Value > 0 {
 			reason += fmt.Sprintf(" (value %s)", formatPoints(c.Value))
 		}
