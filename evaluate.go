@@ -146,7 +146,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 			pts = v
 		}
 		pts = limit(pts, r.max)
-		raw[r.dim.index()] += pts
+		raw[r.dim.index()] = state.Sum(raw[r.dim.index()], pts)
 		res.Disqualified = res.Disqualified || r.disqualify
 		// Fill the new element in place: appending a composite literal copies it from the
 		// stack in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
@@ -163,7 +163,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 			continue
 		}
 		pts := r.contribution(a, at)
-		raw[r.dim.index()] += pts
+		raw[r.dim.index()] = state.Sum(raw[r.dim.index()], pts)
 		n := a.N
 		if r.once {
 			n = 1
@@ -176,7 +176,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 	var dims [3]float64
 	for i, b := range s.dims {
 		dims[i] = b.clamp(raw[i])
-		res.Total += b.weight * dims[i]
+		res.Total = state.Sum(res.Total, state.Finite(b.weight*dims[i]))
 	}
 	res.Fit, res.Engagement, res.Relationship = dims[0], dims[1], dims[2]
 	res.raw = raw

@@ -36,7 +36,7 @@ type eventRule[L any] struct {
 // contribution is what the rule adds at time at, given its accumulator: points times the
 // decayed sum, limited to ±max.
 func (r *eventRule[L]) contribution(a state.Accum, at int64) float64 {
-	return limit(r.points*a.Value(at, int64(r.halfLife), r.once), r.max)
+	return limit(state.Finite(r.points*a.Value(at, int64(r.halfLife), r.once)), r.max)
 }
 
 // checkID records the problems with a rule's ID: empty, or used by an earlier rule. Attribute

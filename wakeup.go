@@ -361,15 +361,15 @@ func (c *crossingSearch[L]) bounds(a, b int64) (lo, hi [4]float64) {
 		}
 		va, vb := r.contribution(acc, a), r.contribution(acc, b)
 		d := r.dim.index()
-		dlo[d] += min(va, vb)
-		dhi[d] += max(va, vb)
+		dlo[d] = state.Sum(dlo[d], min(va, vb))
+		dhi[d] = state.Sum(dhi[d], max(va, vb))
 	}
 	for d, bd := range s.dims {
 		l, h := bd.clamp(dlo[d]), bd.clamp(dhi[d])
 		lo[d], hi[d] = l, h
-		wl, wh := bd.weight*l, bd.weight*h
-		lo[quantityTotal] += min(wl, wh)
-		hi[quantityTotal] += max(wl, wh)
+		wl, wh := state.Finite(bd.weight*l), state.Finite(bd.weight*h)
+		lo[quantityTotal] = state.Sum(lo[quantityTotal], min(wl, wh))
+		hi[quantityTotal] = state.Sum(hi[quantityTotal], max(wl, wh))
 	}
 	return lo, hi
 }
