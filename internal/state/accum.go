@@ -80,8 +80,8 @@ func (a *Accum) Merge(b Accum, halfLife int64) {
 // gives a new Sum between Convert's estimate (equal ages, by Jensen's inequality) and the
 // spread that puts them at the two ends (ConvertBound); the true value lies between the two.
 // From no decay (old half-life 0) the old Sum says nothing about the ages, so the middle
-// events are taken to be evenly spaced between First and Ref, which ConvertBound brackets by
-// "all at First" and "all at Ref".
+// events are taken to be evenly spaced between First and Ref; the true value lies between
+// "all at First" and "all at Ref", so no farther from the estimate than ConvertBound.
 func (a Accum) Convert(oldHalfLife, newHalfLife int64) (Accum, bool) {
 	if a.N == 0 || oldHalfLife == newHalfLife {
 		return a, true
@@ -114,20 +114,52 @@ func (a Accum) Convert(oldHalfLife, newHalfLife int64) (Accum, bool) {
 		return out, false
 	}
 	// The middle events' mean weight under the old half-life, each in [2^(−span/h), 1].
-	m := (a.Sum - 1 - Decay(span, oldHalfLife)) / middle
-	m = min(max(m, Decay(span, oldHalfLife)), 1)
+	// Weight under h' = weight under h raised to p = h/h'. The mean is known only to the old
+	// Sum's rounding; taking its end on the estimate's side of Jensen's inequality (the
+	// largest for p < 1, the smallest for p > 1) keeps the estimate a bound.
+	x0, p := Decay(span, oldHalfLife), float64(oldHalfLife)/float64(newHalfLife)
+	m := (a.Sum - 1 - x0) / middle
+	if r := a.roundoff(middle); p < 1 {
+		m = min(max(m+r, x0), 1)
+	} else {
+		m = min(max(m-r, x0-r), 1)
+	}
 	if m <= 0 {
 		out.Sum = ends
 		return out, false
 	}
-	// weight under h' = weight under h raised to h/h'.
-	out.Sum = ends + middle*math.Pow(m, float64(oldHalfLife)/float64(newHalfLife))
+	out.Sum = ends + middle*math.Pow(m, p)
 	return out, false
+}
+
+// convertWeighted returns a's sum under another half-life for a sum of weighted events (the
+// velocity sums), whose weights are gone: it scales the Sum as Convert would the count of
+// N events evenly spaced between First and Ref. Exact for one event and for two of equal
+// weight; otherwise each event's weight changes by a factor between 1 and the decay ratio
+// over First..Ref, and so does the estimate.
+func (a Accum) convertWeighted(oldHalfLife, newHalfLife int64) Accum {
+	if a.N == 0 || oldHalfLife == newHalfLife {
+		return a
+	}
+	unit := a
+	unit.Sum = float64(a.N)
+	from, _ := unit.Convert(0, oldHalfLife)
+	to, _ := unit.Convert(0, newHalfLife)
+	a.Sum = Finite(a.Sum * (to.Sum / from.Sum))
+	return a
+}
+
+// roundoff bounds how far the middle events' mean old weight may be from what the rounded
+// Sum says: about one rounding of the Sum per event added.
+func (a Accum) roundoff(middle float64) float64 {
+	return 4 * float64(a.N) * 0x1p-52 * max(a.Sum, 1) / middle
 }
 
 // ConvertBound returns the other end of the range Convert's estimate bounds on one side: the
 // new Sum if the middle events sat at the two ends (First and Ref) instead of at one age. The
-// true converted sum lies between Convert's estimate and this.
+// true converted sum lies between Convert's estimate and this. From no decay it returns
+// whichever of "all at First" and "all at Ref" is farther from the estimate: the true sum
+// lies between those two, so within |ConvertBound − estimate| of the estimate.
 func (a Accum) ConvertBound(oldHalfLife, newHalfLife int64) float64 {
 	est, exact := a.Convert(oldHalfLife, newHalfLife)
 	if exact {
@@ -145,11 +177,21 @@ func (a Accum) ConvertBound(oldHalfLife, newHalfLife int64) float64 {
 		return ends + middle*hiW
 	}
 	// Old weights of the ends of the interval, and the share k of middle events at Ref that
-	// reproduces the old middle sum: k·1 + (middle−k)·x₀ = M.
-	x0 := Decay(span, oldHalfLife)
-	M := min(max(a.Sum-1-x0, middle*x0), middle)
-	if x0 >= 1 {
-		return est.Sum
+	// reproduces the old middle sum: k·1 + (middle−k)·x₀ = M, M taken at the end of its
+	// rounding away from the estimate.
+	x0, p := Decay(span, oldHalfLife), float64(oldHalfLife)/float64(newHalfLife)
+	M := a.Sum - 1 - x0
+	if r := a.roundoff(middle) * middle; p < 1 {
+		M -= r
+	} else {
+		M += r
+	}
+	M = min(max(M, middle*x0), middle)
+	if x0 >= 1 { // the old half-life cannot tell the ages apart
+		if p < 1 {
+			return ends + middle*lo
+		}
+		return ends + middle*hiW
 	}
 	k := (M - middle*x0) / (1 - x0)
 	return ends + k*hiW + (middle-k)*lo

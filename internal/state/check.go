@@ -86,6 +86,18 @@ func (d *Data) Check() error {
 			return fmt.Errorf("event IDs out of order or repeated")
 		}
 	}
+	if len(d.IDs) > 1 {
+		hashes := make([]uint64, len(d.IDs))
+		for i, id := range d.IDs {
+			hashes[i] = id.Hash
+		}
+		slices.Sort(hashes)
+		for i := 1; i < len(hashes); i++ {
+			if hashes[i] == hashes[i-1] {
+				return fmt.Errorf("an event ID remembered twice")
+			}
+		}
+	}
 	for name, t := range map[string]int64{"clock": d.Clock, "evaluation time": d.Evaluated, "stage entry": d.Since, "hand-off time": d.MQLAt, "cart time": d.Cart.At} {
 		if t != None && !InRange(t) {
 			return fmt.Errorf("%s out of range", name)
@@ -105,6 +117,19 @@ func (d *Data) Check() error {
 	}
 	if d.Evaluated > d.Clock {
 		return fmt.Errorf("evaluated after the clock")
+	}
+	late := d.Cart.At > d.Clock || len(d.IDs) > 0 && d.IDs[len(d.IDs)-1].At > d.Clock
+	for _, t := range d.Times {
+		late = late || t > d.Clock
+	}
+	for _, a := range d.Acc {
+		late = late || a.N > 0 && a.Ref > d.Clock
+	}
+	for _, a := range d.Vel {
+		late = late || a.N > 0 && a.Ref > d.Clock
+	}
+	if late {
+		return fmt.Errorf("an event time after the clock")
 	}
 	if len(l.Kinds) < 64 && d.Signals>>len(l.Kinds) != 0 {
 		return fmt.Errorf("signal bits beyond the layout's %d kinds", len(l.Kinds))

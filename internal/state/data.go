@@ -108,8 +108,8 @@ func (d *Data) Bind(l *Layout) {
 		}
 	}
 	if old.Velocity != l.Velocity {
-		d.Vel[0], _ = d.Vel[0].Convert(old.Velocity, l.Velocity)
-		d.Vel[1], _ = d.Vel[1].Convert(old.Velocity*velocitySum, l.Velocity*velocitySum)
+		d.Vel[0] = d.Vel[0].convertWeighted(old.Velocity, l.Velocity)
+		d.Vel[1] = d.Vel[1].convertWeighted(old.Velocity*velocitySum, l.Velocity*velocitySum)
 	}
 	d.Layout, d.Acc, d.Times, d.Signals, d.Entered = l, acc, times, signals, entered
 	if len(d.IDs) > l.IDCap {
@@ -239,7 +239,8 @@ func (d *Data) Merge(o *Data) {
 	d.Events = satAdd(d.Events, o.Events)
 	d.Clock = max(d.Clock, o.Clock)
 
-	// Journey: the later stage entry wins, ties broken by name so that merging commutes.
+	// Journey: the later stage entry wins, ties broken by name so that merging commutes; the
+	// same for the tier and attribute sums of the later evaluation.
 	if c := cmp.Compare(o.Since, d.Since); c > 0 || (c == 0 && o.Stage > d.Stage) {
 		d.Stage, d.Since, d.Stalled, d.SLAMet = o.Stage, o.Since, o.Stalled, o.SLAMet
 	} else if c == 0 && o.Stage == d.Stage {
@@ -249,7 +250,8 @@ func (d *Data) Merge(o *Data) {
 	d.History = mergeHistory(d.History, o.History)
 	d.MQLAt = minTime(d.MQLAt, o.MQLAt)
 	d.HandedOff = d.HandedOff || o.HandedOff
-	if c := cmp.Compare(o.Evaluated, d.Evaluated); c > 0 || (c == 0 && o.Tier > d.Tier) {
+	if c := cmp.Compare(o.Evaluated, d.Evaluated); c > 0 || (c == 0 && (o.Tier > d.Tier ||
+		o.Tier == d.Tier && slices.Compare(o.Base[:], d.Base[:]) > 0)) {
 		d.Tier, d.Base = o.Tier, o.Base
 	}
 	d.Evaluated = max(d.Evaluated, o.Evaluated)

@@ -14,7 +14,8 @@
 //  2. Every time held is None or within [MinTime, MaxTime). Arithmetic on times saturates
 //     (Add) or is done in floating point (Span): nothing wraps.
 //  3. The clock is the latest of every event time taken and every evaluation time given; it
-//     never moves backwards. Evaluated ≤ Clock, Latest ≤ Clock.
+//     never moves backwards. Evaluated ≤ Clock, Latest ≤ Clock, and so is every event time
+//     held (rings, accumulators, IDs, the cart).
 //  4. Event rings are ascending with None first; an accumulator is zero exactly when it has
 //     no events, and otherwise has First ≤ Ref and a finite, non-negative Sum.
 //  5. Remembered event IDs are the Layout.IDCap most recent ones by (event time, hash),
@@ -22,5 +23,6 @@
 //     commutative, associative and idempotent on them, and bounded.
 //  6. Every float is finite: sums saturate at ±MaxFloat64 instead of overflowing.
 //  7. Bit sets name only the layout's signal kinds and stages; the history holds at most
-//     MaxHistory stays; every string is UTF-8 and at most MaxName bytes long.
+//     MaxHistory stays; every string is UTF-8 and at most 4 KiB long (a rule set's names
+//     are at most MaxName bytes; version 1 allowed 4 KiB).
 package state

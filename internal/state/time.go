@@ -29,7 +29,7 @@ func Add(t, d int64) int64 {
 	switch {
 	case d > 0 && s < t:
 		return math.MaxInt64
-	case d < 0 && s > t:
+	case d < 0 && (s > t || s == None):
 		return math.MinInt64 + 1 // saturate just above None
 	}
 	return s
