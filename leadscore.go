@@ -457,6 +457,21 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	return nil
 }
 
+// Merge combines src into dst under s's rule set: both are laid out for s first (remapped by
+// name, see PlanMigration), so nothing either part holds for a rule of s is lost, whatever rule
+// sets the parts were written under. Otherwise it is State.Merge. src is not modified.
+func (s *Scorer[L]) Merge(dst, src *State) error {
+	if dst == nil || src == nil {
+		return errors.New("leadscore: Merge with a nil *State")
+	}
+	if src.d.IsNew() {
+		return nil
+	}
+	dst.d.Bind(s.layout)
+	dst.d.Merge(src.d.View(s.layout))
+	return nil
+}
+
 // view returns d laid out for s without modifying it: the Scorer's empty State for a new
 // lead, a remapped copy for a State last laid out by another rule set.
 func (s *Scorer[L]) view(d *state.Data) *state.Data {

@@ -268,11 +268,21 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, a
 	cur := j.stageIndex(Stage(d.Stage))
 	moved := false
 	var visited uint64 = 1 << cur
+	d.Unsettled = false
 	for {
 		next := -1
 		for _, ti := range j.from[cur] {
 			t := &j.transitions[ti]
-			if visited&(1<<t.to) != 0 || (res.Disqualified && j.blocked(t.to)) {
+			if res.Disqualified && j.blocked(t.to) {
+				continue
+			}
+			if visited&(1<<t.to) != 0 {
+				// Each stage once per call, so that a cycle of transitions ends; a guard-only
+				// transition that would fire is left to the next Advance, and NextWakeup says
+				// so at once.
+				if len(t.on) == 0 && !d.Unsettled && s.guardHolds(sc, d, t, cur, at, res) {
+					d.Unsettled = true
+				}
 				continue
 			}
 			if len(t.on) > 0 && !slices.Contains(t.on, evType) {
@@ -310,6 +320,17 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, a
 	}
 	res.Stage = j.stages[cur].name
 	return moved
+}
+
+// guardHolds reports whether transition t's guard holds (true without one); a failing guard
+// does not hold, and its error is reported when the transition is tried for real.
+func (s *Scorer[L]) guardHolds(sc *scratch[L], d *state.Data, t *transitionDef[L], cur int, at int64, res *Result) bool {
+	if t.when == nil {
+		return true
+	}
+	s.setGuardStage(sc, d, cur, at, res)
+	ok, err := s.runBool(sc, t.when)
+	return err == nil && ok
 }
 
 // setGuardStage points the guard environment at the stage a transition leaves from.

@@ -1489,10 +1489,12 @@ func TestRegressRuleSetUpdatePanics(t *testing.T) {
 					}); p != "" {
 						t.Fatalf("%s: ScoreAll panicked, want a remap or an error: %s", w, p)
 					}
-					// Merging the old State into one of the new rule set keeps the new one's
-					// accumulators, and the other way round the old one's.
+					// Merging the old State into one of the new rule set under the new rule set
+					// (Scorer.Merge) keeps the new one's accumulators, and never trusts the old
+					// one's by position. (State.Merge picks the layout of the part with the later
+					// clock; the other direction below only has to stay safe.)
 					m := own.Clone()
-					if p := regressCatch(func() { err = m.Merge(src.st) }); p != "" {
+					if p := regressCatch(func() { err = sTo.Merge(m, src.st) }); p != "" {
 						t.Fatalf("%s: new.Merge(old) panicked, want a remap or an error: %s", w, p)
 					}
 					if err == nil {

@@ -60,6 +60,30 @@ func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) stri
 	return id
 }
 
+// checkRenames records the problems with an item's renamed_from, its former names (noun: "id"
+// or "kind"). A stored history under a former name goes to exactly one item (Layout.source),
+// so a former name must be one no item has now — that item would keep the history — and be
+// claimed by one item only; claimed maps each former name to its claimant so far.
+func checkRenames(kind, id, noun string, former []string, isCurrent func(string) bool, claimed map[string]string, errs *errorList) {
+	for _, f := range former {
+		prev, dup := claimed[f]
+		switch {
+		case f == "":
+			errs.addf(kind, id, "renamed_from", "an empty former %s", noun)
+		case f == id:
+			errs.addf(kind, id, "renamed_from", "%q is its own %s", f, noun)
+		case isCurrent(f):
+			errs.addf(kind, id, "renamed_from", "%q names a current %s, which keeps that history", f, kind)
+		case dup && prev == id:
+			errs.addf(kind, id, "renamed_from", "%q is listed twice", f)
+		case dup:
+			errs.addf(kind, id, "renamed_from", "%q is also claimed by %s %q: a history goes to one %s only", f, kind, prev, kind)
+		default:
+			claimed[f] = id
+		}
+	}
+}
+
 func checkNumber(kind, id, field string, v float64, errs *errorList) {
 	if !finite(v) {
 		errs.addf(kind, id, field, "%v is not a finite number", v)
@@ -106,10 +130,16 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 		errs.addf("config", "events", "", "%d event rules, at most %d: a State keeps one accumulator per event rule", len(rules), state.MaxRules)
 		rules = rules[:state.MaxRules]
 	}
+	current := make(map[string]bool, len(rules))
+	for _, r := range rules {
+		current[r.ID] = true
+	}
+	claimed := map[string]string{} // former ID → the rule that takes its history
 	out := make([]eventRule[L], 0, len(rules))
 	for i, r := range rules {
 		const kind = "event rule"
 		id := checkID(kind, r.ID, i, seen, errs)
+		checkRenames(kind, id, "id", r.RenamedFrom, func(f string) bool { return current[f] }, claimed, errs)
 		dim := r.Dimension
 		if dim == "" {
 			dim = Engagement

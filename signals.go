@@ -176,6 +176,14 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 		errs.addf(kind, "signals", "", "%d signal kinds, at most %d", n, maxSignalKinds)
 	}
 	bits := signalKindIndex(cfg)
+	claimed := map[string]string{} // former kind → the signal that takes its active bit
+	for _, sc := range cfg {
+		if _, builtin := builtinSignalDefaults[sc.Kind]; builtin && len(sc.RenamedFrom) > 0 {
+			errs.addf(kind, sc.Kind, "renamed_from", "a built-in signal keeps its kind; renamed_from is for custom signals")
+		} else if sc.Kind != "" {
+			checkRenames(kind, sc.Kind, "kind", sc.RenamedFrom, func(f string) bool { _, ok := bits[f]; return ok }, claimed, errs)
+		}
+	}
 	var out []detector[L]
 	for _, k := range builtinSignalKinds {
 		def := builtinSignalDefaults[k]

@@ -66,13 +66,23 @@ func (st *State) Tier() string { return st.d.Tier }
 func (st *State) Events() uint64 { return st.d.Events }
 
 // Latest returns the time of the latest event taken in, or the zero time.
-func (st *State) Latest() time.Time { return unixToTime(st.d.Latest) }
+func (st *State) Latest() time.Time {
+	if st.d.Events == 0 {
+		return time.Time{}
+	}
+	return unixToTime(st.d.Latest)
+}
 
 // Clock returns the State's clock: the latest of every event time it has taken and every time
 // it was advanced to (the zero time for a new lead). Evaluations happen at the later of the
 // time asked for and the clock, so a late event or an early Score never moves a lead back in
 // time.
-func (st *State) Clock() time.Time { return unixToTime(st.d.Clock) }
+func (st *State) Clock() time.Time {
+	if st.d.IsNew() {
+		return time.Time{}
+	}
+	return unixToTime(st.d.Clock)
+}
 
 // Clone returns a deep copy of st.
 func (st *State) Clone() *State { return &State{d: *st.d.Clone()} }
@@ -92,8 +102,10 @@ func (st *State) Clone() *State { return &State{d: *st.d.Clone()} }
 // Journey and tier bookkeeping cannot be added up: the merged State takes the stage the parts
 // entered last (their histories combined), the tier of the part evaluated last, and the union
 // of their active signals; the next Observe or Advance settles them from the merged scores.
-// The parts may have been written under different rule sets: other is read in st's layout
-// (or st takes other's, when st is new). other is not modified.
+// The parts may have been written under different rule sets: the merged State takes the
+// layout of the part with the later clock, and the other part is remapped into it by name
+// (rules the chosen rule set lacks are dropped). To merge under the rule set you score with,
+// use Scorer.Merge. other is not modified.
 func (st *State) Merge(other *State) error {
 	if other == nil {
 		return errors.New("leadscore: Merge with a nil *State")

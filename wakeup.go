@@ -184,6 +184,9 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 			best = t
 		}
 	}
+	if d.Unsettled {
+		consider(state.Add(from, 1)) // a journey transition is waiting for the next call
+	}
 	w := &s.wake
 	if w.clock || w.scores {
 		consider(state.Add(from, int64(s.wakeupInterval)))

@@ -24,6 +24,11 @@ type DiffReport struct {
 	Stages   []Count     `json:"stages"`   // leads per stage
 	Rules    []RuleShift `json:"rules"`    // rules that fire for other leads or with other points, largest shift first
 	Changes  []LeadDiff  `json:"changes"`  // the leads that changed, in population order
+
+	// Migration is what the new rule set does to States stored under the old one: which
+	// histories it keeps, renames, converts or resets. It holds for every stored lead, so it
+	// is there even without a population.
+	Migration leadscore.Migration `json:"migration"`
 }
 
 // Pair is a value before and after a rule change.
@@ -76,48 +81,9 @@ const minDelta = 0.005
 // Diff replays every lead of population (cases whose expectations play no part) against the
 // rule set before and after a change, and reports what the change does. Each lead's name is
 // its case's name, or its position ("#12") when it has none. The error reports the first case
-// that cannot run (an event a Scorer rejects).
+// that cannot run (an event a Scorer rejects). DiffStates does the same for stored States.
 func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Case[L]]) (DiffReport, error) {
-	var rep DiffReport
-	tiers, personas, stages := newCounter(), newCounter(), newCounter()
-	for _, t := range after.Config().Tiers {
-		tiers.declare(t.Name)
-	}
-	for _, t := range before.Config().Tiers {
-		tiers.declare(t.Name)
-	}
-	for _, p := range after.Config().Personas {
-		personas.declare(p.ID)
-	}
-	for _, p := range before.Config().Personas {
-		personas.declare(p.ID)
-	}
-	for _, s := range after.Journey().Stages {
-		stages.declare(string(s.Name))
-	}
-	for _, s := range before.Journey().Stages {
-		stages.declare(string(s.Name))
-	}
-	rules := map[string]*RuleShift{}
-	var ruleOrder []string
-	shift := func(id string) *RuleShift {
-		r := rules[id]
-		if r == nil {
-			r = &RuleShift{RuleID: id}
-			rules[id] = r
-			ruleOrder = append(ruleOrder, id)
-		}
-		return r
-	}
-	for _, cfg := range []leadscore.Config{after.Config(), before.Config()} {
-		for _, r := range cfg.Rules {
-			shift(r.ID)
-		}
-		for _, r := range cfg.Events {
-			shift(r.ID)
-		}
-	}
-
+	d := newDiffer(before, after)
 	if population != nil {
 		i := 0
 		for c := range population {
@@ -131,51 +97,116 @@ func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Case[L]
 			if err != nil {
 				return DiffReport{}, fmt.Errorf("leadscoretest: Diff: case %q, new rule set: %w", name, err)
 			}
-			rep.Leads++
-			tiers.add(old.Tier, cur.Tier)
-			personas.add(old.Persona, cur.Persona)
-			stages.add(string(old.Stage), string(cur.Stage))
-			if old.Handoff {
-				rep.Handoffs.Before++
-			}
-			if cur.Handoff {
-				rep.Handoffs.After++
-			}
-			deltas := ruleDeltas(old, cur)
-			for _, d := range deltas {
-				r := shift(d.RuleID)
-				r.Points.Before += d.Points.Before
-				r.Points.After += d.Points.After
-			}
-			for _, ct := range old.Contributions {
-				shift(ct.RuleID).Fired.Before++
-			}
-			for _, ct := range cur.Contributions {
-				shift(ct.RuleID).Fired.After++
-			}
-			if old.Tier == cur.Tier && old.Handoff == cur.Handoff && old.Stage == cur.Stage && old.Persona == cur.Persona {
-				continue
-			}
-			rep.Changed++
-			changed := slices.DeleteFunc(deltas, func(d RuleDelta) bool { return math.Abs(d.Points.After-d.Points.Before) < minDelta })
-			slices.SortStableFunc(changed, func(a, b RuleDelta) int {
-				return cmp.Compare(math.Abs(b.Points.After-b.Points.Before), math.Abs(a.Points.After-a.Points.Before))
-			})
-			rep.Changes = append(rep.Changes, LeadDiff{
-				Name:    name,
-				Tier:    Pair[string]{old.Tier, cur.Tier},
-				Handoff: Pair[bool]{old.Handoff, cur.Handoff},
-				Stage:   Pair[leadscore.Stage]{old.Stage, cur.Stage},
-				Persona: Pair[string]{old.Persona, cur.Persona},
-				Total:   Pair[float64]{old.Total, cur.Total},
-				Rules:   changed[:min(len(changed), explainingRules):min(len(changed), explainingRules)],
-			})
+			d.add(name, old, cur)
 		}
 	}
-	rep.Tiers, rep.Personas, rep.Stages = tiers.counts(), personas.counts(), stages.counts()
+	return d.report(), nil
+}
+
+// differ builds a DiffReport one lead at a time, from the lead's Result under each rule set.
+type differ struct {
+	rep                     DiffReport
+	tiers, personas, stages *counter
+	rules                   map[string]*RuleShift
+	ruleOrder               []string
+}
+
+func newDiffer[L any](before, after *leadscore.Scorer[L]) *differ {
+	d := &differ{
+		rep:   DiffReport{Migration: after.MigrationFrom(before)},
+		tiers: newCounter(), personas: newCounter(), stages: newCounter(),
+		rules: map[string]*RuleShift{},
+	}
+	for _, t := range after.Config().Tiers {
+		d.tiers.declare(t.Name)
+	}
+	for _, t := range before.Config().Tiers {
+		d.tiers.declare(t.Name)
+	}
+	for _, p := range after.Config().Personas {
+		d.personas.declare(p.ID)
+	}
+	for _, p := range before.Config().Personas {
+		d.personas.declare(p.ID)
+	}
+	for _, s := range after.Journey().Stages {
+		d.stages.declare(string(s.Name))
+	}
+	for _, s := range before.Journey().Stages {
+		d.stages.declare(string(s.Name))
+	}
+	for _, cfg := range []leadscore.Config{after.Config(), before.Config()} {
+		for _, r := range cfg.Rules {
+			d.shift(r.ID)
+		}
+		for _, r := range cfg.Events {
+			d.shift(r.ID)
+		}
+	}
+	return d
+}
+
+func (d *differ) shift(id string) *RuleShift {
+	r := d.rules[id]
+	if r == nil {
+		r = &RuleShift{RuleID: id}
+		d.rules[id] = r
+		d.ruleOrder = append(d.ruleOrder, id)
+	}
+	return r
+}
+
+// add counts one lead, whose Result was old under the old rule set and cur under the new.
+func (d *differ) add(name string, old, cur leadscore.Result) {
+	rep := &d.rep
+	rep.Leads++
+	d.tiers.add(old.Tier, cur.Tier)
+	d.personas.add(old.Persona, cur.Persona)
+	d.stages.add(string(old.Stage), string(cur.Stage))
+	if old.Handoff {
+		rep.Handoffs.Before++
+	}
+	if cur.Handoff {
+		rep.Handoffs.After++
+	}
+	deltas := ruleDeltas(old, cur)
+	for _, rd := range deltas {
+		r := d.shift(rd.RuleID)
+		r.Points.Before += rd.Points.Before
+		r.Points.After += rd.Points.After
+	}
+	for _, ct := range old.Contributions {
+		d.shift(ct.RuleID).Fired.Before++
+	}
+	for _, ct := range cur.Contributions {
+		d.shift(ct.RuleID).Fired.After++
+	}
+	if old.Tier == cur.Tier && old.Handoff == cur.Handoff && old.Stage == cur.Stage && old.Persona == cur.Persona {
+		return
+	}
+	rep.Changed++
+	changed := slices.DeleteFunc(deltas, func(rd RuleDelta) bool { return math.Abs(rd.Points.After-rd.Points.Before) < minDelta })
+	slices.SortStableFunc(changed, func(a, b RuleDelta) int {
+		return cmp.Compare(math.Abs(b.Points.After-b.Points.Before), math.Abs(a.Points.After-a.Points.Before))
+	})
+	rep.Changes = append(rep.Changes, LeadDiff{
+		Name:    name,
+		Tier:    Pair[string]{old.Tier, cur.Tier},
+		Handoff: Pair[bool]{old.Handoff, cur.Handoff},
+		Stage:   Pair[leadscore.Stage]{old.Stage, cur.Stage},
+		Persona: Pair[string]{old.Persona, cur.Persona},
+		Total:   Pair[float64]{old.Total, cur.Total},
+		Rules:   changed[:min(len(changed), explainingRules):min(len(changed), explainingRules)],
+	})
+}
+
+// report finishes the report: the counts, and the rules that shifted, largest shift first.
+func (d *differ) report() DiffReport {
+	rep := d.rep
+	rep.Tiers, rep.Personas, rep.Stages = d.tiers.counts(), d.personas.counts(), d.stages.counts()
 	rep.Rules = []RuleShift{}
-	for _, id := range ruleOrder {
-		r := rules[id]
+	for _, id := range d.ruleOrder {
+		r := d.rules[id]
 		if r.Fired.Before != r.Fired.After || math.Abs(r.Points.After-r.Points.Before) > 1e-9 {
 			rep.Rules = append(rep.Rules, *r)
 		}
@@ -189,7 +220,7 @@ func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Case[L]
 	if rep.Changes == nil {
 		rep.Changes = []LeadDiff{}
 	}
-	return rep, nil
+	return rep
 }
 
 // final replays c and returns its final Result.
@@ -263,10 +294,20 @@ func (c *counter) counts() []Count {
 	return out
 }
 
-// String renders the report for people: the counts before and after with their change, the
-// rules that shifted, and every lead that changed with the rules that explain it.
+// String renders the report for people: what the change does to stored leads (the
+// migration), the counts before and after with their change, the rules that shifted, and
+// every lead that changed with the rules that explain it.
 func (r DiffReport) String() string {
 	var b strings.Builder
+	if len(r.Migration.Steps) > 0 {
+		b.WriteString("stored leads under the new rule set\n")
+		for _, line := range strings.SplitAfter(r.Migration.String(), "\n") {
+			if line != "" {
+				b.WriteString("  " + line)
+			}
+		}
+		b.WriteByte('\n')
+	}
 	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage or persona)\n", r.Leads, plural(r.Leads, "lead", "leads"), r.Changed)
 	table := func(title string, rows []Count) {
 		if len(rows) == 0 {

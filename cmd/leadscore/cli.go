@@ -26,6 +26,7 @@ type env struct {
 	now            func() time.Time
 	readFile       func(name string) ([]byte, error)
 	open           func(name string) (readCloser, error)
+	create         func(name string) (io.WriteCloser, error) // score -write-states
 }
 
 type readCloser = io.ReadCloser
@@ -33,10 +34,10 @@ type readCloser = io.ReadCloser
 const usage = `leadscore scores leads with a rule set and tests rule sets before they ship.
 
 Usage:
-  leadscore score -rules rules.json [-at time] [-progress] [leads.jsonl]
+  leadscore score -rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]
   leadscore test  -rules rules.json [-v] [-min-coverage percent] cases.json
-  leadscore diff  -old old.json -new new.json [-json] [-leads n] [-progress] [population.jsonl]
-  leadscore lint  -rules rules.json [-json] [-progress] [population.jsonl]
+  leadscore diff  -old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]
+  leadscore lint  -rules rules.json [-previous old.json] [-json] [-progress] [population.jsonl]
   leadscore version
 
 Run "leadscore <command> -h" for a command's flags and formats.

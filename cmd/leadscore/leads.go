@@ -54,17 +54,42 @@ func (lr *leadReader) lines() iter.Seq2[int, []byte] {
 
 // parse decodes the lead on line number line.
 func (lr *leadReader) parse(line int, text []byte) (leadscoretest.Case[leadscore.Lead], error) {
-	trimmed := bytes.TrimSpace(text)
-	c, err := leadscoretest.ParseCase(trimmed)
+	c, err := leadscoretest.ParseCase(bytes.TrimSpace(text))
 	if err != nil {
-		fe := &fileError{File: lr.name, Line: line, Msg: err.Error()}
-		var pe *leadscoretest.ParseError
-		if errors.As(err, &pe) {
-			fe.Column, fe.Msg = pe.Column+(len(text)-len(bytes.TrimLeft(text, " \t"))), pe.Err.Error()
-		}
-		return c, fe
+		return c, lr.lineError(line, text, err)
 	}
 	return c, nil
+}
+
+// lineError positions a decoding error of the line numbered line in the file.
+func (lr *leadReader) lineError(line int, text []byte, err error) error {
+	fe := &fileError{File: lr.name, Line: line, Msg: err.Error()}
+	var pe *leadscoretest.ParseError
+	if errors.As(err, &pe) {
+		fe.Column, fe.Msg = pe.Column+(len(text)-len(bytes.TrimLeft(text, " \t"))), pe.Err.Error()
+	}
+	return fe
+}
+
+// storedLeads yields each stored lead ({"id": …, "lead": {…}, "state": "<base64>", "at": …},
+// see leadscoretest.ParseStoredLead) named for reports by its "id", else the lead's ID or
+// email, else its line; it stops at the first bad line (see err).
+func (lr *leadReader) storedLeads() iter.Seq[leadscoretest.StoredLead[leadscore.Lead]] {
+	return func(yield func(leadscoretest.StoredLead[leadscore.Lead]) bool) {
+		for line, text := range lr.lines() {
+			sl, err := leadscoretest.ParseStoredLead(bytes.TrimSpace(text))
+			if err != nil {
+				lr.err = lr.lineError(line, text, err)
+				return
+			}
+			if sl.Name == "" {
+				sl.Name = label(line, sl.Lead)
+			}
+			if !yield(sl) {
+				return
+			}
+		}
+	}
 }
 
 // all yields each lead with its line number, stopping at the first bad line (see Err).

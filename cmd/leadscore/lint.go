@@ -1,8 +1,10 @@
 package main
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
+	"slices"
 
 	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/leadscoretest"
@@ -14,13 +16,19 @@ that rules read, signals that can never fire, rules whose max is below their poi
 counted twice. Given a population (JSON Lines; "-" for standard input), also rules that never
 or always fire on it, event rules whose events never occur, tiers and personas no lead reaches.
 
+With -previous, the rule set in use: also what the rules do to the States stored under it —
+an event rule or signal whose history is reset in every stored lead (warning; usually a
+rename without "renamed_from", which the message says where to add), and a history that
+carries over only approximately, such as a converted half-life (info).
+
 Exit status: 0 no errors or warnings (info findings do not fail); 1 errors or warnings; 2 bad
 usage, rules or input.
 `
 
 func lintCommand(args []string, e *env) int {
-	c := newCommand("lint", "-rules rules.json [-json] [-progress] [population.jsonl]", lintHelp, e)
+	c := newCommand("lint", "-rules rules.json [-previous old.json] [-json] [-progress] [population.jsonl]", lintHelp, e)
 	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	previous := c.fs.String("previous", "", "the rule set in use, JSON or YAML: also lint what the rules do to the States stored under it")
 	asJSON := c.fs.Bool("json", false, "write the findings as a JSON array")
 	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
 	files, code, done := c.parse(args, 0, 1)
@@ -33,6 +41,12 @@ func lintCommand(args []string, e *env) int {
 	cfg, _, err := e.loadRules(*rules)
 	if err != nil {
 		return c.fail(err)
+	}
+	var prev leadscore.Config // the rule set in use, with -previous
+	if *previous != "" {
+		if prev, _, err = e.loadRules(*previous); err != nil {
+			return c.fail(err)
+		}
 	}
 	var leads *leadReader
 	if len(files) == 1 {
@@ -55,6 +69,14 @@ func lintCommand(args []string, e *env) int {
 	}
 	if err != nil {
 		return c.fail(err)
+	}
+	if *previous != "" {
+		migration, err := leadscoretest.LintMigration[leadscore.Lead](prev, cfg)
+		if err != nil {
+			return c.fail(err)
+		}
+		findings = append(findings, migration...)
+		slices.SortStableFunc(findings, func(a, b leadscoretest.Finding) int { return cmp.Compare(rank(a.Severity), rank(b.Severity)) })
 	}
 	count := map[leadscoretest.Severity]int{}
 	for _, f := range findings {
@@ -84,4 +106,9 @@ func lintCommand(args []string, e *env) int {
 		return exitFailed
 	}
 	return exitOK
+}
+
+// rank orders findings as Lint does: errors, warnings, then info.
+func rank(s leadscoretest.Severity) int {
+	return slices.Index([]leadscoretest.Severity{leadscoretest.SeverityError, leadscoretest.SeverityWarning, leadscoretest.SeverityInfo}, s)
 }

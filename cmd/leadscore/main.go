@@ -2,16 +2,17 @@
 //
 // Usage:
 //
-//	leadscore score -rules rules.json [-at time] [-progress] [leads.jsonl]
+//	leadscore score -rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]
 //	leadscore test  -rules rules.json [-v] [-min-coverage percent] cases.json
-//	leadscore diff  -old old.json -new new.json [-json] [-leads n] [-progress] [population.jsonl]
-//	leadscore lint  -rules rules.json [-json] [-progress] [population.jsonl]
+//	leadscore diff  -old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]
+//	leadscore lint  -rules rules.json [-previous old.json] [-json] [-progress] [population.jsonl]
 //	leadscore version
 //
 // Rule sets are JSON or YAML (by extension: .yaml or .yml; otherwise by content). Case files
 // are JSON arrays of cases (see leadscoretest.ParseCases); leads and populations are JSON
 // Lines, one case-shaped object per line — {"lead": {…}, "events": […], "at": "…"} — read
-// from standard input when no file is given.
+// from standard input when no file is given. Stored States (diff -states, written by score
+// -write-states) are JSON Lines too: {"id": …, "lead": {…}, "state": "<base64>", "at": …}.
 //
 // Exit status: 0 when all is well; 1 when a test fails (or coverage is below -min-coverage),
 // diff finds leads that change, lint has errors or warnings, or a rule errors while scoring;
@@ -20,6 +21,7 @@
 package main
 
 import (
+	"io"
 	"os"
 	"time"
 )
@@ -33,6 +35,7 @@ func main() {
 		now:       time.Now,
 		readFile:  os.ReadFile,
 		open:      func(name string) (readCloser, error) { return os.Open(name) },
+		create:    func(name string) (io.WriteCloser, error) { return os.Create(name) },
 	}))
 }
 

@@ -22,14 +22,20 @@ Each input line is {"lead": {…}, "events": […], "at": "…"} (and optionally
 case file. The events are observed in order into a fresh state; the lead is then evaluated at
 "at", else at -at, else at its latest event.
 
+With -write-states FILE, each lead's State after scoring is also written to FILE, one JSON
+line per lead in input order — {"id": …, "lead": {…as given…}, "state": "<base64 of
+State.MarshalBinary>", "at": …as given} — which is what "leadscore diff -states" reads: the
+States a service would hold had it run these rules, to try a rule-set change on.
+
 Exit status: 0 ok; 1 some rule errored while scoring (the results are all written, each with
 its "errors"); 2 bad usage, rules or input (the first bad line stops the run).
 `
 
 func scoreCommand(args []string, e *env) int {
-	c := newCommand("score", "-rules rules.json [-at time] [-progress] [leads.jsonl]", scoreHelp, e)
+	c := newCommand("score", "-rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]", scoreHelp, e)
 	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
 	atFlag := c.fs.String("at", "", "evaluate leads without \"at\" at this RFC 3339 time or date, instead of their latest event")
+	writeStates := c.fs.String("write-states", "", "also write each lead's State to `file`, as JSON Lines for diff -states")
 	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
 	files, code, done := c.parse(args, 0, 1)
 	if done {
@@ -57,11 +63,30 @@ func scoreCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	defer closeLeads()
+	var states io.Writer // nil: no -write-states
+	var statesBuf *bufio.Writer
+	var statesFile io.WriteCloser
+	if *writeStates != "" {
+		if statesFile, err = e.create(*writeStates); err != nil {
+			return c.fail(&fileError{File: *writeStates, Msg: pathErrorText(err)})
+		}
+		statesBuf = bufio.NewWriter(statesFile)
+		states = statesBuf
+	}
 
 	out := bufio.NewWriter(e.stdout)
-	withErrors, err := scoreAll(s, leads, at, out)
+	withErrors, err := scoreAll(s, leads, at, out, states)
 	if ferr := out.Flush(); err == nil && ferr != nil {
 		err = fmt.Errorf("leadscore score: writing: %w", ferr)
+	}
+	if statesBuf != nil {
+		ferr := statesBuf.Flush()
+		if cerr := statesFile.Close(); ferr == nil {
+			ferr = cerr
+		}
+		if err == nil && ferr != nil {
+			err = &fileError{File: *writeStates, Msg: pathErrorText(ferr)}
+		}
 	}
 	p.done()
 	if err == nil {
@@ -77,18 +102,56 @@ func scoreCommand(args []string, e *env) int {
 	return exitOK
 }
 
-// scored is one lead's line of output, or the error that stops the run.
+// scored is one lead's line of output (and of stored State, for -write-states), or the error
+// that stops the run.
 type scored struct {
-	data      []byte
-	ruleError bool
-	err       error
+	data, state []byte
+	ruleError   bool
+	err         error
 }
 
-// scoreAll scores the leads on all processors and writes their results to w in input order.
-// Lines are parsed and scored by as many workers as there are processors. It returns how
-// many leads had rule errors, and the first error that stopped it: a bad line, a lead that
-// cannot be scored, a failed write (an unreadable input is left in leads.err).
-func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Time, w io.Writer) (withErrors int, err error) {
+// storedLine is a line of -write-states: the lead and its "at" as the input gave them, so that
+// diff -states reads the same lead, and the State.
+type storedLine struct {
+	ID    string          `json:"id"`
+	Lead  json.RawMessage `json:"lead"`
+	State []byte          `json:"state"` // base64, as encoding/json writes bytes
+	At    json.RawMessage `json:"at,omitempty"`
+}
+
+// storedState renders the -write-states line of the lead on input line text, named name,
+// whose State st is after scoring.
+func storedState(name string, text []byte, st *leadscore.State) ([]byte, error) {
+	var in struct {
+		Lead, At json.RawMessage
+	}
+	if err := json.Unmarshal(text, &in); err != nil {
+		return nil, err
+	}
+	data, err := st.MarshalBinary()
+	if err != nil {
+		return nil, err
+	}
+	rec := storedLine{ID: name, Lead: in.Lead, State: data}
+	if len(rec.Lead) == 0 {
+		rec.Lead = json.RawMessage("{}")
+	}
+	if string(in.At) != "null" {
+		rec.At = in.At
+	}
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	err = enc.Encode(rec)
+	return buf.Bytes(), err
+}
+
+// scoreAll scores the leads on all processors and writes their results to w in input order,
+// and their States to states when it is not nil. Lines are parsed and scored by as many
+// workers as there are processors. It returns how many leads had rule errors, and the first
+// error that stopped it: a bad line, a lead that cannot be scored, a failed write (an
+// unreadable input is left in leads.err).
+func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Time, w, states io.Writer) (withErrors int, err error) {
 	type job struct {
 		line int
 		text []byte
@@ -141,7 +204,17 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 					j.out <- scored{err: err}
 					continue
 				}
-				j.out <- scored{data: bytes.Clone(buf.Bytes()), ruleError: len(tr.Errors) > 0}
+				r := scored{data: bytes.Clone(buf.Bytes()), ruleError: len(tr.Errors) > 0}
+				if states != nil {
+					name := c.Name
+					if name == "" {
+						name = label(j.line, c.Lead)
+					}
+					if r.state, err = storedState(name, j.text, tr.State); err != nil {
+						r = scored{err: &fileError{File: leads.name, Line: j.line, Msg: err.Error()}}
+					}
+				}
+				j.out <- r
 			}
 		}()
 	}
@@ -155,6 +228,11 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 		}
 		if _, err := w.Write(r.data); err != nil {
 			return withErrors, fmt.Errorf("leadscore score: writing: %w", err)
+		}
+		if states != nil {
+			if _, err := states.Write(r.state); err != nil {
+				return withErrors, fmt.Errorf("leadscore score: writing States: %w", err)
+			}
 		}
 	}
 	return withErrors, nil

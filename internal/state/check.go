@@ -20,7 +20,7 @@ type scalars struct {
 	events                                        uint64
 	tier, stage                                   string
 	entered, purchases                            uint32
-	stalled, slaMet, handedOff                    bool
+	stalled, slaMet, handedOff, unsettled         bool
 	signals                                       uint64
 	cart                                          Cart
 	vel                                           [2]Accum
@@ -31,7 +31,7 @@ type scalars struct {
 func (d *Data) scalars() scalars {
 	return scalars{
 		d.Clock, d.Evaluated, d.Latest, d.First, d.Since, d.MQLAt, d.Events, d.Tier, d.Stage,
-		d.Entered, d.Purchases, d.Stalled, d.SLAMet, d.HandedOff, d.Signals, d.Cart, d.Vel, d.Base,
+		d.Entered, d.Purchases, d.Stalled, d.SLAMet, d.HandedOff, d.Unsettled, d.Signals, d.Cart, d.Vel, d.Base,
 		d.Revenue, d.ExpansionRevenue,
 	}
 }

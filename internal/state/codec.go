@@ -49,27 +49,7 @@ func Marshal(d *Data) ([]byte, error) {
 		return e.finish(), nil
 	}
 	e.bool(true)
-	e.uvarint(uint64(len(l.Rules)))
-	for _, r := range l.Rules {
-		e.string(r.ID)
-		e.varint(r.HalfLife)
-		e.bool(r.Once)
-	}
-	e.uvarint(uint64(len(l.Types)))
-	for i, t := range l.Types {
-		e.string(t)
-		e.uvarint(uint64(l.RingCap[i]))
-	}
-	e.uvarint(uint64(len(l.Kinds)))
-	for _, k := range l.Kinds {
-		e.string(k.Name)
-	}
-	e.uvarint(uint64(len(l.Stages)))
-	for _, s := range l.Stages {
-		e.string(s)
-	}
-	e.varint(l.Velocity)
-	e.uvarint(uint64(l.IDCap))
+	e.buf = append(e.buf, l.key...)
 
 	for _, a := range d.Acc {
 		e.accum(a)
@@ -101,6 +81,7 @@ func Marshal(d *Data) ([]byte, error) {
 	e.bool(d.SLAMet)
 	e.varint(d.MQLAt)
 	e.bool(d.HandedOff)
+	e.bool(d.Unsettled)
 	e.uvarint(d.Signals)
 	e.varint(d.Cart.At)
 	e.float(d.Cart.Value)
@@ -219,6 +200,7 @@ func (dec *decoder) v2() *Data {
 	d.Stalled, d.SLAMet = dec.bool(), dec.bool()
 	d.MQLAt = dec.varint()
 	d.HandedOff = dec.bool()
+	d.Unsettled = dec.bool()
 	d.Signals = dec.uvarint()
 	d.Cart = Cart{At: dec.varint(), Value: dec.float(), Checkout: dec.bool()}
 	d.Vel = [2]Accum{dec.accum(), dec.accum()}
@@ -310,6 +292,31 @@ func (dec *decoder) v1() *Data {
 }
 
 type encoder struct{ buf []byte }
+
+// layout writes l: its rules, tracked types, kinds, stages, velocity window and ID capacity.
+func (e *encoder) layout(l *Layout) {
+	e.uvarint(uint64(len(l.Rules)))
+	for _, r := range l.Rules {
+		e.string(r.ID)
+		e.varint(r.HalfLife)
+		e.bool(r.Once)
+	}
+	e.uvarint(uint64(len(l.Types)))
+	for i, t := range l.Types {
+		e.string(t)
+		e.uvarint(uint64(l.RingCap[i]))
+	}
+	e.uvarint(uint64(len(l.Kinds)))
+	for _, k := range l.Kinds {
+		e.string(k.Name)
+	}
+	e.uvarint(uint64(len(l.Stages)))
+	for _, s := range l.Stages {
+		e.string(s)
+	}
+	e.varint(l.Velocity)
+	e.uvarint(uint64(l.IDCap))
+}
 
 func (e *encoder) uvarint(v uint64) { e.buf = binary.AppendUvarint(e.buf, v) }
 func (e *encoder) varint(v int64)   { e.buf = binary.AppendVarint(e.buf, v) }

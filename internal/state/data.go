@@ -28,6 +28,7 @@ type Data struct {
 	SLAMet    bool    // the stage's SLA was met (a sales touch): it can no longer stall
 	MQLAt     int64   // when the lead first reached a hand-off tier (None: never)
 	HandedOff bool    // handed to sales and still in a hand-off tier: the hand-off is spent
+	Unsettled bool    // a journey transition was left for the next call (each stage once per call)
 
 	Signals uint64     // bit set of Layout.Kinds active at the last evaluation
 	Cart    Cart       // the latest cart_add or checkout_start
@@ -198,7 +199,8 @@ func (d *Data) EnterStage(prev, stage string, i int, t int64) {
 // commutative, associative and idempotent in everything but counts and revenue, which add
 // (two parts are assumed to hold different events; only a part merged with an identical copy
 // of itself is recognised and changes nothing), and bounded: the IDs stay within the
-// layout's capacity. o is read in d's layout; o is not modified.
+// layout's capacity. Parts under different layouts merge under the layout of the part with the
+// later clock. o is not modified.
 func (d *Data) Merge(o *Data) {
 	if o.Layout == nil {
 		return
@@ -211,8 +213,15 @@ func (d *Data) Merge(o *Data) {
 		return // a part merged with itself (or a copy of it) adds nothing: Merge is idempotent
 	}
 	if !o.Layout.Same(d.Layout) {
-		o = o.Clone()
-		o.Bind(d.Layout)
+		// Parts written under different rule sets: the merged State takes the layout of the
+		// part with the later clock (ties broken by the layouts themselves), so that merging
+		// commutes. To merge under a given rule set, lay both parts out for it first.
+		if o.Clock > d.Clock || (o.Clock == d.Clock && o.Layout.Less(d.Layout)) {
+			d.Bind(o.Layout)
+		} else {
+			o = o.Clone()
+			o.Bind(d.Layout)
+		}
 	}
 	l := d.Layout
 	for i := range d.Acc {
@@ -250,6 +259,7 @@ func (d *Data) Merge(o *Data) {
 	d.History = mergeHistory(d.History, o.History)
 	d.MQLAt = minTime(d.MQLAt, o.MQLAt)
 	d.HandedOff = d.HandedOff || o.HandedOff
+	d.Unsettled = d.Unsettled || o.Unsettled
 	if c := cmp.Compare(o.Evaluated, d.Evaluated); c > 0 || (c == 0 && (o.Tier > d.Tier ||
 		o.Tier == d.Tier && slices.Compare(o.Base[:], d.Base[:]) > 0)) {
 		d.Tier, d.Base = o.Tier, o.Base

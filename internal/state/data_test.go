@@ -178,17 +178,30 @@ func TestMergeBounded(t *testing.T) {
 	}
 }
 
-// Merge reads o in d's layout: merging a Data of another rule set is merging its View.
+// Parts of other rule sets merge under the layout of the part with the later clock (ties
+// broken by the layouts): merging is merging the other part's View, and it commutes.
 func TestMergeOtherLayout(t *testing.T) {
 	r := newRand(35)
 	for trial := range trials(300) {
 		l, m := randLayout(r), randLayout(r)
 		d, o := randData(r, l), randData(r, m)
+		if trial%3 == 0 { // a tie: decided by the layouts
+			c := max(d.Clock, o.Clock)
+			d.Clock, o.Clock = c, c
+		}
 		ob := mustMarshal(t, o)
-		want := merged(d, o.View(l))
+		var want *Data
+		if o.Clock > d.Clock || (o.Clock == d.Clock && m.Less(l)) {
+			want = merged(d.View(m), o)
+		} else {
+			want = merged(d, o.View(l))
+		}
 		got := merged(d, o)
 		if dd := diff(got, want, 0); dd != "" {
 			t.Fatalf("trial %d: %s", trial, dd)
+		}
+		if dd := diff(merged(o, d), got, 1e-9); dd != "" {
+			t.Fatalf("trial %d: merging across layouts does not commute: %s", trial, dd)
 		}
 		if !bytes.Equal(mustMarshal(t, o), ob) {
 			t.Fatalf("trial %d: Merge modified its argument", trial)
@@ -493,9 +506,11 @@ func TestLayoutSame(t *testing.T) {
 		"ID cap":    func(m *Layout) { m.IDCap-- },
 	} {
 		l := mk(ref)
-		m := *l
-		change(&m)
-		if l.Same(&m) || m.Same(l) {
+		c := *l
+		change(&c)
+		m := NewLayout(c.Rules, c.Types, c.RingCap, c.Kinds, c.Stages, c.Velocity, c.IDCap)
+		m.hash = l.hash // a collision
+		if l.Same(m) || m.Same(l) {
 			t.Errorf("a layout with the same hash but another %s is Same", name)
 		}
 	}

@@ -2,7 +2,6 @@ package state
 
 import (
 	"hash/maphash"
-	"slices"
 )
 
 // Layout is how a Data's arrays line up with a rule set: its event rules (one accumulator
@@ -23,6 +22,7 @@ type Layout struct {
 	ruleIndex map[string]int // by ID
 	typeIndex map[string]int
 	hash      uint64 // of the whole layout, to tell different layouts apart quickly
+	key       string // the layout as the codec writes it: compared in full, and ordered
 }
 
 // Rule is an event rule's key in a layout: its ID, the IDs it was renamed from (newest
@@ -95,8 +95,16 @@ func NewLayout(rules []Rule, types []string, caps []int, kinds []Kind, stages []
 	maphash.WriteComparable(&h, velocity)
 	maphash.WriteComparable(&h, idCap)
 	l.hash = h.Sum64()
+	var e encoder
+	e.layout(l)
+	l.key = string(e.buf)
 	return l
 }
+
+// Less orders layouts by their encoding: when two parts of a State written under different
+// rule sets are merged and neither is later, the merge picks a layout by it, the same whichever
+// part it is called on.
+func (l *Layout) Less(m *Layout) bool { return l.key < m.key }
 
 // Same reports whether Data laid out by l can be read as laid out by m: the two are equal in
 // every name, order and size (a hash tells most layouts apart; equal hashes are compared in
@@ -106,16 +114,7 @@ func (l *Layout) Same(m *Layout) bool {
 	if l == m {
 		return true
 	}
-	if l == nil || m == nil || l.hash != m.hash {
-		return false
-	}
-	return l.Velocity == m.Velocity && l.IDCap == m.IDCap &&
-		slices.EqualFunc(l.Rules, m.Rules, func(a, b Rule) bool {
-			return a.ID == b.ID && a.HalfLife == b.HalfLife && a.Once == b.Once
-		}) &&
-		slices.Equal(l.Types, m.Types) && slices.Equal(l.RingCap, m.RingCap) &&
-		slices.EqualFunc(l.Kinds, m.Kinds, func(a, b Kind) bool { return a.Name == b.Name }) &&
-		slices.Equal(l.Stages, m.Stages)
+	return l != nil && m != nil && l.hash == m.hash && l.key == m.key
 }
 
 // Ring returns d's event times for tracked type i.
