@@ -410,6 +410,7 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	d := &st.d
 	d.Bind(s.layout)
 	s.record(sc, d, &ev, t)
+	d.Unsettled = true // decisions wait for the next Observe or Advance: NextWakeup says now
 	if idHash != 0 {
 		d.Remember(idHash, t)
 	}

@@ -14,7 +14,9 @@ import (
 // tier, signals raised and cleared, an SLA running out. Every change is a Transition in res.
 func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, evType string, res *Result) {
 	s.evaluate(sc, lead, d, at, nowT, res)
-	if s.advanceStage(sc, d, evType, at, res) {
+	moved := s.advanceStage(sc, d, evType, at, res)
+	pending := d.Unsettled // a transition the once-per-call rule left for the next call
+	if moved {
 		// Rules, tiers and personas may read the stage: evaluate again in the new one, keeping
 		// the stage transitions and any errors of the journey's guards.
 		moves := append([]Transition(nil), res.Transitions...)
@@ -22,6 +24,9 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT
 		s.evaluate(sc, lead, d, at, nowT, res)
 		res.Transitions = append(res.Transitions, moves...)
 		res.Errors = mergeErrors(errs, res.Errors)
+		// The journey's guards were tried on the scores before the move: one that holds on
+		// the new ones is taken by the next Advance, without waiting for time to pass.
+		pending = pending || s.pendingTransition(sc, d, at, res)
 	}
 	s.applyTier(d, res)
 	if !res.Handoff {
@@ -37,7 +42,27 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT
 			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(Stage(d.Stage))].sla)),
 		})
 	}
-	d.Evaluated, d.Base = at, res.base
+	d.Evaluated, d.Base, d.Unsettled = at, res.base, pending
+}
+
+// pendingTransition reports whether a transition without on leaves d's stage on the
+// evaluation in res: the next Advance would take it.
+func (s *Scorer[L]) pendingTransition(sc *scratch[L], d *state.Data, at int64, res *Result) bool {
+	j := &s.journey
+	if len(j.stages) == 0 {
+		return false
+	}
+	cur := j.stageIndex(Stage(d.Stage))
+	for _, ti := range j.from[cur] {
+		t := &j.transitions[ti]
+		if len(t.on) > 0 || (res.Disqualified && j.blocked(t.to)) {
+			continue
+		}
+		if s.guardHolds(sc, d, t, cur, at, res) {
+			return true
+		}
+	}
+	return false
 }
 
 // mergeErrors returns a followed by the errors of b that a lacks (the second evaluation

@@ -42,7 +42,8 @@ type timeUse struct {
 	stageDays  map[int][]float64            // journey stage (-1: any) → days_in_stage thresholds
 	stage      int                          // the stage of the journey guard being analysed, or -1
 	sinceDays  map[int][]float64            // days_since slot → thresholds
-	thresholds [quantityTotal + 1][]float64 // per quantity: score thresholds
+	thresholds [quantityTotal + 1][]float64 // per quantity: score thresholds compared with >= or <
+	strict     [quantityTotal + 1][]float64 // per quantity: score thresholds compared with > or <=
 }
 
 var quantityNames = map[string]int{"fit": 0, "engagement": 1, "relationship": 2, "total": quantityTotal}
@@ -65,12 +66,21 @@ func (u *timeUse) analyze(node ast.Node) {
 	ast.Walk(&node, &comparisons)
 	for _, n := range comparisons.found {
 		b := n.(*ast.BinaryNode)
-		for _, pair := range [2][2]ast.Node{{b.Left, b.Right}, {b.Right, b.Left}} {
+		for i, pair := range [2][2]ast.Node{{b.Left, b.Right}, {b.Right, b.Left}} {
 			c, ok := constantNumber(pair[1])
 			if !ok {
 				continue
 			}
-			if u.threshold(pair[0], c) {
+			// q >= c and q < c change where q reaches c; q > c and q <= c where it passes
+			// it (c >= q is q <= c); == and != at both.
+			atOrAbove, above := b.Operator == ">=" || b.Operator == "<", b.Operator == ">" || b.Operator == "<="
+			if i == 1 {
+				atOrAbove, above = above, atOrAbove
+			}
+			if b.Operator == "==" || b.Operator == "!=" {
+				atOrAbove, above = true, true
+			}
+			if u.threshold(pair[0], c, atOrAbove, above) {
 				covered[pair[0]] = true
 			}
 		}
@@ -104,7 +114,7 @@ func (u *timeUse) analyze(node ast.Node) {
 
 // threshold records "leaf compared with c" if leaf is a time-varying value; it reports
 // whether it was one.
-func (u *timeUse) threshold(leaf ast.Node, c float64) bool {
+func (u *timeUse) threshold(leaf ast.Node, c float64, atOrAbove, above bool) bool {
 	switch n := leaf.(type) {
 	case *ast.IdentifierNode:
 		if n.Value == "days_in_stage" {
@@ -115,7 +125,12 @@ func (u *timeUse) threshold(leaf ast.Node, c float64) bool {
 			return true
 		}
 		if q, ok := quantityNames[n.Value]; ok {
-			u.thresholds[q] = append(u.thresholds[q], c)
+			if atOrAbove {
+				u.thresholds[q] = append(u.thresholds[q], c)
+			}
+			if above {
+				u.strict[q] = append(u.strict[q], c)
+			}
 			return true
 		}
 	case *ast.MemberNode:
@@ -294,16 +309,20 @@ func velocityEnd[L any](sd *state.Data, d *detector[L], from int64) int64 {
 	pace := velocitySpan * fast / slow
 	rate := 1/hf - 1/hs
 	end := math.Inf(1)
-	if pace > velocityRatio {
+	if pace >= velocityRatio { // at the ratio the signal holds, and clears a nanosecond later
 		end = math.Log2(pace/velocityRatio) / rate
 	}
-	if fast > float64(d.min) && d.min > 0 {
+	if fast >= float64(d.min) && d.min > 0 {
 		end = math.Min(end, hf*math.Log2(fast/float64(d.min)))
 	}
 	if math.IsInf(end, 1) || end > float64(math.MaxInt64-from) {
 		return math.MaxInt64
 	}
-	return state.Add(from, int64(math.Ceil(end)))
+	// The detector compares sums computed in floating point, which cross the bounds a few
+	// ulps — nanoseconds, for a week's window — from the exact solution: wake a little early
+	// (under a microsecond) rather than late.
+	end -= hs*1e-13 + 1
+	return state.Add(from, max(1, int64(math.Ceil(end))))
 }
 
 // crossingBudget bounds the evaluations one crossing search may make; past it the search
@@ -319,13 +338,22 @@ func (s *Scorer[L]) crossing(d *state.Data, from, until int64) (int64, bool) {
 	if len(s.events) == 0 {
 		return 0, false
 	}
-	th := &s.wake.thresholds
-	if len(th[0])+len(th[1])+len(th[2])+len(th[3]) == 0 {
+	n := 0
+	for k := range s.wake.thresholds {
+		n += len(s.wake.thresholds[k]) + len(s.wake.strict[k])
+	}
+	if n == 0 {
 		return 0, false
 	}
+	// A decayed contribution never reaches 0 until it underflows, after 1075 half-lives (and
+	// up to 1024 more for a huge sum): a threshold at a score's limit is crossed only then.
 	horizon := from
 	for _, r := range s.events {
-		horizon = max(horizon, state.Add(from, min(int64(r.halfLife), math.MaxInt64/128)*64))
+		if h := int64(r.halfLife); h > int64((uint64(math.MaxInt64)-uint64(from))/2100) {
+			horizon = math.MaxInt64 // saturate, never wrap
+		} else {
+			horizon = max(horizon, from+h*2100)
+		}
 	}
 	until = min(until, horizon, math.MaxInt64-1)
 	if until <= from {
@@ -382,9 +410,15 @@ func (c *crossingSearch[L]) sides(t int64) uint64 {
 	q := c.quantities(t)
 	var out uint64
 	bit := 0
-	for k, ths := range c.s.wake.thresholds {
-		for _, th := range ths {
+	for k := range q {
+		for _, th := range c.s.wake.thresholds[k] {
 			if bit < 64 && q[k] >= th {
+				out |= 1 << bit
+			}
+			bit++
+		}
+		for _, th := range c.s.wake.strict[k] {
+			if bit < 64 && q[k] > th {
 				out |= 1 << bit
 			}
 			bit++
@@ -401,10 +435,12 @@ func (c *crossingSearch[L]) find(a, b int64, want uint64) (int64, bool) {
 	c.budget--
 	lo, hi := c.bounds(a, b)
 	straddles := false
-	for k, ths := range c.s.wake.thresholds {
-		for _, th := range ths {
-			if lo[k] < th && th <= hi[k] || lo[k] <= th && th < hi[k] {
-				straddles = true
+	for k := range lo {
+		for _, ths := range [2][]float64{c.s.wake.thresholds[k], c.s.wake.strict[k]} {
+			for _, th := range ths {
+				if lo[k] < th && th <= hi[k] || lo[k] <= th && th < hi[k] {
+					straddles = true
+				}
 			}
 		}
 	}
@@ -413,13 +449,15 @@ func (c *crossingSearch[L]) find(a, b int64, want uint64) (int64, bool) {
 		// already differ from the bounds' verdict (cannot happen: a is in [a, b]).
 		return 0, false
 	}
-	if b-a <= 1 {
+	// b − a may exceed an int64 (from 1900 to the end of time): it is taken as unsigned.
+	span := uint64(b) - uint64(a)
+	if span <= 1 {
 		if c.sides(b) != want {
 			return b, true
 		}
 		return 0, false
 	}
-	m := a + (b-a)/2
+	m := a + int64(span/2)
 	if t, ok := c.find(a, m, want); ok {
 		return t, true
 	}
@@ -451,10 +489,13 @@ func (s *Scorer[L]) compileWakeups() {
 	for k := range w.thresholds {
 		slices.Sort(w.thresholds[k])
 		w.thresholds[k] = slices.Compact(w.thresholds[k])
-		n += len(w.thresholds[k])
+		slices.Sort(w.strict[k])
+		w.strict[k] = slices.Compact(w.strict[k])
+		n += len(w.thresholds[k]) + len(w.strict[k])
 	}
 	if n > 64 { // sides are a 64-bit set; past that, re-check on the interval
 		w.scores = true
 		w.thresholds = [quantityTotal + 1][]float64{}
+		w.strict = [quantityTotal + 1][]float64{}
 	}
 }

@@ -28,7 +28,7 @@ type Data struct {
 	SLAMet    bool    // the stage's SLA was met (a sales touch): it can no longer stall
 	MQLAt     int64   // when the lead first reached a hand-off tier (None: never)
 	HandedOff bool    // handed to sales and still in a hand-off tier: the hand-off is spent
-	Unsettled bool    // a journey transition was left for the next call (each stage once per call)
+	Unsettled bool    // decisions wait for the next evaluation (Accumulate, Merge, a pending transition)
 
 	Signals uint64     // bit set of Layout.Kinds active at the last evaluation
 	Cart    Cart       // the latest cart_add or checkout_start
@@ -259,7 +259,7 @@ func (d *Data) Merge(o *Data) {
 	d.History = mergeHistory(d.History, o.History)
 	d.MQLAt = minTime(d.MQLAt, o.MQLAt)
 	d.HandedOff = d.HandedOff || o.HandedOff
-	d.Unsettled = d.Unsettled || o.Unsettled
+	d.Unsettled = true // the merged scores and signals are decided by the next evaluation
 	if c := cmp.Compare(o.Evaluated, d.Evaluated); c > 0 || (c == 0 && (o.Tier > d.Tier ||
 		o.Tier == d.Tier && slices.Compare(o.Base[:], d.Base[:]) > 0)) {
 		d.Tier, d.Base = o.Tier, o.Base

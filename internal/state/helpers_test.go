@@ -149,8 +149,9 @@ func randEvents(r *rand.Rand, l *Layout, n int, heavy float64) []event {
 	return evs
 }
 
-// apply takes ev into d as the scorer does: bind, skip a remembered ID, insert the time into
-// its ring, add to matched accumulators and the velocity sums, remember the ID, take the time.
+// apply takes ev into d as the scorer's Accumulate does: bind, skip a remembered ID, insert
+// the time into its ring, add to matched accumulators and the velocity sums, remember the ID,
+// take the time, and leave the decisions to the next evaluation (Unsettled).
 func apply(d *Data, l *Layout, ev event) {
 	d.Bind(l)
 	if ev.id != 0 && d.Seen(ev.id) {
@@ -170,6 +171,7 @@ func apply(d *Data, l *Layout, ev event) {
 		d.Remember(ev.id, ev.t)
 	}
 	d.Take(ev.t)
+	d.Unsettled = true
 }
 
 // build returns a Data that took evs in order.
