@@ -130,19 +130,26 @@ func Unmarshal(data []byte) (*Data, error) {
 }
 
 func (dec *decoder) layout(v1 bool) *Layout {
-	rules := make([]Rule, dec.count("event rules", MaxRules, 3))
+	// A rule takes at least 3 bytes here and its accumulator 11 more after the layout: both
+	// must be there before the rules are allocated.
+	rules := make([]Rule, dec.count("event rules", MaxRules, 3+11))
 	for i := range rules {
 		rules[i] = Rule{ID: dec.string(), HalfLife: dec.varint(), Once: dec.bool()}
 	}
-	n := dec.count("event types", MaxTypes, 2)
+	// A type takes at least 2 bytes here and one event time (1 byte at least) per ring slot
+	// after the layout.
+	n := dec.count("event types", MaxTypes, 3)
 	types, caps := make([]string, n), make([]int, n)
+	slots := 0
 	for i := range types {
 		types[i] = dec.string()
 		caps[i] = int(dec.uvarint())
 		if caps[i] < 1 || caps[i] > MaxRing {
 			dec.fail("event type %q keeps %d times, want 1 to %d", types[i], caps[i], MaxRing)
 		}
+		slots += caps[i]
 	}
+	dec.fits(slots, 1, "event times")
 	kinds := make([]Kind, dec.count("signal kinds", MaxKinds, 1))
 	for i := range kinds {
 		kinds[i] = Kind{Name: dec.string()}
