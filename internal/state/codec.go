@@ -178,14 +178,8 @@ func (dec *decoder) v2() *Data {
 		return nil
 	}
 	d := &Data{Layout: l}
-	d.Acc = make([]Accum, dec.fits(len(l.Rules), 11, "accumulators"))
-	for i := range d.Acc {
-		d.Acc[i] = dec.accum()
-	}
-	d.Times = make([]int64, dec.fits(l.RingTotal, 1, "event times"))
-	for i := range d.Times {
-		d.Times[i] = dec.varint()
-	}
+	d.Acc = dec.accums(len(l.Rules))
+	d.Times = dec.times(l.RingTotal)
 	d.IDs = make([]ID, dec.count("event IDs", MaxIDs, 9))
 	for i := range d.IDs {
 		d.IDs[i] = ID{Hash: dec.uint64(), At: dec.varint()}
@@ -198,24 +192,14 @@ func (dec *decoder) v2() *Data {
 	d.Tier, d.Stage = dec.string(), dec.string()
 	d.Since = dec.varint()
 	d.Entered = uint32(dec.bounded("stage bits", math.MaxUint32))
-	if n := dec.count("stage visits", MaxHistory, 3); n > 0 {
-		d.History = make([]Visit, n)
-		for i := range d.History {
-			d.History[i] = Visit{Stage: dec.string(), From: dec.varint(), To: dec.varint()}
-		}
-	}
+	d.History = dec.history()
 	d.Stalled, d.SLAMet = dec.bool(), dec.bool()
 	d.MQLAt = dec.varint()
 	d.HandedOff = dec.bool()
 	d.Unsettled = dec.bool()
 	d.Signals = dec.uvarint()
-	d.Cart = Cart{At: dec.varint(), Value: dec.float(), Checkout: dec.bool()}
-	d.Vel = [2]Accum{dec.accum(), dec.accum()}
-	for i := range d.Base {
-		d.Base[i] = dec.float()
-	}
-	d.Purchases = uint32(dec.bounded("purchases", math.MaxUint32))
-	d.Revenue, d.ExpansionRevenue = dec.float(), dec.float()
+	d.Cart, d.Vel = dec.cart(), [2]Accum{dec.accum(), dec.accum()}
+	dec.values(d)
 	return d
 }
 
@@ -228,18 +212,12 @@ func (dec *decoder) v1() *Data {
 		return nil
 	}
 	d := &Data{Layout: l}
-	d.Acc = make([]Accum, dec.fits(len(l.Rules), 11, "accumulators"))
-	for i := range d.Acc {
-		d.Acc[i] = dec.accum()
-	}
+	d.Acc = dec.accums(len(l.Rules))
 	if n := int(dec.uvarint()); n != l.RingTotal {
 		dec.fail("%d event times for a layout of %d", n, l.RingTotal)
 		return nil
 	}
-	d.Times = make([]int64, dec.fits(l.RingTotal, 1, "event times"))
-	for i := range d.Times {
-		d.Times[i] = dec.varint()
-	}
+	d.Times = dec.times(l.RingTotal)
 	hashes := make([]uint64, dec.count("event IDs", MaxIDs, 8))
 	for i := range hashes {
 		hashes[i] = dec.uint64()
@@ -251,24 +229,14 @@ func (dec *decoder) v1() *Data {
 	since := dec.varint()
 	first := dec.varint()
 	d.Entered = uint32(dec.bounded("stage bits", math.MaxUint32))
-	if n := dec.count("stage visits", MaxHistory, 3); n > 0 {
-		d.History = make([]Visit, n)
-		for i := range d.History {
-			d.History[i] = Visit{Stage: dec.string(), From: dec.varint(), To: dec.varint()}
-		}
-	}
+	d.History = dec.history()
 	d.Stalled = dec.bool()
 	mql := dec.varint()
 	d.HandedOff = dec.bool()
 	d.Signals = dec.uvarint()
-	d.Cart = Cart{At: dec.varint(), Value: dec.float(), Checkout: dec.bool()}
-	d.Vel = [2]Accum{dec.accum(), dec.accum()}
+	d.Cart, d.Vel = dec.cart(), [2]Accum{dec.accum(), dec.accum()}
 	evaluated := dec.varint()
-	for i := range d.Base {
-		d.Base[i] = dec.float()
-	}
-	d.Purchases = uint32(dec.bounded("purchases", math.MaxUint32))
-	d.Revenue, d.ExpansionRevenue = dec.float(), dec.float()
+	dec.values(d)
 	if dec.err != nil {
 		return nil
 	}
@@ -455,6 +423,47 @@ func (dec *decoder) string() string {
 		dec.fail("a string is not UTF-8")
 	}
 	return string(b)
+}
+
+func (dec *decoder) accums(n int) []Accum {
+	out := make([]Accum, dec.fits(n, 11, "accumulators"))
+	for i := range out {
+		out[i] = dec.accum()
+	}
+	return out
+}
+
+func (dec *decoder) times(n int) []int64 {
+	out := make([]int64, dec.fits(n, 1, "event times"))
+	for i := range out {
+		out[i] = dec.varint()
+	}
+	return out
+}
+
+func (dec *decoder) history() []Visit {
+	n := dec.count("stage visits", MaxHistory, 3)
+	if n == 0 {
+		return nil
+	}
+	out := make([]Visit, n)
+	for i := range out {
+		out[i] = Visit{Stage: dec.string(), From: dec.varint(), To: dec.varint()}
+	}
+	return out
+}
+
+func (dec *decoder) cart() Cart {
+	return Cart{At: dec.varint(), Value: dec.float(), Checkout: dec.bool()}
+}
+
+// values reads the attribute sums and the funnel's purchase figures.
+func (dec *decoder) values(d *Data) {
+	for i := range d.Base {
+		d.Base[i] = dec.float()
+	}
+	d.Purchases = uint32(dec.bounded("purchases", math.MaxUint32))
+	d.Revenue, d.ExpansionRevenue = dec.float(), dec.float()
 }
 
 func (dec *decoder) accum() Accum {
