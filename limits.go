@@ -12,23 +12,45 @@ import (
 	"github.com/expr-lang/expr/parser"
 )
 
-// Limits bound what rule expressions may do, for rule sets written by people you do not fully
-// trust (SECURITY.md has the threat model). expr has a memory budget but no CPU limit, so the
-// constructs that make evaluation unbounded are rejected at compile time instead: ranges with
-// bounds that are not constants or are too wide, predicates nested too deep, and built-ins
-// that allocate at will. The zero value of a field means its default (DefaultLimits).
+// Limits bound what a rule set and the events it reads may cost, for rule sets written by
+// people you do not fully trust and events from the public web (SECURITY.md has the threat
+// model). They are safe by default: the zero value of a field means its default
+// (DefaultLimits), and Unlimited (-1) turns a limit off; TrustedLimits turns off every limit
+// that guards against hostile input, for embedders who write their own rule sets.
 type Limits struct {
 	MaxExpressionLength int  // bytes per expression (default 4096)
 	MaxNodes            uint // syntax-tree nodes per expression (default 256)
 	MaxRange            int  // elements of a range a..b, whose bounds must be constants (default 1000)
 	MaxPredicateDepth   int  // nesting of all/any/filter/map/… predicates (default 2)
 	// MemoryBudget is expr's per-evaluation allocation budget, in its units (default 100000;
-	// expr's own default is 1000000).
+	// expr's own default is 1000000). It does not count strings; StepBudget does.
 	MemoryBudget uint
+	// StepBudget bounds the work of one evaluation of one expression, in steps: an iteration
+	// of a predicate (all, any, map, filter, reduce, …), a byte of a string built or scanned,
+	// an element of a collection built or scanned. Work is charged before it is done; an
+	// evaluation that would exceed the budget stops with a rule error (default 1,000,000 steps:
+	// see SECURITY.md for the worst-case time it allows).
+	StepBudget int64
 	// Builtins lists the expr built-in functions expressions may call (default
 	// DefaultBuiltins). The clock built-ins now, date and timezone are never allowed.
 	Builtins []string
+
+	// What Observe and Accumulate accept from the public web (ErrEventTooLarge otherwise).
+	MaxEventBytes       int // bytes of an event: its strings, and its Properties (default 64 KiB)
+	MaxPropertyDepth    int // nesting of maps and arrays in Properties (default 8)
+	MaxPropertyElements int // elements of one array or map in Properties (default 1,000)
+	MaxStringBytes      int // bytes of one string in an event (default 16 KiB)
+
+	// The size of a rule set (Compile errors otherwise).
+	MaxRules       int // attribute and event rules together (default 2,000)
+	MaxEventTypes  int // event types declared in the config (default 500)
+	MaxListEntries int // entries in all lists together (default 100,000)
+	MaxWindowSlots int // event times a State keeps for count() and detectors, over all types (default 8,192)
+	MaxConfigBytes int // bytes of the rule set's names, expressions, lists and reasons together (default 4 MiB)
 }
+
+// Unlimited, as the value of a Limits field, turns that limit off.
+const Unlimited = -1
 
 // DefaultLimits returns the limits Compile applies unless WithLimits says otherwise. They
 // admit every rule set the presets and examples contain, with a wide margin.
@@ -39,8 +61,29 @@ func DefaultLimits() Limits {
 		MaxRange:            1000,
 		MaxPredicateDepth:   2,
 		MemoryBudget:        100_000,
+		StepBudget:          1_000_000,
 		Builtins:            DefaultBuiltins(),
+		MaxEventBytes:       64 << 10,
+		MaxPropertyDepth:    8,
+		MaxPropertyElements: 1000,
+		MaxStringBytes:      16 << 10,
+		MaxRules:            2000,
+		MaxEventTypes:       500,
+		MaxListEntries:      100_000,
+		MaxWindowSlots:      8192,
+		MaxConfigBytes:      4 << 20,
 	}
+}
+
+// TrustedLimits returns limits for rule sets and events the embedder trusts: no step budget,
+// no event or rule-set size limits. The expression limits stay (they cost nothing at run
+// time), and so do the limits the State format needs (name lengths, rule and type counts).
+func TrustedLimits() Limits {
+	l := DefaultLimits()
+	l.StepBudget = Unlimited
+	l.MaxEventBytes, l.MaxPropertyDepth, l.MaxPropertyElements, l.MaxStringBytes = Unlimited, Unlimited, Unlimited, Unlimited
+	l.MaxRules, l.MaxEventTypes, l.MaxListEntries, l.MaxWindowSlots, l.MaxConfigBytes = Unlimited, Unlimited, Unlimited, Unlimited, Unlimited
+	return l
 }
 
 // DefaultBuiltins returns the expr built-ins allowed by default: all of expr's except the
@@ -60,7 +103,8 @@ var deniedBuiltins = map[string]bool{"now": true, "date": true, "timezone": true
 
 var clockBuiltins = []string{"now", "date", "timezone"}
 
-// WithLimits sets the limits on rule expressions; zero fields keep their defaults.
+// WithLimits sets the limits on rule sets, expressions and events; zero fields keep their
+// defaults, Unlimited turns a limit off.
 func WithLimits(l Limits) Option {
 	return func(o *options) {
 		d := DefaultLimits()
@@ -82,9 +126,28 @@ func WithLimits(l Limits) Option {
 		if l.Builtins != nil {
 			d.Builtins = l.Builtins
 		}
+		if l.StepBudget != 0 {
+			d.StepBudget = l.StepBudget
+		}
+		for _, f := range []struct {
+			dst *int
+			v   int
+		}{
+			{&d.MaxEventBytes, l.MaxEventBytes}, {&d.MaxPropertyDepth, l.MaxPropertyDepth},
+			{&d.MaxPropertyElements, l.MaxPropertyElements}, {&d.MaxStringBytes, l.MaxStringBytes},
+			{&d.MaxRules, l.MaxRules}, {&d.MaxEventTypes, l.MaxEventTypes}, {&d.MaxListEntries, l.MaxListEntries},
+			{&d.MaxWindowSlots, l.MaxWindowSlots}, {&d.MaxConfigBytes, l.MaxConfigBytes},
+		} {
+			if f.v != 0 {
+				*f.dst = f.v
+			}
+		}
 		o.limits = d
 	}
 }
+
+// within reports whether n is within the limit max (Unlimited: always).
+func within(n, max int) bool { return max == Unlimited || n <= max }
 
 // builtinOptions disables every expr built-in the limits do not allow.
 func (l Limits) builtinOptions() []expr.Option {
