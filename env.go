@@ -35,6 +35,7 @@ type env[L any] struct {
 	Counts       []int     `expr:"·count"`
 	DaysSince    []float64 `expr:"·days_since"`
 	Signals      []bool    `expr:"·signal"`
+	Budget       *budget   `expr:"·budget"` // the evaluation's step budget (budget.go)
 }
 
 // scope says where an expression lives, and so which names it may read.
@@ -104,7 +105,8 @@ type exprCompiler[L any] struct {
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
 func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
-	if err := c.limits.check(src); err != nil {
+	tree, err := c.limits.check(src)
+	if err != nil {
 		errs.add(kind, id, field, err)
 		return nil
 	}
@@ -114,6 +116,11 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	}
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
+	if c.limits.StepBudget != Unlimited {
+		if reuses := needsBudget(tree.Node); reuses || buildsProducts(tree.Node) {
+			opts = append(opts, expr.Patch(&budgetPatcher{reuses: reuses}))
+		}
+	}
 	if asBool {
 		opts = append(opts, expr.AsBool())
 	} else {

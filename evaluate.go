@@ -70,6 +70,7 @@ func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 }
 
 func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
+	sc.budget.reset(s.limits.StepBudget)
 	out, err := sc.vm.Run(p.prog, sc.vmEnv())
 	if err != nil {
 		return false, err
@@ -88,6 +89,7 @@ func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err err
 	}
 	if p.fastNum == nil || sc.fast.slow {
 		var out any
+		sc.budget.reset(s.limits.StepBudget)
 		out, err = sc.vm.Run(p.prog, sc.vmEnv())
 		var ok bool
 		if f, ok = out.(float64); err == nil && !ok {

@@ -68,6 +68,7 @@ type scratch[L any] struct {
 	contributions []Contribution
 	signals       []Signal
 	matched       []int
+	budget        budget // the step budget of the expression running on the VM (budget.go)
 }
 
 // Option configures Compile.
@@ -141,7 +142,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 
 	// The clock and zone files are the world: time comes in as an argument, so the limits
 	// always disable now, date and timezone.
-	exprOpts := append([]expr.Option{expr.Env(env[L]{})}, o.limits.builtinOptions()...)
+	exprOpts := append([]expr.Option{expr.Env(env[L]{}), budgetFunctions()}, o.limits.builtinOptions()...)
 	exprOpts = append(exprOpts, builtinFunctions(lists)...)
 	for _, f := range o.functions {
 		opt, err := f.option()
@@ -211,6 +212,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 			DaysSince: make([]float64, len(s.since)),
 			Signals:   make([]bool, s.kinds),
 		}}
+		sc.env.Budget = &sc.budget
 		sc.fast.bind(s.fast, &sc.env)
 		sc.vm.MemoryBudget = s.limits.MemoryBudget
 		return sc

@@ -162,23 +162,23 @@ func (l Limits) builtinOptions() []expr.Option {
 
 // check rejects src if it breaks the limits, before expr compiles it: compiling alone can be
 // the attack (expr's optimiser folds a constant range into an array).
-func (l Limits) check(src string) error {
+func (l Limits) check(src string) (*parser.Tree, error) {
 	if len(src) > l.MaxExpressionLength {
-		return fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
+		return nil, fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
 	}
 	if !utf8.ValidString(src) {
-		return fmt.Errorf("expression is not valid UTF-8")
+		return nil, fmt.Errorf("expression is not valid UTF-8")
 	}
 	tree, err := parser.Parse(src)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c := limitChecker{limits: l, src: file.NewSource(src)}
 	c.walk(tree.Node, 0)
 	if c.err != nil {
-		return c.err
+		return nil, c.err
 	}
-	return nil
+	return tree, nil
 }
 
 type limitChecker struct {
@@ -212,8 +212,9 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 			switch {
 			case !ok1 || !ok2:
 				c.fail(n, "a range needs constant bounds (a..b with integer literals)")
-			case hi.Value-lo.Value+1 > c.limits.MaxRange:
-				c.fail(n, "range of %d elements, more than the limit of %d", hi.Value-lo.Value+1, c.limits.MaxRange)
+			case hi.Value >= lo.Value && uint64(hi.Value)-uint64(lo.Value) >= uint64(c.limits.MaxRange):
+				// Computed unsigned: 0..9223372036854775807 would wrap a signed difference.
+				c.fail(n, "range of %d elements, more than the limit of %d", uint64(hi.Value)-uint64(lo.Value)+1, c.limits.MaxRange)
 			}
 		}
 		c.walk(n.Left, depth)

@@ -72,3 +72,18 @@ func TestMemoryBudgetIsARuleError(t *testing.T) {
 		t.Fatalf("errors %v fit %v", r.Errors, r.Fit)
 	}
 }
+
+// A range's size is computed without wrapping: 0..9223372036854775807 once passed MaxRange by
+// overflow.
+func TestRangeLimitDoesNotWrap(t *testing.T) {
+	for _, src := range []string{"0..9223372036854775807", "-9223372036854775808..0", "-9223372036854775808..9223372036854775807", "0..1000"} {
+		if _, err := DefaultLimits().check("len(" + src + ") > 0"); err == nil {
+			t.Errorf("%s: accepted, want the range limit", src)
+		}
+	}
+	for _, src := range []string{"1..0", "0..999", "5..5"} {
+		if _, err := DefaultLimits().check("len(" + src + ") >= 0"); err != nil {
+			t.Errorf("%s: %v", src, err)
+		}
+	}
+}

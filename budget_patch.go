@@ -1,0 +1,235 @@
+package leadscore
+
+import (
+	"reflect"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// budgetPatcher rewrites a type-checked expression so that every piece of work whose size
+// depends on data is charged to the evaluation's step budget (budget.go). The argument that
+// the bound is complete, construct by construct:
+//
+//   - Loops: expr has no loop but its predicate built-ins (all, any, map, filter, reduce, …).
+//     Each is charged the size of its collection before it starts, every time it starts, so
+//     nested loops are charged the product of their sizes.
+//   - Work inside a loop body runs once per iteration: every operand of a comparison or
+//     membership test (in, contains, startsWith, ==, …) and every argument of a function call
+//     that is a string or a collection is charged its size, per iteration.
+//   - Values that grow by more than a constant factor in one step — replace, join, repeat —
+//     are charged their output before they are built.
+//   - Where a value can be used more than once (let bindings) or built once per iteration
+//     (loops), every string or collection built — by +, .., built-ins and functions — is
+//     charged as it is built, so doubling chains stop at the budget, having allocated at
+//     most twice it.
+//   - Everything else takes constant time per syntax node, or time linear in an input the
+//     expression did not build (the lead, bounded by the embedder; the event, bounded by
+//     the event limits), and runs once: MaxNodes bounds it.
+//
+// Expressions without loops, lets and those three built-ins are left as they are, which keeps
+// them on the fast path.
+type budgetPatcher struct {
+	reuses bool // the expression has let bindings or loops
+}
+
+// needsBudget reports whether an expression's values can be reused or rebuilt (let, loops).
+func needsBudget(root ast.Node) bool {
+	found := false
+	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
+		switch v := (*n).(type) {
+		case *ast.VariableDeclaratorNode:
+			found = true
+		case *ast.BuiltinNode:
+			found = found || loopBody(v) != nil
+		}
+	}))
+	return found
+}
+
+// buildsProducts reports whether an expression calls a built-in whose output size can be a
+// product of its inputs' (replace, join, repeat).
+func buildsProducts(root ast.Node) bool {
+	found := false
+	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
+		if b, ok := (*n).(*ast.BuiltinNode); ok && chargedBuiltins[b.Name] != "" {
+			found = true
+		}
+	}))
+	return found
+}
+
+type visitorFunc func(*ast.Node)
+
+func (f visitorFunc) Visit(n *ast.Node) { f(n) }
+
+func (p *budgetPatcher) Visit(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.BuiltinNode:
+		if body := loopBody(n); body != nil {
+			n.Arguments[0] = charged(n.Arguments[0])
+			chargeScans(body)
+			if collection(n.Type()) {
+				*node = charged(n) // map, filter, groupBy, sortBy build what they return
+			}
+			return
+		}
+		if fn, ok := chargedBuiltins[n.Name]; ok {
+			*node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: append([]ast.Node{budgetRef()}, n.Arguments...)}
+			return
+		}
+		if p.reuses && costly(n.Type()) {
+			*node = charged(n)
+		}
+	case *ast.CallNode:
+		if p.reuses && !ours(n) && costly(n.Type()) {
+			*node = charged(n)
+		}
+	case *ast.BinaryNode:
+		if p.reuses && (n.Operator == "+" || n.Operator == "..") && costly(n.Type()) {
+			*node = charged(n)
+		}
+	}
+}
+
+// chargedBuiltins are the built-ins whose output can be a product of their inputs' sizes:
+// their charged versions charge before building.
+var chargedBuiltins = map[string]string{"replace": fnReplace, "join": fnJoin, "repeat": fnRepeat}
+
+// scanOperators read all of a string or collection operand.
+var scanOperators = map[string]bool{
+	"in": true, "contains": true, "startsWith": true, "endsWith": true, "matches": true,
+	"==": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "+": true,
+}
+
+// loopBody returns the body of a predicate built-in (all, any, map, reduce, …), or nil.
+func loopBody(n *ast.BuiltinNode) *ast.Node {
+	for i := range n.Arguments {
+		if p, ok := n.Arguments[i].(*ast.PredicateNode); ok {
+			return &p.Node
+		}
+	}
+	return nil
+}
+
+// chargeScans charges, in a loop body, the operands its operators scan and the arguments its
+// calls read. Nested loops were patched when they were visited: their bodies are not
+// re-entered.
+func chargeScans(node *ast.Node) {
+	switch n := (*node).(type) {
+	case *ast.BinaryNode:
+		chargeScans(&n.Left)
+		chargeScans(&n.Right)
+		if scanOperators[n.Operator] {
+			chargeOperand(&n.Left)
+			chargeOperand(&n.Right)
+		}
+	case *ast.BuiltinNode:
+		nested := loopBody(n) != nil
+		for i := range n.Arguments {
+			if _, ok := n.Arguments[i].(*ast.PredicateNode); ok {
+				continue
+			}
+			chargeScans(&n.Arguments[i])
+			if !nested {
+				chargeOperand(&n.Arguments[i])
+			}
+		}
+	case *ast.CallNode:
+		for i := range n.Arguments {
+			chargeScans(&n.Arguments[i])
+			if !ours(n) {
+				chargeOperand(&n.Arguments[i])
+			}
+		}
+	case *ast.UnaryNode:
+		chargeScans(&n.Node)
+	case *ast.ChainNode:
+		chargeScans(&n.Node)
+	case *ast.MemberNode:
+		chargeScans(&n.Node)
+		chargeScans(&n.Property)
+	case *ast.SliceNode:
+		chargeScans(&n.Node)
+		chargeScans(&n.From)
+		chargeScans(&n.To)
+	case *ast.ConditionalNode:
+		chargeScans(&n.Cond)
+		chargeScans(&n.Exp1)
+		chargeScans(&n.Exp2)
+	case *ast.VariableDeclaratorNode:
+		chargeScans(&n.Value)
+		chargeScans(&n.Expr)
+	case *ast.SequenceNode:
+		for i := range n.Nodes {
+			chargeScans(&n.Nodes[i])
+		}
+	case *ast.ArrayNode:
+		for i := range n.Nodes {
+			chargeScans(&n.Nodes[i])
+		}
+	case *ast.MapNode:
+		for i := range n.Pairs {
+			chargeScans(&n.Pairs[i])
+		}
+	case *ast.PairNode:
+		chargeScans(&n.Key)
+		chargeScans(&n.Value)
+	}
+}
+
+// chargeOperand wraps an operand that may be a string or a collection and is not a literal.
+func chargeOperand(node *ast.Node) {
+	if n := *node; n != nil && !literal(n) && !isCharge(n) && costly(n.Type()) {
+		*node = charged(n)
+	}
+}
+
+func literal(n ast.Node) bool {
+	switch n.(type) {
+	case *ast.StringNode, *ast.IntegerNode, *ast.FloatNode, *ast.BoolNode, *ast.NilNode, *ast.ConstantNode:
+		return true
+	}
+	return false
+}
+
+// charged wraps n in ·charge(·budget, n): the same value, its steps charged.
+func charged(n ast.Node) ast.Node {
+	return &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnCharge}, Arguments: []ast.Node{budgetRef(), n}}
+}
+
+func budgetRef() ast.Node { return &ast.IdentifierNode{Value: "·budget"} }
+
+func isCharge(n ast.Node) bool {
+	c, ok := n.(*ast.CallNode)
+	return ok && ours(c) && c.Callee.(*ast.IdentifierNode).Value == fnCharge
+}
+
+// ours reports whether n calls one of the charging functions.
+func ours(n *ast.CallNode) bool {
+	id, ok := n.Callee.(*ast.IdentifierNode)
+	if !ok {
+		return false
+	}
+	switch id.Value {
+	case fnCharge, fnReplace, fnJoin, fnRepeat:
+		return true
+	}
+	return false
+}
+
+// costly reports whether a value of type t may be a string or a collection (an unknown type
+// may be either).
+func costly(t reflect.Type) bool {
+	if t == nil {
+		return true
+	}
+	switch t.Kind() {
+	case reflect.Interface, reflect.String, reflect.Slice, reflect.Array, reflect.Map:
+		return true
+	}
+	return false
+}
+
+func collection(t reflect.Type) bool {
+	return t == nil || t.Kind() == reflect.Interface || t.Kind() == reflect.Slice || t.Kind() == reflect.Map
+}
