@@ -74,7 +74,9 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			return
 		}
 		if fn, ok := chargedBuiltins[n.Name]; ok {
-			*node = &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: append([]ast.Node{budgetRef()}, n.Arguments...)}
+			c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: append([]ast.Node{budgetRef()}, n.Arguments...)}
+			c.SetLocation(n.Location())
+			*node = c
 			return
 		}
 		if p.reuses && costly(n.Type()) {
@@ -194,7 +196,9 @@ func literal(n ast.Node) bool {
 
 // charged wraps n in ·charge(·budget, n): the same value, its steps charged.
 func charged(n ast.Node) ast.Node {
-	return &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnCharge}, Arguments: []ast.Node{budgetRef(), n}}
+	c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnCharge}, Arguments: []ast.Node{budgetRef(), n}}
+	c.SetLocation(n.Location()) // a budget error points at what ran out
+	return c
 }
 
 func budgetRef() ast.Node { return &ast.IdentifierNode{Value: "·budget"} }

@@ -324,16 +324,21 @@ func ExampleWithLimits() {
 	cfg := leadscore.Config{Rules: []leadscore.Rule{
 		{ID: "bomb", Dimension: leadscore.Fit, When: `len(repeat(repeat("a", 999999), 4000)) > 0`, Points: 1},
 	}}
-	_, err := leadscore.Compile[leadscore.Lead](cfg)
-	fmt.Println(err)
-	// A trusted rule set may widen the limits.
-	_, err = leadscore.Compile[leadscore.Lead](cfg, leadscore.WithLimits(leadscore.Limits{Builtins: append(leadscore.DefaultBuiltins(), "repeat")}))
+	// Under the default limits the rule compiles, and its evaluation stops at the step
+	// budget before the 4 GB string is built: a rule error, reported in the Result.
+	scorer := leadscore.MustCompile[leadscore.Lead](cfg)
+	res, _ := scorer.Score(leadscore.Lead{}, &leadscore.State{}, time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	fmt.Println(res.Errors[0])
+	// A tenant can be held to less; a trusted rule set may turn limits off with TrustedLimits.
+	_, err := leadscore.Compile[leadscore.Lead](cfg, leadscore.WithLimits(leadscore.Limits{MaxNodes: 3}))
 	fmt.Println(err)
 	// Output:
-	// leadscore: rule "bomb": when 1:5: built-in repeat is not allowed (see Limits.Builtins)
+	// leadscore: rule "bomb": when 1:5: the evaluation exceeded its step budget of 1000000 steps (Limits.StepBudget): the rule builds or scans too much
 	//  | len(repeat(repeat("a", 999999), 4000)) > 0
 	//  | ....^
-	// <nil>
+	// leadscore: rule "bomb": when 1:12: expression has more than 3 nodes (the limit)
+	//  | len(repeat(repeat("a", 999999), 4000)) > 0
+	//  | ...........^
 }
 
 func ExampleDefaultB2B() {
