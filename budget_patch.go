@@ -4,6 +4,7 @@ import (
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/conf"
 )
 
 // budgetPatcher rewrites a type-checked expression so that every piece of work whose size
@@ -32,15 +33,18 @@ type budgetPatcher struct {
 	reuses bool // the expression has let bindings or loops
 }
 
-// needsBudget reports whether an expression's values can be reused or rebuilt (let, loops).
-func needsBudget(root ast.Node) bool {
+// needsBudget reports whether an expression's values can be reused or rebuilt (let, loops),
+// in a tree parsed without the config: a built-in the config's functions shadow (leadscore's
+// count(type, window)) is a call there, not a loop.
+func needsBudget(root ast.Node, shadowed conf.FunctionsTable) bool {
 	found := false
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		switch v := (*n).(type) {
 		case *ast.VariableDeclaratorNode:
 			found = true
 		case *ast.BuiltinNode:
-			found = found || loopBody(v) != nil
+			_, isCall := shadowed[v.Name]
+			found = found || (!isCall && loopBody(v) != nil)
 		}
 	}))
 	return found
@@ -52,6 +56,17 @@ func buildsProducts(root ast.Node) bool {
 	found := false
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		if b, ok := (*n).(*ast.BuiltinNode); ok && chargedBuiltins[b.Name] != "" {
+			found = true
+		}
+	}))
+	return found
+}
+
+// callsCharging reports whether a compiled expression charges the step budget.
+func callsCharging(root ast.Node) bool {
+	found := false
+	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
+		if c, ok := (*n).(*ast.CallNode); ok && ours(c) {
 			found = true
 		}
 	}))

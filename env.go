@@ -77,6 +77,9 @@ type program[L any] struct {
 	// eventOnly: the fast closure reads nothing but event fields and constants, so it may
 	// run with only env.Event set (Accumulate).
 	eventOnly bool
+	// Where it comes from, for reports such as Costs: kind, ID and field as in RuleError.
+	kind, id, field string
+	charged         bool // rewritten to charge the step budget (budget_patch.go)
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -97,9 +100,10 @@ type exprCompiler[L any] struct {
 	plain       *conf.Config // the options without the patcher, for typeCheck
 
 	counts    []countSlot
-	countRefs []int // per count slot: references outside a constant comparison
-	countNeed []int // per count slot: the largest constant it is compared against, plus one
-	since     []int // per days_since slot: tracked type
+	countRefs []int         // per count slot: references outside a constant comparison
+	countNeed []int         // per count slot: the largest constant it is compared against, plus one
+	since     []int         // per days_since slot: tracked type
+	programs  []*program[L] // every expression compiled, in config order
 }
 
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
@@ -117,7 +121,8 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if c.limits.StepBudget != Unlimited {
-		if reuses := needsBudget(tree.Node); reuses || buildsProducts(tree.Node) {
+		shadowed := c.config().Functions // count(type, window) is leadscore's, not expr's loop
+		if reuses := needsBudget(tree.Node, shadowed); reuses || buildsProducts(tree.Node) {
 			opts = append(opts, expr.Patch(&budgetPatcher{reuses: reuses}))
 		}
 	}
@@ -135,7 +140,8 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 		return nil
 	}
 	v.commit()
-	p := &program[L]{src: src, prog: prog}
+	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: callsCharging(prog.Node())}
+	c.programs = append(c.programs, p)
 	compileFast(c.fast, p, asBool)
 	return p
 }
@@ -145,6 +151,18 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 // typed functions and skips their arguments, so seniority(lead.Titel) would compile and fail
 // at every evaluation.
 func (c *exprCompiler[L]) typeCheck(src string) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("expression rejected: %v", r)
+		}
+	}()
+	_, err = checker.ParseCheck(src, c.config())
+	return err
+}
+
+// config returns the expression options as expr's configuration, without the patcher: what
+// parsing and type checking need (leadscore's functions, such as count, parse as calls).
+func (c *exprCompiler[L]) config() *conf.Config {
 	if c.plain == nil {
 		c.plain = conf.CreateNew()
 		for _, op := range c.options {
@@ -155,13 +173,7 @@ func (c *exprCompiler[L]) typeCheck(src string) (err error) {
 		}
 		c.plain.Check()
 	}
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("expression rejected: %v", r)
-		}
-	}()
-	_, err = checker.ParseCheck(src, c.plain)
-	return err
+	return c.plain
 }
 
 // compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text

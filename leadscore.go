@@ -46,9 +46,10 @@ type Scorer[L any] struct {
 	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration
-	fast           *fastPlan[L] // the fields the fast path reads (fastpath.go)
-	pool           sync.Pool    // *scratch[L]
-	chunks         sync.Pool    // *scoreChunk[L], for ScoreAll (batch.go)
+	fast           *fastPlan[L]  // the fields the fast path reads (fastpath.go)
+	programs       []*program[L] // every expression of the rule set, for Costs
+	pool           sync.Pool     // *scratch[L]
+	chunks         sync.Pool     // *scoreChunk[L], for ScoreAll (batch.go)
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -206,6 +207,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		}
 	}
 	s.fast = c.fast
+	s.programs = c.programs
 	s.pool.New = func() any {
 		sc := &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
@@ -274,6 +276,13 @@ func (s *Scorer[L]) decidingPrograms() []*program[L] {
 		out = append(out, d.when)
 	}
 	return out
+}
+
+// Limits returns the limits s was compiled under.
+func (s *Scorer[L]) Limits() Limits {
+	l := s.limits
+	l.Builtins = slices.Clone(l.Builtins)
+	return l
 }
 
 // Warnings returns the findings of Compile that are not errors, such as a persona no lead can

@@ -64,7 +64,11 @@ func (f Finding) String() string {
 //   - signal-off (warning): has_signal of a detector the config turns off (always false);
 //   - max-below-points (warning): a rule's max is below its points, so it never gives them;
 //   - duplicate-condition (warning): two rules of one dimension with the same condition
-//     count the same thing twice.
+//     count the same thing twice;
+//   - cost (info): an expression whose work depends on data (loops, lets, replace, join,
+//     repeat), with its estimated worst-case cost in steps (Scorer.Costs);
+//   - cost-over-budget (warning): such an expression that may need more than the step budget
+//     on large inputs, where it stops with a rule error.
 //
 // From the population, when one is given (cases whose expectations play no part):
 //
@@ -100,6 +104,7 @@ func Lint[L any](cfg leadscore.Config, population iter.Seq[Case[L]], opts ...lea
 	lintLists(cfg, add)
 	lintSignals(s, add)
 	lintRules(cfg, add)
+	lintCosts(s, add)
 	if population != nil {
 		if err := lintPopulation(s, population, add); err != nil {
 			return nil, err
@@ -110,6 +115,34 @@ func Lint[L any](cfg leadscore.Config, population iter.Seq[Case[L]], opts ...lea
 }
 
 type addFunc func(sev Severity, kind, id, format string, args ...any)
+
+// lintCosts reports the expressions whose work depends on data, with their estimated cost.
+func lintCosts[L any](s *leadscore.Scorer[L], add addFunc) {
+	budget := s.Limits().StepBudget
+	for _, c := range s.Costs() {
+		where := fmt.Sprintf("%s %s", c.Kind, c.Field)
+		switch {
+		case c.OverBudget:
+			add(SeverityWarning, "cost-over-budget", c.ID, "%s may take about %s steps with inputs at their limits, over the step budget of %d: on large inputs it stops with a rule error; loop over less, or raise Limits.StepBudget",
+				where, formatSteps(c.Steps), budget)
+		case c.Charged:
+			add(SeverityInfo, "cost", c.ID, "%s takes at most about %s steps with inputs at their limits (step budget %d)", where, formatSteps(c.Steps), budget)
+		}
+	}
+}
+
+// formatSteps writes a step count the way a reader scans it: 1,200 or 3.4e+12.
+func formatSteps(v float64) string {
+	if v >= 1e15 {
+		return fmt.Sprintf("%.1e", v)
+	}
+	n := int64(v)
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
 
 func lintTiers(cfg leadscore.Config, add addFunc) {
 	top := highestTotal(cfg)
