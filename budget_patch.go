@@ -81,7 +81,9 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BuiltinNode:
 		if body := loopBody(n); body != nil {
-			n.Arguments[0] = charged(n.Arguments[0])
+			if !isCharge(n.Arguments[0]) { // a range or a built collection may be charged already
+				n.Arguments[0] = charged(n.Arguments[0])
+			}
 			chargeScans(body)
 			if collection(n.Type()) {
 				*node = charged(n) // map, filter, groupBy, sortBy build what they return

@@ -333,9 +333,9 @@ func ExampleWithLimits() {
 	_, err := leadscore.Compile[leadscore.Lead](cfg, leadscore.WithLimits(leadscore.Limits{MaxNodes: 3}))
 	fmt.Println(err)
 	// Output:
-	// leadscore: rule "bomb": when 1:5: the evaluation exceeded its step budget of 1000000 steps (Limits.StepBudget): the rule builds or scans too much
+	// leadscore: rule "bomb": when 1:12: the evaluation exceeded its step budget of 100000 steps (Limits.StepBudget): the rule builds or scans too much
 	//  | len(repeat(repeat("a", 999999), 4000)) > 0
-	//  | ....^
+	//  | ...........^
 	// leadscore: rule "bomb": when 1:12: expression has more than 3 nodes (the limit)
 	//  | len(repeat(repeat("a", 999999), 4000)) > 0
 	//  | ...........^
