@@ -122,7 +122,9 @@ func MustCompile[L any](cfg Config, opts ...Option) *Scorer[L] {
 // Compile checks and compiles cfg for leads of type L. Expressions are type-checked against
 // L, so a misspelt field is an error here rather than a silent zero later. Every problem is
 // reported at once: the error joins one *RuleError per problem (find them with errors.As or
-// by unwrapping the join).
+// by unwrapping the join). A rule set beyond the size limits (Limits.MaxRules, MaxEventTypes,
+// MaxListEntries, MaxConfigBytes) is refused before anything in it is compiled, with an error
+// per limit it breaks (errors.Is ErrRuleSetTooLarge) and no others.
 func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	o := options{dedup: DefaultDedupWindow, wakeupInterval: DefaultWakeupInterval, limits: DefaultLimits()}
 	for _, opt := range opts {
@@ -132,6 +134,9 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		return nil, o.err
 	}
 	var errs errorList
+	if !o.limits.checkRuleSetSize(&cfg, &errs) {
+		return nil, errs.err() // compiling it is the cost the limits bound
+	}
 	types := newTypeTable(cfg.EventTypes, cfg.Pages)
 	for _, typ := range cfg.EventTypes {
 		if typ == "" {
@@ -178,12 +183,8 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	s.journey = compileJourney(c, cfg.Journey, &errs)
 	s.personas = compilePersonas(c, cfg.Personas, &errs, &s.warnings)
-	if len(errs) > 0 {
-		return nil, errs.err()
-	}
-
-	// Lay out the State: one accumulator per event rule; per tracked type, as many event
-	// times as its most demanding count() needs.
+	// Per tracked type, the State keeps as many event times as its most demanding count()
+	// needs (detectors have asked already): within the limit, checked with the other errors.
 	for k, slot := range c.counts {
 		need := c.countNeed[k]
 		if c.countRefs[k] > 0 {
@@ -191,6 +192,12 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		}
 		types.keep(slot.typ, need)
 	}
+	checkWindowSlots(o.limits, types, c, s.detectors, &errs)
+	if len(errs) > 0 {
+		return nil, errs.err()
+	}
+
+	// Lay out the State: one accumulator per event rule, the event times kept per type.
 	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
 	s.empty.Bind(s.layout)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
@@ -241,6 +248,11 @@ func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []ba
 	}
 	out := compileBands[L]("tier", names, mins, errs)
 	for i, t := range tiers {
+		if len(t.Name) > state.MaxName {
+			// A State records its tier by name: one it cannot store would make every State
+			// of the rule set fail MarshalBinary.
+			errs.addf("tier", shortName(t.Name), "name", "a tier name is at most %d bytes (this one has %d)", state.MaxName, len(t.Name))
+		}
 		out[i].handoff = t.Handoff
 		if t.When != "" {
 			out[i].guard = c.compile(t.When, scopeGuard, true, errs, "tier", t.Name, "when")
@@ -354,7 +366,8 @@ func cloneOrNil[T any](xs []T) []T {
 // Observe applies one event to st and evaluates the lead at the event's time. Tier, stage and
 // signal changes the event causes are applied to st and listed in Result.Transitions. An event
 // whose ID st has already seen changes nothing (Result.Duplicate). An invalid event (no type,
-// zero or out-of-range time, non-finite value) is an error and leaves st untouched.
+// zero or out-of-range time, non-finite value) is an error and leaves st untouched, and so is
+// one beyond the event limits (ErrEventTooLarge: see Limits).
 //
 // Events may arrive late and out of order: decayed scores and window counts do not depend on
 // the order, and the lead is evaluated at the latest event time seen. Journey transitions,
@@ -385,14 +398,15 @@ func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error 
 // transition's on), or a rule failed on it — then err joins the failures (errors.As finds
 // each *RuleError), and Observe will take the event and report them in Result.Errors. An
 // invalid event is an error too. So err != nil always means nothing was applied, and a
-// caller that retries on error cannot count an event twice.
+// caller that retries on error cannot count an event twice. An event beyond the event limits
+// is an error wrapping ErrEventTooLarge, as in Observe.
 //
 // lead is read only by event rules whose when reads it.
 func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	if st == nil {
 		return false, ErrNilState
 	}
-	t, err := validateEvent(&ev)
+	t, err := s.checkEvent(&ev)
 	if err != nil {
 		return false, err
 	}
@@ -432,7 +446,7 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 	if st == nil {
 		return ErrNilState
 	}
-	t, err := validateEvent(&ev)
+	t, err := s.checkEvent(&ev)
 	if err != nil {
 		return err
 	}

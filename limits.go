@@ -42,7 +42,7 @@ type Limits struct {
 	MaxStringBytes      int // bytes of one string in an event (default 16 KiB)
 
 	// The size of a rule set (Compile errors otherwise).
-	MaxRules       int // attribute and event rules together (default 2,000)
+	MaxRules       int // rules, event rules, tiers, grades, signals, personas and transitions together (default 2,000)
 	MaxEventTypes  int // event types declared in the config (default 500)
 	MaxListEntries int // entries in all lists together (default 100,000)
 	MaxWindowSlots int // event times a State keeps for count() and detectors, over all types (default 8,192)

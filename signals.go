@@ -167,6 +167,10 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			errs.addf(kind, id, "kind", "a signal needs a kind")
 			continue
 		}
+		if len(id) > state.MaxName {
+			errs.addf(kind, shortName(id), "kind", "a signal kind is at most %d bytes (this one has %d): a State records active signals by kind", state.MaxName, len(id))
+			continue
+		}
 		if _, dup := byKind[id]; dup {
 			errs.addf(kind, id, "kind", "signal kind configured twice")
 		}

@@ -34,7 +34,8 @@ var castagnoli = crc32.MakeTable(crc32.Castagnoli)
 var ErrCorrupt = errors.New("leadscore: corrupt state")
 
 // Marshal encodes d. It refuses (with an error, writing nothing) a Data that breaks an
-// invariant, so that it never writes bytes Unmarshal would reject.
+// invariant, so that it never writes bytes Unmarshal would reject. MaxLen bounds what it
+// writes: change the two together.
 func Marshal(d *Data) ([]byte, error) {
 	if err := d.Check(); err != nil {
 		return nil, fmt.Errorf("leadscore: state not written: %v", err)
