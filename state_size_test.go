@@ -177,7 +177,7 @@ func TestMaxStateBytesFigures(t *testing.T) {
 	// Rule sets at the default limits: the most event rules with the longest IDs, the most
 	// window slots, the longest tier and stage names.
 	var rules, slots Config
-	for i := range DefaultLimits().MaxRules {
+	for i := range DefaultLimits().MaxRules - 1 { // and one tier: tiers count toward MaxRules
 		rules.Events = append(rules.Events, EventRule{ID: long(fmt.Sprintf("r%d-", i), 1024), Points: 1})
 	}
 	rules.Tiers = []Tier{{Name: long("t", 1024)}}
