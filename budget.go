@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
@@ -20,48 +21,170 @@ import (
 // budget before or as it is done; the functions below do the charging. An evaluation that
 // runs out stops with errStepBudget, which becomes a rule error.
 
-// budget is what one evaluation of one expression may still spend, in steps.
+// budget is what one evaluation of one expression may still spend, in steps. Two limits meet
+// in it: Limits.StepBudget for the expression, and Limits.CallBudget for all the expressions
+// one call (Score, Observe, Advance) evaluates, so that a rule set of many expensive rules is
+// bounded too.
 type budget struct {
-	left, limit int64
+	left  int64  // steps this expression may still take
+	limit int64  // what it started with
+	on    bool   // a budget applies (not Unlimited)
+	why   string // the limit that set it, for the error
+	call  int64  // steps the call may still take, across its expressions
 }
 
 // errStepBudget is the cause of a rule error for an evaluation that ran out of steps.
 var errStepBudget = errors.New("the evaluation exceeded its step budget")
 
-func (b *budget) reset(limit int64) { b.left, b.limit = limit, limit }
+// startCall gives a new call (one lead's Score, Observe or Advance) its budget.
+func (b *budget) startCall(l Limits) { b.call = l.CallBudget }
+
+// start gives the next expression its budget: the step budget, or what the call has left.
+func (b *budget) start(l Limits) {
+	b.on = l.StepBudget != Unlimited
+	b.limit, b.why = l.StepBudget, "Limits.StepBudget"
+	if l.CallBudget != Unlimited && b.call < b.limit {
+		b.limit, b.why = max(b.call, 0), "Limits.CallBudget, for all the rules of one call"
+	}
+	b.left = b.limit
+}
+
+// finish takes what the expression spent from the call's budget.
+func (b *budget) finish() {
+	if b.on {
+		b.call -= b.limit - max(b.left, 0)
+	}
+}
 
 // charge spends n steps, or fails without spending when fewer are left.
 func (b *budget) charge(n int64) error {
-	if b == nil || b.limit <= 0 {
+	if b == nil || !b.on {
 		return nil // no budget: an evaluation outside a Scorer's scratch, or Unlimited
 	}
 	if n > b.left {
 		b.left = -1
-		return fmt.Errorf("%w of %d steps (Limits.StepBudget): the rule builds or scans too much", errStepBudget, b.limit)
+		return fmt.Errorf("%w of %d steps (%s): the rule builds or scans too much", errStepBudget, b.limit, b.why)
 	}
 	b.left -= n
 	return nil
 }
 
-// steps is what a value costs to build or to scan: a step per byte of a string and per
-// element of a collection, and one for the value itself.
-func steps(v any) int64 {
+// chargeDeep charges what it costs to traverse v: a step for v, one per byte of each string
+// and one per element of each collection, all the way down. It charges as it walks and stops
+// when the budget runs out, so values that share parts (a DAG of arrays built with let, whose
+// traversal is exponential in its size) or refer to themselves cannot make the walk itself
+// unbounded.
+func (b *budget) chargeDeep(v any) error {
+	if b == nil || !b.on {
+		return nil
+	}
 	switch v := v.(type) {
 	case nil, bool, int, int64, float64:
-		return 1
+		return b.charge(1)
 	case string:
-		return int64(len(v)) + 1
+		return b.charge(int64(len(v)) + 1)
 	case []any:
-		return int64(len(v)) + 1
+		if err := b.charge(int64(len(v)) + 1); err != nil {
+			return err
+		}
+		for _, e := range v {
+			switch e := e.(type) {
+			case nil, bool, int, int64, float64:
+				// counted by the element's step
+			case string:
+				if err := b.charge(int64(len(e))); err != nil {
+					return err
+				}
+			default:
+				if err := b.chargeDeep(e); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
 	case map[string]any:
-		return int64(len(v)) + 1
+		if err := b.charge(int64(len(v)) + 1); err != nil {
+			return err
+		}
+		for k, e := range v {
+			if err := b.charge(int64(len(k))); err != nil {
+				return err
+			}
+			if err := b.chargeDeep(e); err != nil {
+				return err
+			}
+		}
+		return nil
 	}
-	rv := reflect.ValueOf(v)
-	switch rv.Kind() {
-	case reflect.String, reflect.Slice, reflect.Array, reflect.Map, reflect.Chan:
-		return int64(rv.Len()) + 1
+	return b.chargeValue(reflect.ValueOf(v), 0)
+}
+
+// chargeValue is chargeDeep for the typed values expressions read from the lead and built-ins
+// return: typed slices and maps, structs, pointers.
+func (b *budget) chargeValue(v reflect.Value, depth int) error {
+	if err := b.charge(1); err != nil {
+		return err
 	}
-	return 1
+	if depth > 64 { // a pointer cycle the budget has not ended yet: its first 64 links are charged
+		return nil
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return b.charge(int64(v.Len()))
+	case reflect.Slice, reflect.Array:
+		if err := b.charge(int64(v.Len())); err != nil {
+			return err
+		}
+		if simple(v.Type().Elem()) {
+			return nil
+		}
+		for i := range v.Len() {
+			if err := b.chargeValue(v.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		if err := b.charge(int64(v.Len())); err != nil {
+			return err
+		}
+		if simple(v.Type().Key()) && simple(v.Type().Elem()) {
+			return nil
+		}
+		for it := v.MapRange(); it.Next(); {
+			if err := b.chargeValue(it.Key(), depth+1); err != nil {
+				return err
+			}
+			if err := b.chargeValue(it.Value(), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return b.chargeValue(v.Elem(), depth+1)
+		}
+	case reflect.Struct:
+		if v.Type() == reflect.TypeFor[time.Time]() {
+			return nil
+		}
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				if err := b.chargeValue(v.Field(i), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// simple reports whether values of type t have a fixed, small size.
+func simple(t reflect.Type) bool {
+	switch t.Kind() {
+	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
+		return true
+	}
+	return false
 }
 
 // The functions the patched expressions call. Their names start with '·', which the
@@ -71,6 +194,7 @@ const (
 	fnReplace = "·replace" // replace, charged before the new string is built
 	fnJoin    = "·join"    // join, likewise
 	fnRepeat  = "·repeat"  // repeat, likewise
+	fnMatch   = "·match"   // ·match(budget, s, n): charges matching s against a pattern of n bytes, returns s
 )
 
 // budgetFunctions declares the charging functions to expr.
@@ -83,6 +207,7 @@ func budgetFunctions() expr.Option {
 		c.Functions[fnReplace] = &builtin.Function{Name: fnReplace, Func: chargedReplace, Validate: returns(stringType, 4, 5)}
 		c.Functions[fnJoin] = &builtin.Function{Name: fnJoin, Func: chargedJoin, Validate: returns(stringType, 2, 3)}
 		c.Functions[fnRepeat] = &builtin.Function{Name: fnRepeat, Func: chargedRepeat, Validate: returns(stringType, 3, 3)}
+		c.Functions[fnMatch] = &builtin.Function{Name: fnMatch, Func: chargeMatch, Validate: sameTypeAs(1, 3)}
 	}
 }
 
@@ -114,7 +239,18 @@ func budgetOf(v any) *budget {
 }
 
 func chargeValue(args ...any) (any, error) {
-	if err := budgetOf(args[0]).charge(steps(args[1])); err != nil {
+	if err := budgetOf(args[0]).chargeDeep(args[1]); err != nil {
+		return nil, err
+	}
+	return args[1], nil
+}
+
+// chargeMatch charges a regular-expression match: the subject's bytes times the pattern's
+// (Go's regexp runs in time proportional to both).
+func chargeMatch(args ...any) (any, error) {
+	s, _ := args[1].(string)
+	pattern := int64(runtime.ToInt(args[2]))
+	if err := budgetOf(args[0]).charge((int64(len(s)) + 1) * (pattern + 1)); err != nil {
 		return nil, err
 	}
 	return args[1], nil

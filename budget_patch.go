@@ -14,21 +14,21 @@ import (
 //   - Loops: expr has no loop but its predicate built-ins (all, any, map, filter, reduce, …).
 //     Each is charged the size of its collection before it starts, every time it starts, so
 //     nested loops are charged the product of their sizes.
-//   - Work inside a loop body runs once per iteration: every operand of a comparison or
-//     membership test (in, contains, startsWith, ==, …) and every argument of a function call
-//     that is a string or a collection is charged its size, per iteration.
-//   - Values that grow by more than a constant factor in one step — replace, join, repeat —
-//     are charged their output before they are built.
-//   - Where a value can be used more than once (let bindings) or built once per iteration
-//     (loops), every string or collection built — by +, .., built-ins and functions — is
-//     charged as it is built, so doubling chains stop at the budget, having allocated at
-//     most twice it.
+//   - Where a value can be used more than once (let bindings) or an operation runs more than
+//     once (loops), every operand of a comparison or membership test and every argument of a
+//     call that may be a string or a collection is charged its whole size, to the bottom, as
+//     it is read; and every string or collection built — by +, .., built-ins and functions —
+//     is charged as it is built. A doubling chain stops at the budget having allocated at
+//     most twice it, and a traversal of a value whose parts are shared is charged per visit.
+//   - Work that is a product of input sizes even once — replace, join and repeat building,
+//     matches scanning its subject once per pattern byte — is charged before it is done.
+//     A pattern must be a literal (Limits.check), so it is compiled once, at compile time.
 //   - Everything else takes constant time per syntax node, or time linear in an input the
 //     expression did not build (the lead, bounded by the embedder; the event, bounded by
 //     the event limits), and runs once: MaxNodes bounds it.
 //
-// Expressions without loops, lets and those three built-ins are left as they are, which keeps
-// them on the fast path.
+// Expressions with none of loops, lets, replace, join, repeat and matches are left as they
+// are, which keeps them on the fast path.
 type budgetPatcher struct {
 	reuses bool // the expression has let bindings or loops
 }
@@ -50,13 +50,16 @@ func needsBudget(root ast.Node, shadowed conf.FunctionsTable) bool {
 	return found
 }
 
-// buildsProducts reports whether an expression calls a built-in whose output size can be a
-// product of its inputs' (replace, join, repeat).
+// buildsProducts reports whether an expression does work that is a product of its inputs'
+// sizes even without loops or lets: replace, join, repeat, matches.
 func buildsProducts(root ast.Node) bool {
 	found := false
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
-		if b, ok := (*n).(*ast.BuiltinNode); ok && chargedBuiltins[b.Name] != "" {
-			found = true
+		switch v := (*n).(type) {
+		case *ast.BuiltinNode:
+			found = found || chargedBuiltins[v.Name] != ""
+		case *ast.BinaryNode:
+			found = found || v.Operator == "matches"
 		}
 	}))
 	return found
@@ -80,11 +83,8 @@ func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 func (p *budgetPatcher) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BuiltinNode:
-		if body := loopBody(n); body != nil {
-			if !isCharge(n.Arguments[0]) { // a range or a built collection may be charged already
-				n.Arguments[0] = charged(n.Arguments[0])
-			}
-			chargeScans(body)
+		if loopBody(n) != nil {
+			chargeOperand(&n.Arguments[0]) // the collection, each time the loop starts
 			if collection(n.Type()) {
 				*node = charged(n) // map, filter, groupBy, sortBy build what they return
 			}
@@ -96,15 +96,42 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			*node = c
 			return
 		}
-		if p.reuses && costly(n.Type()) {
-			*node = charged(n)
+		if p.reuses {
+			for i := range n.Arguments {
+				chargeOperand(&n.Arguments[i]) // what the built-in reads, to the bottom
+			}
+			if costly(n.Type()) {
+				*node = charged(n) // what it builds
+			}
 		}
 	case *ast.CallNode:
-		if p.reuses && !ours(n) && costly(n.Type()) {
+		if ours(n) || !p.reuses {
+			return
+		}
+		for i := range n.Arguments {
+			chargeOperand(&n.Arguments[i])
+		}
+		if costly(n.Type()) {
 			*node = charged(n)
 		}
 	case *ast.BinaryNode:
-		if p.reuses && (n.Operator == "+" || n.Operator == "..") && costly(n.Type()) {
+		if n.Operator == "matches" {
+			if pattern, ok := n.Right.(*ast.StringNode); ok {
+				m := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnMatch},
+					Arguments: []ast.Node{budgetRef(), n.Left, &ast.IntegerNode{Value: len(pattern.Value)}}}
+				m.SetLocation(n.Left.Location())
+				n.Left = m
+			}
+			return
+		}
+		if !p.reuses {
+			return
+		}
+		if scanOperators[n.Operator] {
+			chargeOperand(&n.Left)
+			chargeOperand(&n.Right)
+		}
+		if (n.Operator == "+" || n.Operator == "..") && costly(n.Type()) {
 			*node = charged(n)
 		}
 	}
@@ -114,9 +141,10 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 // their charged versions charge before building.
 var chargedBuiltins = map[string]string{"replace": fnReplace, "join": fnJoin, "repeat": fnRepeat}
 
-// scanOperators read all of a string or collection operand.
+// scanOperators read all of a string or collection operand (== and in compare collections
+// element by element, to the bottom).
 var scanOperators = map[string]bool{
-	"in": true, "contains": true, "startsWith": true, "endsWith": true, "matches": true,
+	"in": true, "contains": true, "startsWith": true, "endsWith": true,
 	"==": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "+": true,
 }
 
@@ -128,72 +156,6 @@ func loopBody(n *ast.BuiltinNode) *ast.Node {
 		}
 	}
 	return nil
-}
-
-// chargeScans charges, in a loop body, the operands its operators scan and the arguments its
-// calls read. Nested loops were patched when they were visited: their bodies are not
-// re-entered.
-func chargeScans(node *ast.Node) {
-	switch n := (*node).(type) {
-	case *ast.BinaryNode:
-		chargeScans(&n.Left)
-		chargeScans(&n.Right)
-		if scanOperators[n.Operator] {
-			chargeOperand(&n.Left)
-			chargeOperand(&n.Right)
-		}
-	case *ast.BuiltinNode:
-		nested := loopBody(n) != nil
-		for i := range n.Arguments {
-			if _, ok := n.Arguments[i].(*ast.PredicateNode); ok {
-				continue
-			}
-			chargeScans(&n.Arguments[i])
-			if !nested {
-				chargeOperand(&n.Arguments[i])
-			}
-		}
-	case *ast.CallNode:
-		for i := range n.Arguments {
-			chargeScans(&n.Arguments[i])
-			if !ours(n) {
-				chargeOperand(&n.Arguments[i])
-			}
-		}
-	case *ast.UnaryNode:
-		chargeScans(&n.Node)
-	case *ast.ChainNode:
-		chargeScans(&n.Node)
-	case *ast.MemberNode:
-		chargeScans(&n.Node)
-		chargeScans(&n.Property)
-	case *ast.SliceNode:
-		chargeScans(&n.Node)
-		chargeScans(&n.From)
-		chargeScans(&n.To)
-	case *ast.ConditionalNode:
-		chargeScans(&n.Cond)
-		chargeScans(&n.Exp1)
-		chargeScans(&n.Exp2)
-	case *ast.VariableDeclaratorNode:
-		chargeScans(&n.Value)
-		chargeScans(&n.Expr)
-	case *ast.SequenceNode:
-		for i := range n.Nodes {
-			chargeScans(&n.Nodes[i])
-		}
-	case *ast.ArrayNode:
-		for i := range n.Nodes {
-			chargeScans(&n.Nodes[i])
-		}
-	case *ast.MapNode:
-		for i := range n.Pairs {
-			chargeScans(&n.Pairs[i])
-		}
-	case *ast.PairNode:
-		chargeScans(&n.Key)
-		chargeScans(&n.Value)
-	}
 }
 
 // chargeOperand wraps an operand that may be a string or a collection and is not a literal.
@@ -232,7 +194,7 @@ func ours(n *ast.CallNode) bool {
 		return false
 	}
 	switch id.Value {
-	case fnCharge, fnReplace, fnJoin, fnRepeat:
+	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch:
 		return true
 	}
 	return false

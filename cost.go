@@ -145,6 +145,14 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 			if id.Value == fnCharge {
 				return m.estimate(n.Arguments[1]) // charging costs what it charges: counted below
 			}
+			if id.Value == fnMatch { // the subject, scanned once per pattern byte
+				s, z := m.estimate(n.Arguments[1])
+				k := 1.0
+				if c, ok := n.Arguments[2].(*ast.IntegerNode); ok {
+					k = float64(c.Value) + 1
+				}
+				return s + z*k, z
+			}
 			name := map[string]string{fnReplace: "replace", fnJoin: "join", fnRepeat: "repeat"}[id.Value]
 			if name != "" {
 				return m.call(name, n.Arguments[1:])

@@ -70,8 +70,9 @@ func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 }
 
 func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
-	sc.budget.reset(s.limits.StepBudget)
+	sc.budget.start(s.limits)
 	out, err := sc.vm.Run(p.prog, sc.vmEnv())
+	sc.budget.finish()
 	if err != nil {
 		return false, err
 	}
@@ -89,8 +90,9 @@ func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err err
 	}
 	if p.fastNum == nil || sc.fast.slow {
 		var out any
-		sc.budget.reset(s.limits.StepBudget)
+		sc.budget.start(s.limits)
 		out, err = sc.vm.Run(p.prog, sc.vmEnv())
+		sc.budget.finish()
 		var ok bool
 		if f, ok = out.(float64); err == nil && !ok {
 			err = fmt.Errorf("expected a number, got %T", out)

@@ -305,7 +305,12 @@ func (s *Scorer[L]) Warnings() []Warning { return slices.Clone(s.warnings) }
 // nothing in s.
 func (s *Scorer[L]) Config() Config { return s.cfg.Clone() }
 
-func (s *Scorer[L]) get() *scratch[L] { return s.pool.Get().(*scratch[L]) }
+// get checks out a scratch for one call, with the call's step budget.
+func (s *Scorer[L]) get() *scratch[L] {
+	sc := s.pool.Get().(*scratch[L])
+	sc.budget.startCall(s.limits)
+	return sc
+}
 
 func (s *Scorer[L]) put(sc *scratch[L]) {
 	var zero L

@@ -31,6 +31,11 @@ type Limits struct {
 	// evaluation that would exceed the budget stops with a rule error (default 100,000 steps,
 	// about 7 ms of the worst kind of work on a 2020s server core: SECURITY.md has the figures).
 	StepBudget int64
+	// CallBudget bounds the steps of all the expressions one call (a lead's Score, Observe or
+	// Advance) evaluates together (default 1,000,000, about 50 ms at worst): a rule set of
+	// many rules each near its StepBudget stops there, the rules still to run failing with a
+	// rule error, instead of costing MaxRules times the step budget.
+	CallBudget int64
 	// Builtins lists the expr built-in functions expressions may call (default
 	// DefaultBuiltins). The clock built-ins now, date and timezone are never allowed.
 	Builtins []string
@@ -62,6 +67,7 @@ func DefaultLimits() Limits {
 		MaxPredicateDepth:   2,
 		MemoryBudget:        100_000,
 		StepBudget:          100_000,
+		CallBudget:          1_000_000,
 		Builtins:            DefaultBuiltins(),
 		MaxEventBytes:       64 << 10,
 		MaxPropertyDepth:    8,
@@ -80,7 +86,7 @@ func DefaultLimits() Limits {
 // time), and so do the limits the State format needs (name lengths, rule and type counts).
 func TrustedLimits() Limits {
 	l := DefaultLimits()
-	l.StepBudget = Unlimited
+	l.StepBudget, l.CallBudget = Unlimited, Unlimited
 	l.MaxEventBytes, l.MaxPropertyDepth, l.MaxPropertyElements, l.MaxStringBytes = Unlimited, Unlimited, Unlimited, Unlimited
 	l.MaxRules, l.MaxEventTypes, l.MaxListEntries, l.MaxWindowSlots, l.MaxConfigBytes = Unlimited, Unlimited, Unlimited, Unlimited, Unlimited
 	return l
@@ -128,6 +134,9 @@ func WithLimits(l Limits) Option {
 		}
 		if l.StepBudget != 0 {
 			d.StepBudget = l.StepBudget
+		}
+		if l.CallBudget != 0 {
+			d.CallBudget = l.CallBudget
 		}
 		for _, f := range []struct {
 			dst *int
@@ -215,6 +224,11 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 			case hi.Value >= lo.Value && uint64(hi.Value)-uint64(lo.Value) >= uint64(c.limits.MaxRange):
 				// Computed unsigned: 0..9223372036854775807 would wrap a signed difference.
 				c.fail(n, "range of %d elements, more than the limit of %d", uint64(hi.Value)-uint64(lo.Value)+1, c.limits.MaxRange)
+			}
+		}
+		if n.Operator == "matches" && c.limits.StepBudget != Unlimited {
+			if _, ok := n.Right.(*ast.StringNode); !ok {
+				c.fail(n.Right, "matches needs a literal pattern under the step budget: a pattern built at run time is compiled at every evaluation, at a cost no budget can charge beforehand")
 			}
 		}
 		c.walk(n.Left, depth)
