@@ -119,19 +119,9 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 		}
 		return steps, size
 	case *ast.ArrayNode:
-		steps := 1.0
-		for _, x := range n.Nodes {
-			s, _ := m.estimate(x)
-			steps += s
-		}
-		return steps, float64(len(n.Nodes))
+		return 1 + m.sum(n.Nodes), float64(len(n.Nodes))
 	case *ast.MapNode:
-		steps := 1.0
-		for _, x := range n.Pairs {
-			s, _ := m.estimate(x)
-			steps += s
-		}
-		return steps, float64(len(n.Pairs))
+		return 1 + m.sum(n.Pairs), float64(len(n.Pairs))
 	case *ast.PairNode:
 		ks, _ := m.estimate(n.Key)
 		vs, _ := m.estimate(n.Value)
@@ -161,6 +151,16 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 		return m.call("", n.Arguments)
 	}
 	return 1, 1
+}
+
+// sum is the steps of evaluating each of nodes.
+func (m *costModel) sum(nodes []ast.Node) float64 {
+	var steps float64
+	for _, x := range nodes {
+		s, _ := m.estimate(x)
+		steps += s
+	}
+	return steps
 }
 
 // call estimates a built-in or function call: its arguments, then its own work — a loop's
