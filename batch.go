@@ -213,8 +213,9 @@ func (b *batch[L]) score(sc *scratch[L], c *scoreChunk[L]) {
 	at := b.now.UnixNano()
 	for j := range c.leads {
 		it := &c.leads[j]
-		sc.budget.startCall(s.limits) // each lead is a call of its own
-		d := &s.empty // a nil *State is a new lead
+		// Each lead is a call of its own, with its own budget; a nil *State is a new lead.
+		sc.budget.startCall(s.limits)
+		d := &s.empty
 		if it.st != nil {
 			d = s.view(&it.st.d)
 		}
