@@ -1,6 +1,7 @@
 package leadscore
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -80,4 +81,35 @@ func shortName(s string) string {
 		cut--
 	}
 	return s[:cut] + "…"
+}
+
+// ruleErrorJSON is a RuleError in the wire format: the cause as its message.
+type ruleErrorJSON struct {
+	Kind    string `json:"kind"`
+	RuleID  string `json:"rule"`
+	Field   string `json:"field,omitempty"`
+	Line    int    `json:"line,omitempty"`
+	Column  int    `json:"column,omitempty"`
+	Message string `json:"message"`
+}
+
+// MarshalJSON writes e in the wire format: {"kind", "rule", "field", "line", "column",
+// "message"}, the message being the cause (what Error says after the rule's name).
+func (e *RuleError) MarshalJSON() ([]byte, error) {
+	w := ruleErrorJSON{Kind: e.Kind, RuleID: e.RuleID, Field: e.Field, Line: e.Line, Column: e.Column}
+	if e.Err != nil {
+		w.Message = e.Err.Error()
+	}
+	return json.Marshal(w)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; the cause comes back as a plain error with the
+// message.
+func (e *RuleError) UnmarshalJSON(data []byte) error {
+	var w ruleErrorJSON
+	if err := json.Unmarshal(data, &w); err != nil {
+		return err
+	}
+	*e = RuleError{Kind: w.Kind, RuleID: w.RuleID, Field: w.Field, Line: w.Line, Column: w.Column, Err: errors.New(w.Message)}
+	return nil
 }

@@ -12,16 +12,19 @@ import (
 
 // Event is one thing a lead did (or that happened to them): a page view, an email click, a
 // call, a purchase. Only Type and Time are required.
+//
+// In JSON it is what a webhook sends: {"id", "type", "time" (RFC 3339), "channel", "path",
+// "value", "category", "properties"}.
 type Event struct {
-	ID       string    // optional; a repeated ID is ignored (at-least-once delivery)
-	Type     string    // see EventTypes
-	Time     time.Time // when it happened; must be set
-	Channel  string    // "email", "web", "social", "phone", "event", "store", …
-	Path     string    // page path for web events ("/pricing"); a full URL is read from its path
-	Value    float64   // order or cart value, where there is one
-	Category string    // page category; when empty, derived from Path through Config.Pages for page_view
+	ID       string    `json:"id,omitempty"`       // optional; a repeated ID is ignored (at-least-once delivery)
+	Type     string    `json:"type"`               // see EventTypes
+	Time     time.Time `json:"time"`               // when it happened; must be set
+	Channel  string    `json:"channel,omitempty"`  // "email", "web", "social", "phone", "event", "store", …
+	Path     string    `json:"path,omitempty"`     // page path for web events ("/pricing"); a full URL is read from its path
+	Value    float64   `json:"value,omitempty"`    // order or cart value, where there is one
+	Category string    `json:"category,omitempty"` // page category; when empty, derived from Path through Config.Pages for page_view
 	// Properties carries anything else; rules read it as event.Properties.name.
-	Properties map[string]any
+	Properties map[string]any `json:"properties,omitempty"`
 }
 
 // The event vocabulary: the types the presets and built-in detectors understand. Config rules

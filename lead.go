@@ -7,36 +7,57 @@ import "time"
 // own instead, and rules then read that type's fields.
 //
 // Expressions see the Go field names: lead.Title, lead.Company.Employees, lead.BANT.Budget.
+// In JSON (the wire format of the CLI, case files and services) the names are snake_case:
+// {"email": …, "company": {"employees": …}, "customer_since": "2024-01-31T00:00:00Z"}.
 type Lead struct {
-	ID, Email, Name, Title, Phone string
-	Country, PostalCode           string
-	Source                        string // "referral", "organic", "paid", "event", …
-	Company                       Company
+	ID         string  `json:"id,omitempty"`
+	Email      string  `json:"email,omitempty"`
+	Name       string  `json:"name,omitempty"`
+	Title      string  `json:"title,omitempty"`
+	Phone      string  `json:"phone,omitempty"`
+	Country    string  `json:"country,omitempty"`
+	PostalCode string  `json:"postal_code,omitempty"`
+	Source     string  `json:"source,omitempty"` // "referral", "organic", "paid", "event", …
+	Company    Company `json:"company,omitzero"`
 
 	// B2C demographics.
-	Age, Children                     int
-	Gender, Occupation, MaritalStatus string
-	Income, HomeSize                  float64
+	Age           int     `json:"age,omitempty"`
+	Children      int     `json:"children,omitempty"`
+	Gender        string  `json:"gender,omitempty"`
+	Occupation    string  `json:"occupation,omitempty"`
+	MaritalStatus string  `json:"marital_status,omitempty"`
+	Income        float64 `json:"income,omitempty"`
+	HomeSize      float64 `json:"home_size,omitempty"`
 
 	// Relationship and value.
-	CustomerSince         time.Time // zero: not a customer
-	Purchases             int
-	AvgOrderValue, Margin float64 // Margin is a fraction: 0.25 = 25%
-	ServiceEffort         int     // 1 (easy) … 10 (hand-holding)
-	Followers             int     // social reach
-	BANT                  BANT
-	Traits                map[string]any // anything else; read as lead.Traits.name or lead.Traits["name"]
+	CustomerSince time.Time      `json:"customer_since,omitzero"` // zero: not a customer
+	Purchases     int            `json:"purchases,omitempty"`
+	AvgOrderValue float64        `json:"avg_order_value,omitempty"`
+	Margin        float64        `json:"margin,omitempty"`         // a fraction: 0.25 = 25%
+	ServiceEffort int            `json:"service_effort,omitempty"` // 1 (easy) … 10 (hand-holding)
+	Followers     int            `json:"followers,omitempty"`      // social reach
+	BANT          BANT           `json:"bant,omitzero"`
+	Traits        map[string]any `json:"traits,omitempty"` // anything else; read as lead.Traits.name or lead.Traits["name"]
 }
 
 // Company is the firmographic part of a Lead.
 type Company struct {
-	Name, Domain, Industry, Country, PostalCode string
-	Employees, Founded, ServiceCenters          int
-	Revenue                                     float64
-	MinorityOwned                               bool
+	Name           string  `json:"name,omitempty"`
+	Domain         string  `json:"domain,omitempty"`
+	Industry       string  `json:"industry,omitempty"`
+	Country        string  `json:"country,omitempty"`
+	PostalCode     string  `json:"postal_code,omitempty"`
+	Employees      int     `json:"employees,omitempty"`
+	Founded        int     `json:"founded,omitempty"`
+	ServiceCenters int     `json:"service_centers,omitempty"`
+	Revenue        float64 `json:"revenue,omitempty"`
+	MinorityOwned  bool    `json:"minority_owned,omitempty"`
 }
 
 // BANT records what sales has learned about a buying cycle: Budget, Authority, Need, Timing.
 type BANT struct {
-	Budget, Authority, Need, Timing bool
+	Budget    bool `json:"budget,omitempty"`
+	Authority bool `json:"authority,omitempty"`
+	Need      bool `json:"need,omitempty"`
+	Timing    bool `json:"timing,omitempty"`
 }

@@ -44,13 +44,15 @@ const (
 // on transitions (an edge) rather than on a Result's levels, so a hand-off, a stall or an
 // abandoned cart is reported once, not on every evaluation.
 type Transition struct {
-	Kind             TransitionKind
-	From, To         Stage  // TransitionStage
-	FromTier, ToTier string // TransitionTier
-	Signal           string // TransitionSignal: the signal kind
-	Raised           bool   // TransitionSignal: raised (true) or cleared (false)
-	At               time.Time
-	Reason           string
+	Kind     TransitionKind `json:"kind"`
+	From     Stage          `json:"from,omitempty"`      // TransitionStage
+	To       Stage          `json:"to,omitempty"`        // TransitionStage
+	FromTier string         `json:"from_tier,omitempty"` // TransitionTier
+	ToTier   string         `json:"to_tier,omitempty"`   // TransitionTier
+	Signal   string         `json:"signal,omitempty"`    // TransitionSignal: the signal kind
+	Raised   bool           `json:"raised,omitempty"`    // TransitionSignal: raised (true) or cleared (false)
+	At       time.Time      `json:"at"`
+	Reason   string         `json:"reason"`
 }
 
 // Journey configures the lifecycle state machine; the zero value is the default journey

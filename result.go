@@ -13,25 +13,27 @@ import (
 // Result is an evaluated lead: the three dimension scores, their weighted total, the tier and
 // grade they give, and every reason behind them.
 type Result struct {
-	Fit, Engagement, Relationship float64 // the three dimension scores, bounded
-	Total                         float64 // Σ weight × dimension score
-	Tier                          string
-	Handoff                       bool   // the tier is a hand-off (MQL) tier and the lead is not disqualified
-	Grade                         string // fit grade, "A".."D" by default
-	Stage                         Stage
-	Owner                         string    // who owns the stage: "marketing", "sales", "service", …
-	Stalled                       bool      // the lead has been in its stage longer than the stage's SLA
-	StalledSince                  time.Time // when the SLA ran out
-	Persona                       string
-	Track                         string // the persona's nurture track
-	Disqualified                  bool
-	Signals                       []Signal
-	Contributions                 []Contribution // every rule that fired, in rule-set order (attribute rules, then event rules)
-	Transitions                   []Transition   // what this call changed (Observe and Advance only)
+	Fit           float64        `json:"fit"` // the three dimension scores, bounded
+	Engagement    float64        `json:"engagement"`
+	Relationship  float64        `json:"relationship"`
+	Total         float64        `json:"total"` // Σ weight × dimension score
+	Tier          string         `json:"tier"`
+	Handoff       bool           `json:"handoff"`         // the tier is a hand-off (MQL) tier and the lead is not disqualified
+	Grade         string         `json:"grade,omitempty"` // fit grade, "A".."D" by default
+	Stage         Stage          `json:"stage"`
+	Owner         string         `json:"owner,omitempty"`        // who owns the stage: "marketing", "sales", "service", …
+	Stalled       bool           `json:"stalled,omitempty"`      // the lead has been in its stage longer than the stage's SLA
+	StalledSince  time.Time      `json:"stalled_since,omitzero"` // when the SLA ran out
+	Persona       string         `json:"persona,omitempty"`
+	Track         string         `json:"track,omitempty"` // the persona's nurture track
+	Disqualified  bool           `json:"disqualified"`
+	Signals       []Signal       `json:"signals"`
+	Contributions []Contribution `json:"contributions"` // every rule that fired, in rule-set order (attribute rules, then event rules)
+	Transitions   []Transition   `json:"transitions"`   // what this call changed (Observe and Advance only)
 
-	At        time.Time    // the time the lead was evaluated at: now, or the latest event if later
-	Duplicate bool         // Observe: the event's ID was seen before, so nothing changed
-	Errors    []*RuleError // rules that failed at run time; each contributed nothing
+	At        time.Time    `json:"at"`                  // the time the lead was evaluated at: the time asked for, or the State's clock if later
+	Duplicate bool         `json:"duplicate,omitempty"` // Observe: the event's ID was seen before, so nothing changed
+	Errors    []*RuleError `json:"errors,omitempty"`    // rules that failed at run time; each contributed nothing
 
 	raw  [3]float64 // dimension sums before bounds, for Explain
 	base [3]float64 // the attribute rules' part of raw
@@ -49,11 +51,11 @@ func (r *Result) reset() {
 
 // Contribution is one fired rule's share of a dimension score.
 type Contribution struct {
-	RuleID    string
-	Dimension Dimension
-	Points    float64 // after the rule's max, before the dimension's bounds
-	Reason    string
-	Events    int // event rules: how many events it counts (once rules: 1)
+	RuleID    string    `json:"rule"`
+	Dimension Dimension `json:"dimension"`
+	Points    float64   `json:"points"` // after the rule's max, before the dimension's bounds
+	Reason    string    `json:"reason"`
+	Events    int       `json:"events,omitempty"` // event rules: how many events it counts (once rules: 1)
 }
 
 // explainReasons is how many contributions Explain lists before summarising the rest.

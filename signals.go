@@ -15,10 +15,10 @@ import (
 
 // Signal is a buying signal (or a negative one) detected for a lead.
 type Signal struct {
-	Kind     string
-	Strength float64   // in [0, 1]
-	At       time.Time // when the evidence happened (the latest event behind it, or the evaluation time)
-	Reason   string    // the evidence, e.g. "3 pricing-page visits in 6 days"
+	Kind     string    `json:"kind"`
+	Strength float64   `json:"strength"` // in [0, 1]
+	At       time.Time `json:"at"`       // when the evidence happened (the latest event behind it, or the evaluation time)
+	Reason   string    `json:"reason"`   // the evidence, e.g. "3 pricing-page visits in 6 days"
 }
 
 // SignalConfig configures a built-in detector (by its Kind) or defines a custom one (a new Kind
