@@ -169,8 +169,9 @@ func (l Limits) builtinOptions() []expr.Option {
 	return append(opts, expr.MaxNodes(l.MaxNodes))
 }
 
-// check rejects src if it breaks the limits, before expr compiles it: compiling alone can be
-// the attack (expr's optimiser folds a constant range into an array).
+// check rejects src if it breaks the limits, before expr type-checks and compiles it: the
+// expression's size, its syntax nodes, its ranges (a range builds its array when it runs, so
+// its size must be known), the nesting of its predicates and the built-ins it calls.
 func (l Limits) check(src string) (*parser.Tree, error) {
 	if len(src) > l.MaxExpressionLength {
 		return nil, fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
