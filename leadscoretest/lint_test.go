@@ -1,6 +1,8 @@
 package leadscoretest_test
 
 import (
+	"fmt"
+	"maps"
 	"slices"
 	"strings"
 	"testing"
@@ -185,5 +187,38 @@ func TestFindingString(t *testing.T) {
 	f := leadscoretest.Finding{Severity: leadscoretest.SeverityWarning, Kind: "rule-never-fires", ID: "exec", Message: "fired for none of the 3 leads"}
 	if got, want := f.String(), `warning: rule-never-fires "exec": fired for none of the 3 leads`; got != want {
 		t.Errorf("got %q, want %q", got, want)
+	}
+}
+
+// lint warns about the expressions the step budget would stop on large inputs: the nested
+// replace and the let doubling that once passed lint silently.
+func TestLintWarnsAboutBudgetBusters(t *testing.T) {
+	nested := `"aaaaaaaaaa"`
+	for range 9 {
+		nested = `replace(` + nested + `, "a", "aaaaaaaaaa")`
+	}
+	doubling := `let s0 = "aaaaaaaaaaaaaaaa";`
+	for i := 1; i <= 30; i++ {
+		doubling += fmt.Sprintf(" let s%d = s%d + s%d;", i, i-1, i-1)
+	}
+	doubling += " len(s30) > 0"
+	cfg := leadscore.Config{Rules: []leadscore.Rule{
+		{ID: "replace-bomb", Dimension: leadscore.Fit, When: "len(" + nested + ") > 0", Points: 1},
+		{ID: "doubling", Dimension: leadscore.Fit, When: doubling, Points: 1},
+		{ID: "small-loop", Dimension: leadscore.Fit, When: `any(1..10, {# == lead.Age})`, Points: 1},
+	}}
+	findings, err := leadscoretest.Lint[leadscore.Lead](cfg, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[string]string{}
+	for _, f := range findings {
+		if strings.HasPrefix(f.Kind, "cost") {
+			got[f.ID] = f.Kind
+		}
+	}
+	want := map[string]string{"replace-bomb": "cost-over-budget", "doubling": "cost-over-budget", "small-loop": "cost"}
+	if !maps.Equal(got, want) {
+		t.Errorf("cost findings %v, want %v", got, want)
 	}
 }
