@@ -75,7 +75,8 @@
 //
 // NextWakeup is never late: before the time it reports, Advance reports no transition. Merge
 // is commutative, associative and bounded, keeps the most recent event IDs of both parts, and
-// changes nothing when a State is merged with a copy of itself. MarshalBinary never writes
+// changes nothing when a State is merged with a copy of itself; parts written under different
+// rule sets are merged with [Scorer.Merge], which lays them out for one rule set first. MarshalBinary never writes
 // bytes UnmarshalBinary rejects. Times must lie in [MinTime, MaxTime) — 1900 to 2200 — and all
 // time arithmetic saturates. Under a new rule set, event rules keep their history by ID or
 // through renamed_from, and a changed half-life converts it; [PlanMigration] lists what a

@@ -94,18 +94,21 @@ func (st *State) Clone() *State { return &State{d: *st.d.Clone()} }
 // an event either part saw is still ignored when delivered again. Counts of events and
 // purchases add up. The clock is the later of the two.
 //
-// Merge is commutative and associative (within floating-point rounding) and bounded: a State
-// merged any number of times is no bigger than its limits and still decodes. Merging a State
-// with itself or an identical copy changes nothing. Other parts must have seen different
-// events: an event without an ID observed into both counts twice.
+// Merge is commutative and associative (within floating-point rounding) for parts laid out by
+// one rule set, and bounded: a State merged any number of times is no bigger than its limits
+// and still decodes. Merging a State with itself or an identical copy changes nothing. Other
+// parts must have seen different events: an event without an ID observed into both counts
+// twice.
 //
 // Journey and tier bookkeeping cannot be added up: the merged State takes the stage the parts
 // entered last (their histories combined), the tier of the part evaluated last, and the union
 // of their active signals; the next Observe or Advance settles them from the merged scores.
-// The parts may have been written under different rule sets: the merged State takes the
-// layout of the part with the later clock, and the other part is remapped into it by name
-// (rules the chosen rule set lacks are dropped). To merge under the rule set you score with,
-// use Scorer.Merge. other is not modified.
+// The parts may have been written under different rule sets: the merged State then takes the
+// layout of the part with the later clock, and the other part is remapped into it by name —
+// rules that layout lacks are dropped, so across rule sets Merge commutes but is not
+// associative. Use Scorer.Merge there: it lays every part out for the scorer's rule set
+// first, and is associative whatever rule sets the parts were written under. other is not
+// modified.
 func (st *State) Merge(other *State) error {
 	if other == nil {
 		return errors.New("leadscore: Merge with a nil *State")
