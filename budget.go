@@ -208,6 +208,10 @@ func budgetFunctions() expr.Option {
 		c.Functions[fnJoin] = &builtin.Function{Name: fnJoin, Func: chargedJoin, Validate: returns(stringType, 2, 3)}
 		c.Functions[fnRepeat] = &builtin.Function{Name: fnRepeat, Func: chargedRepeat, Validate: returns(stringType, 3, 3)}
 		c.Functions[fnMatch] = &builtin.Function{Name: fnMatch, Func: chargeMatch, Validate: sameTypeAs(1, 3)}
+		c.Functions[fnToJSON] = &builtin.Function{Name: fnToJSON, Func: chargedToJSON, Validate: returns(stringType, 2, 2)}
+		c.Functions[fnFromJSON] = &builtin.Function{Name: fnFromJSON, Func: chargedFromJSON, Validate: returns(anyType, 2, 2)}
+		c.Functions[fnFlatten] = &builtin.Function{Name: fnFlatten, Func: chargedFlatten, Validate: returns(anySliceType, 2, 2)}
+		c.Functions[fnUniq] = &builtin.Function{Name: fnUniq, Func: chargedUniq, Validate: returns(anySliceType, 2, 2)}
 	}
 }
 
@@ -246,7 +250,7 @@ func chargeValue(args ...any) (any, error) {
 }
 
 // chargeMatch charges a regular-expression match: the subject's bytes times the pattern's
-// (Go's regexp runs in time proportional to both).
+// compiled instructions (Go's regexp runs in time proportional to both).
 func chargeMatch(args ...any) (any, error) {
 	s, _ := args[1].(string)
 	pattern := int64(runtime.ToInt(args[2]))

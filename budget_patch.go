@@ -21,8 +21,9 @@ import (
 //     is charged as it is built. A doubling chain stops at the budget having allocated at
 //     most twice it, and a traversal of a value whose parts are shared is charged per visit.
 //   - Work that is a product of input sizes even once — replace, join and repeat building,
-//     matches scanning its subject once per pattern byte — is charged before it is done.
-//     A pattern must be a literal (Limits.check), so it is compiled once, at compile time.
+//     toJSON, flatten and uniq working quadratically, fromJSON building nesting for them,
+//     matches scanning its subject once per pattern instruction — is charged before it is
+//     done. A pattern must be a literal of bounded size (Limits.check), compiled once.
 //   - Everything else takes constant time per syntax node, or time linear in an input the
 //     expression did not build (the lead, bounded by the embedder; the event, bounded by
 //     the event limits), and runs once: MaxNodes bounds it.
@@ -117,8 +118,9 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 	case *ast.BinaryNode:
 		if n.Operator == "matches" {
 			if pattern, ok := n.Right.(*ast.StringNode); ok {
+				insts, _ := patternInstructions(pattern.Value) // a bad pattern fails at compile
 				m := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnMatch},
-					Arguments: []ast.Node{budgetRef(), n.Left, &ast.IntegerNode{Value: len(pattern.Value)}}}
+					Arguments: []ast.Node{budgetRef(), n.Left, &ast.IntegerNode{Value: insts}}}
 				m.SetLocation(n.Left.Location())
 				n.Left = m
 			}
@@ -137,9 +139,13 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 	}
 }
 
-// chargedBuiltins are the built-ins whose output can be a product of their inputs' sizes:
-// their charged versions charge before building.
-var chargedBuiltins = map[string]string{"replace": fnReplace, "join": fnJoin, "repeat": fnRepeat}
+// chargedBuiltins are the built-ins whose work is more than linear in their input, or whose
+// output can be a product of their inputs' sizes: their charged versions charge first.
+var chargedBuiltins = map[string]string{
+	"replace": fnReplace, "join": fnJoin, "repeat": fnRepeat, // output a product of inputs
+	"toJSON": fnToJSON, "flatten": fnFlatten, "uniq": fnUniq, // work quadratic in the input
+	"fromJSON": fnFromJSON, // builds what the others work on, nested as deep as it likes
+}
 
 // scanOperators read all of a string or collection operand (== and in compare collections
 // element by element, to the bottom).
@@ -194,7 +200,7 @@ func ours(n *ast.CallNode) bool {
 		return false
 	}
 	switch id.Value {
-	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch:
+	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch, fnToJSON, fnFromJSON, fnFlatten, fnUniq:
 		return true
 	}
 	return false

@@ -143,7 +143,8 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 				}
 				return s + z*k, z
 			}
-			name := map[string]string{fnReplace: "replace", fnJoin: "join", fnRepeat: "repeat"}[id.Value]
+			name := map[string]string{fnReplace: "replace", fnJoin: "join", fnRepeat: "repeat",
+				fnToJSON: "toJSON", fnFromJSON: "fromJSON", fnFlatten: "flatten", fnUniq: "uniq"}[id.Value]
 			if name != "" {
 				return m.call(name, n.Arguments[1:])
 			}
@@ -217,6 +218,8 @@ func (m *costModel) call(name string, args []ast.Node) (float64, float64) {
 		}
 	case "split", "splitAfter":
 		return steps + in, in
+	case "uniq": // each element against every one kept
+		return steps + in*in, in
 	}
 	return steps + in + 1, math.Max(in, 1)
 }

@@ -109,15 +109,6 @@ func newAtTracker() *atTracker {
 	return &atTracker{stage: leadscore.StageAttract, signals: map[string]bool{}}
 }
 
-func (tr *atTracker) clone() *atTracker {
-	c := *tr
-	c.signals = map[string]bool{}
-	for k, v := range tr.signals {
-		c.signals[k] = v
-	}
-	return &c
-}
-
 // merge takes in what o tracks, as State.Merge does.
 func (tr *atTracker) merge(o *atTracker, st *leadscore.State) {
 	for k, v := range o.signals {

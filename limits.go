@@ -228,8 +228,11 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 			}
 		}
 		if n.Operator == "matches" && c.limits.StepBudget != Unlimited {
-			if _, ok := n.Right.(*ast.StringNode); !ok {
+			pattern, ok := n.Right.(*ast.StringNode)
+			if !ok {
 				c.fail(n.Right, "matches needs a literal pattern under the step budget: a pattern built at run time is compiled at every evaluation, at a cost no budget can charge beforehand")
+			} else if insts, err := patternInstructions(pattern.Value); err == nil && insts > maxPatternInstructions {
+				c.fail(n.Right, "the pattern compiles to more than %d instructions (its repeats multiply): too costly to compile and to match", maxPatternInstructions)
 			}
 		}
 		c.walk(n.Left, depth)
