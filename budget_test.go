@@ -59,7 +59,7 @@ func TestBudgetStopsGrowth(t *testing.T) {
 			var before, after runtime.MemStats
 			runtime.GC()
 			runtime.ReadMemStats(&before)
-			r := scoreT(t, s, Lead{}, &st, t0)
+			r := scoreT(t, s, Lead{Title: strings.Repeat("t", 16<<10)}, &st, t0)
 			runtime.ReadMemStats(&after)
 			if len(r.Errors) != 1 || !errors.Is(r.Errors[0], errStepBudget) {
 				t.Fatalf("errors %v, want the step budget", r.Errors)

@@ -122,8 +122,9 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if c.limits.StepBudget != Unlimited {
 		shadowed := c.config().Functions // count(type, window) is leadscore's, not expr's loop
-		if reuses := needsBudget(tree.Node, shadowed); reuses || buildsProducts(tree.Node) {
-			opts = append(opts, expr.Patch(&budgetPatcher{reuses: reuses}))
+		reuses, chains := needsBudget(tree.Node, shadowed), chainsAdditions(tree.Node)
+		if reuses || chains || buildsProducts(tree.Node) {
+			opts = append(opts, expr.Patch(&budgetPatcher{reuses: reuses, chains: chains}))
 		}
 	}
 	if asBool {
