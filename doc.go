@@ -85,8 +85,14 @@
 // # Untrusted rules
 //
 // Rule sets are data, possibly written by people who are not Go programmers or by other
-// tenants. Limits (WithLimits) bound expression size, ranges, predicate nesting and memory,
-// and disallow built-ins that allocate at will; panics inside expressions become rule errors.
+// tenants, and events come from the public web. [Limits] are safe by default: they bound
+// expression size, ranges and predicate nesting, and every evaluation's work through a step
+// budget ([Limits.StepBudget], [Limits.CallBudget]) that charges loops, scans and the values
+// an expression builds before or as they happen, so that a hostile rule stops with a rule
+// error instead of exhausting the CPU or the memory; events beyond the size limits are
+// refused ([ErrEventTooLarge]) and so are oversized rule sets ([ErrRuleSetTooLarge]).
+// [Scorer.Costs] estimates each expression's worst case; [TrustedLimits] turns the guards off
+// for rule sets the embedder writes itself. Panics inside expressions become rule errors.
 //
 // # Purity and time
 //
