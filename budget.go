@@ -194,7 +194,8 @@ const (
 	fnReplace = "·replace" // replace, charged before the new string is built
 	fnJoin    = "·join"    // join, likewise
 	fnRepeat  = "·repeat"  // repeat, likewise
-	fnMatch   = "·match"   // ·match(budget, s, n): charges matching s against a pattern of n bytes, returns s
+	fnMatch   = "·match"   // ·match(budget, s, n): charges matching s against a pattern of n instructions, returns s
+	fnLoop    = "·loop"    // ·loop(budget, c, w): charges a loop over c whose body weighs w, returns c
 )
 
 // budgetFunctions declares the charging functions to expr.
@@ -208,6 +209,7 @@ func budgetFunctions() expr.Option {
 		c.Functions[fnJoin] = &builtin.Function{Name: fnJoin, Func: chargedJoin, Validate: returns(stringType, 2, 3)}
 		c.Functions[fnRepeat] = &builtin.Function{Name: fnRepeat, Func: chargedRepeat, Validate: returns(stringType, 3, 3)}
 		c.Functions[fnMatch] = &builtin.Function{Name: fnMatch, Func: chargeMatch, Validate: sameTypeAs(1, 3)}
+		c.Functions[fnLoop] = &builtin.Function{Name: fnLoop, Func: chargeLoop, Validate: sameTypeAs(1, 3)}
 		c.Functions[fnToJSON] = &builtin.Function{Name: fnToJSON, Func: chargedToJSON, Validate: returns(stringType, 2, 2)}
 		c.Functions[fnFromJSON] = &builtin.Function{Name: fnFromJSON, Func: chargedFromJSON, Validate: returns(anyType, 2, 2)}
 		c.Functions[fnFlatten] = &builtin.Function{Name: fnFlatten, Func: chargedFlatten, Validate: returns(anySliceType, 2, 2)}
@@ -244,6 +246,24 @@ func budgetOf(v any) *budget {
 
 func chargeValue(args ...any) (any, error) {
 	if err := budgetOf(args[0]).chargeDeep(args[1]); err != nil {
+		return nil, err
+	}
+	return args[1], nil
+}
+
+// chargeLoop charges a loop before it starts: its collection, read to the bottom, and each
+// iteration the weight of the body — its syntax nodes and the bytes of the literals it reads,
+// the work one iteration does that no other charge covers.
+func chargeLoop(args ...any) (any, error) {
+	b := budgetOf(args[0])
+	if err := b.chargeDeep(args[1]); err != nil {
+		return nil, err
+	}
+	n := int64(1)
+	if v := reflect.ValueOf(args[1]); v.Kind() == reflect.Slice || v.Kind() == reflect.Array || v.Kind() == reflect.Map || v.Kind() == reflect.String {
+		n = int64(v.Len())
+	}
+	if err := b.charge(n * int64(runtime.ToInt(args[2]))); err != nil {
 		return nil, err
 	}
 	return args[1], nil

@@ -99,8 +99,12 @@ func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 func (p *budgetPatcher) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BuiltinNode:
-		if loopBody(n) != nil {
-			chargeOperand(&n.Arguments[0]) // the collection, each time the loop starts
+		if body := loopBody(n); body != nil {
+			// Each time the loop starts: its collection, and the weight of its body per element.
+			c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnLoop},
+				Arguments: []ast.Node{budgetRef(), n.Arguments[0], &ast.IntegerNode{Value: bodyWeight(*body)}}}
+			c.SetLocation(n.Arguments[0].Location())
+			n.Arguments[0] = c
 			if collection(n.Type()) {
 				*node = charged(n) // map, filter, groupBy, sortBy build what they return
 			}
@@ -119,6 +123,10 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			if costly(n.Type()) {
 				*node = charged(n) // what it builds
 			}
+		}
+	case *ast.MemberNode:
+		if p.reuses {
+			chargeOperand(&n.Property) // a computed key is hashed whole: lead.Traits[lead.Title]
 		}
 	case *ast.CallNode:
 		if ours(n) || !p.reuses {
@@ -172,6 +180,20 @@ var scanOperators = map[string]bool{
 	"==": true, "!=": true, "<": true, ">": true, "<=": true, ">=": true, "+": true,
 }
 
+// bodyWeight is what one iteration of a loop body costs beyond what its own charges cover:
+// a step per syntax node, and per byte of each string literal it reads (a literal is parsed,
+// compared or hashed every iteration).
+func bodyWeight(body ast.Node) int {
+	w := 0
+	ast.Walk(&body, visitorFunc(func(n *ast.Node) {
+		w++
+		if s, ok := (*n).(*ast.StringNode); ok {
+			w += len(s.Value)
+		}
+	}))
+	return w
+}
+
 // loopBody returns the body of a predicate built-in (all, any, map, reduce, …), or nil.
 func loopBody(n *ast.BuiltinNode) *ast.Node {
 	for i := range n.Arguments {
@@ -218,7 +240,7 @@ func ours(n *ast.CallNode) bool {
 		return false
 	}
 	switch id.Value {
-	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch, fnToJSON, fnFromJSON, fnFlatten, fnUniq:
+	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch, fnLoop, fnToJSON, fnFromJSON, fnFlatten, fnUniq:
 		return true
 	}
 	return false

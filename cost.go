@@ -132,7 +132,7 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 		return m.call(n.Name, n.Arguments)
 	case *ast.CallNode:
 		if id, ok := n.Callee.(*ast.IdentifierNode); ok {
-			if id.Value == fnCharge {
+			if id.Value == fnCharge || id.Value == fnLoop {
 				return m.estimate(n.Arguments[1]) // charging costs what it charges: counted below
 			}
 			if id.Value == fnMatch { // the subject, scanned once per pattern byte

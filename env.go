@@ -104,12 +104,24 @@ type exprCompiler[L any] struct {
 	countNeed []int         // per count slot: the largest constant it is compared against, plus one
 	since     []int         // per days_since slot: tracked type
 	programs  []*program[L] // every expression compiled, in config order
+	nodes     int           // syntax nodes of the expressions checked so far
+	nodesOver bool          // nodes went over Limits.MaxTotalNodes
 }
 
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
 func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
-	tree, err := c.limits.check(src)
+	if c.nodesOver {
+		return nil // the rule set is over MaxTotalNodes: reported once, nothing more compiles
+	}
+	tree, nodes, err := c.limits.checkCounting(src)
+	c.nodes += nodes
+	if !within(c.nodes, c.limits.MaxTotalNodes) {
+		c.nodesOver = true
+		errs.tooLarge("expressions", "the rule set's expressions have more than %s syntax nodes in all, at most %s (Limits.MaxTotalNodes): %s %q is where they run over",
+			thousands(c.nodes), thousands(c.limits.MaxTotalNodes), kind, shortName(id))
+		return nil
+	}
 	if err != nil {
 		errs.add(kind, id, field, err)
 		return nil

@@ -52,6 +52,7 @@ type Limits struct {
 	MaxListEntries int // entries in all lists together (default 100,000)
 	MaxWindowSlots int // event times a State keeps for count() and detectors, over all types (default 8,192)
 	MaxConfigBytes int // bytes of the rule set's names, expressions, lists and reasons together (default 4 MiB)
+	MaxTotalNodes  int // syntax nodes of all the rule set's expressions together: compile time (default 100,000)
 }
 
 // Unlimited, as the value of a Limits field, turns that limit off.
@@ -78,6 +79,7 @@ func DefaultLimits() Limits {
 		MaxListEntries:      100_000,
 		MaxWindowSlots:      8192,
 		MaxConfigBytes:      4 << 20,
+		MaxTotalNodes:       100_000,
 	}
 }
 
@@ -89,6 +91,7 @@ func TrustedLimits() Limits {
 	l.StepBudget, l.CallBudget = Unlimited, Unlimited
 	l.MaxEventBytes, l.MaxPropertyDepth, l.MaxPropertyElements, l.MaxStringBytes = Unlimited, Unlimited, Unlimited, Unlimited
 	l.MaxRules, l.MaxEventTypes, l.MaxListEntries, l.MaxWindowSlots, l.MaxConfigBytes = Unlimited, Unlimited, Unlimited, Unlimited, Unlimited
+	l.MaxTotalNodes = Unlimited
 	return l
 }
 
@@ -145,7 +148,7 @@ func WithLimits(l Limits) Option {
 			{&d.MaxEventBytes, l.MaxEventBytes}, {&d.MaxPropertyDepth, l.MaxPropertyDepth},
 			{&d.MaxPropertyElements, l.MaxPropertyElements}, {&d.MaxStringBytes, l.MaxStringBytes},
 			{&d.MaxRules, l.MaxRules}, {&d.MaxEventTypes, l.MaxEventTypes}, {&d.MaxListEntries, l.MaxListEntries},
-			{&d.MaxWindowSlots, l.MaxWindowSlots}, {&d.MaxConfigBytes, l.MaxConfigBytes},
+			{&d.MaxWindowSlots, l.MaxWindowSlots}, {&d.MaxConfigBytes, l.MaxConfigBytes}, {&d.MaxTotalNodes, l.MaxTotalNodes},
 		} {
 			if f.v != 0 {
 				*f.dst = f.v
@@ -173,22 +176,28 @@ func (l Limits) builtinOptions() []expr.Option {
 // expression's size, its syntax nodes, its ranges (a range builds its array when it runs, so
 // its size must be known), the nesting of its predicates and the built-ins it calls.
 func (l Limits) check(src string) (*parser.Tree, error) {
+	tree, _, err := l.checkCounting(src)
+	return tree, err
+}
+
+// checkCounting is check, also returning the expression's syntax nodes.
+func (l Limits) checkCounting(src string) (*parser.Tree, int, error) {
 	if len(src) > l.MaxExpressionLength {
-		return nil, fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
+		return nil, 0, fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
 	}
 	if !utf8.ValidString(src) {
-		return nil, fmt.Errorf("expression is not valid UTF-8")
+		return nil, 0, fmt.Errorf("expression is not valid UTF-8")
 	}
 	tree, err := parser.Parse(src)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	c := limitChecker{limits: l, src: file.NewSource(src)}
 	c.walk(tree.Node, 0)
 	if c.err != nil {
-		return nil, c.err
+		return nil, int(c.nodes), c.err
 	}
-	return tree, nil
+	return tree, int(c.nodes), nil
 }
 
 type limitChecker struct {
