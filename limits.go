@@ -29,10 +29,10 @@ type Limits struct {
 	// of a predicate (all, any, map, filter, reduce, …), a byte of a string built or scanned,
 	// an element of a collection built or scanned. Work is charged before it is done; an
 	// evaluation that would exceed the budget stops with a rule error (default 100,000 steps,
-	// about 7 ms of the worst kind of work on a 2020s server core: SECURITY.md has the figures).
+	// a few ms of the worst kind of work on a 2020s server core: SECURITY.md has the figures).
 	StepBudget int64
 	// CallBudget bounds the steps of all the expressions one call (a lead's Score, Observe or
-	// Advance) evaluates together (default 1,000,000, about 50 ms at worst): a rule set of
+	// Advance) evaluates together (default 1,000,000, tens of ms at worst): a rule set of
 	// many rules each near its StepBudget stops there, the rules still to run failing with a
 	// rule error, instead of costing MaxRules times the step budget.
 	CallBudget int64
