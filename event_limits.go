@@ -285,10 +285,10 @@ func (s *eventSizer) enter(depth, n int) bool {
 		return false
 	case !within(n, s.maxElems):
 		return s.fail("has %s elements, at most %s (Limits.MaxPropertyElements)", thousands(n), thousands(s.maxElems))
-	case n == 0:
-		return s.add(1)
 	}
-	return true
+	// A collection counts a byte of its own, empty or not (its brackets, in JSON): so nested
+	// collections use up MaxEventBytes too, and the walk stays within it (FuzzEventSize).
+	return s.add(1)
 }
 
 // str counts a string of n bytes (an empty one counts 1).

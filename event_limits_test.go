@@ -118,23 +118,25 @@ func TestEventLimitsAtTheEdge(t *testing.T) {
 			"properties.x[0][0] is nested 4 deep, at most 3 (Limits.MaxPropertyDepth)"},
 		{"struct in a map", same, Event{Properties: props("x", map[string]item{"k": {}})}, Event{Properties: props("x", map[string]item{"k": {Tags: []string{}}})},
 			"properties.x.k.Tags is nested 4 deep, at most 3 (Limits.MaxPropertyDepth)"},
-		{"event bytes, in a string", onlyBytes, Event{Type: "view", Properties: props("n", strings.Repeat("x", 95))},
-			Event{Type: "view", Properties: props("n", strings.Repeat("x", 96))},
+		// "view" (4) + Properties' own byte (1) + "n" (1) + 94 = 100.
+		{"event bytes, in a string", onlyBytes, Event{Type: "view", Properties: props("n", strings.Repeat("x", 94))},
+			Event{Type: "view", Properties: props("n", strings.Repeat("x", 95))},
 			"properties.n brings the event to 101 bytes, at most 100 (Limits.MaxEventBytes)"},
-		// "ttt" (3) + "a" (1) + 12 numbers (8 each) = 100.
-		{"event bytes, numbers", onlyBytes, Event{Type: "ttt", Properties: props("a", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})},
-			Event{Type: "tttt", Properties: props("a", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})},
+		// "t" (1) + Properties (1) + "a" (1) + the slice's own byte (1) + 12 numbers (8 each) = 100.
+		{"event bytes, numbers", onlyBytes, Event{Type: "t", Properties: props("a", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})},
+			Event{Type: "tt", Properties: props("a", []int{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12})},
 			"properties.a brings the event to 101 bytes, at most 100 (Limits.MaxEventBytes)"},
-		// "t" (1) + 11 keys (1 each) + 11 scalars (8 each) = 100.
-		{"event bytes, scalars", onlyBytes, Event{Type: "t", Properties: props("a", 1, "b", int8(2), "c", uint(3), "d", float32(4), "e", 5, "f", 6, "g", 7, "h", time.Second, "i", 9, "j", true, "k", 1.5)},
-			Event{Type: "tt", Properties: props("a", 1, "b", int8(2), "c", uint(3), "d", float32(4), "e", 5, "f", 6, "g", 7, "h", time.Second, "i", 9, "j", true, "k", 1.5)}, ""},
-		// An empty value counts 1: "t" + 33 keys of 2 bytes + 33 empty values = 100.
-		{"event bytes, empty values", onlyBytes, Event{Type: "t", Properties: emptyValues(33)}, Event{Type: "tt", Properties: emptyValues(33)}, ""},
+		// "t" (1) + Properties (1) + 11 keys (1 each) + 10 scalars (8 each) + "1234567" = 100.
+		{"event bytes, scalars", onlyBytes, Event{Type: "t", Properties: props("a", 1, "b", int8(2), "c", uint(3), "d", float32(4), "e", 5, "f", 6, "g", 7, "h", time.Second, "i", 9, "j", true, "k", "1234567")},
+			Event{Type: "tt", Properties: props("a", 1, "b", int8(2), "c", uint(3), "d", float32(4), "e", 5, "f", 6, "g", 7, "h", time.Second, "i", 9, "j", true, "k", "1234567")}, ""},
+		// An empty value counts 1: no type + Properties (1) + 33 keys of 2 bytes + 33 empty
+		// values = 100.
+		{"event bytes, empty values", onlyBytes, Event{Properties: emptyValues(33)}, Event{Type: "t", Properties: emptyValues(33)}, ""},
 		{"event bytes, fixed fields", onlyBytes, Event{ID: strings.Repeat("i", 50), Type: strings.Repeat("t", 50)},
 			Event{ID: strings.Repeat("i", 50), Type: strings.Repeat("t", 50), Channel: "c"},
 			"channel brings the event to 101 bytes, at most 100 (Limits.MaxEventBytes)"},
-		{"times count 8", onlyBytes, Event{Type: strings.Repeat("t", 91), Properties: props("a", t0)},
-			Event{Type: strings.Repeat("t", 92), Properties: props("a", t0)},
+		{"times count 8", onlyBytes, Event{Type: strings.Repeat("t", 90), Properties: props("a", t0)},
+			Event{Type: strings.Repeat("t", 91), Properties: props("a", t0)},
 			"properties.a brings the event to 101 bytes, at most 100 (Limits.MaxEventBytes)"},
 	}
 	for _, tt := range tests {
@@ -429,9 +431,7 @@ func (m *measure) of(v any, depth int) {
 
 func (m *measure) container(depth, n int) {
 	m.depth, m.elems = max(m.depth, depth), max(m.elems, n)
-	if n == 0 {
-		m.bytes++
-	}
+	m.bytes++ // a collection's own byte, empty or not
 }
 
 // The walk accepts exactly the events whose full measure is within every limit, and looks at
@@ -457,6 +457,7 @@ func FuzzEventSize(f *testing.F) {
 		m := measure{bytes: len(id) + 1, str: len(id)}
 		if len(props) > 0 {
 			m.depth, m.elems = 1, len(props)
+			m.bytes++ // Properties' own byte
 			for k, v := range props {
 				m.bytes += max(len(k), 1)
 				m.str = max(m.str, len(k))
