@@ -8,21 +8,13 @@ package leadscore_test
 // whose strings may be 16 KiB (a lead's strings are not bounded by the event limits).
 
 import (
-	"cmp"
-	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leadscore/leadscore"
 )
-
-type escape2 struct {
-	attack
-	lead func() leadscore.Lead
-}
 
 // loop2 nests body in two loops over 1..1000: the budget charges 1,000 steps per inner loop,
 // so about 99,000 iterations of body run before 100,000 steps are spent.
@@ -58,17 +50,17 @@ func bigLead() leadscore.Lead {
 	return leadscore.Lead{Title: big, Email: big + "@" + big, Name: big, Company: leadscore.Company{Domain: big, Name: big}, Traits: traits}
 }
 
-func escape2Table() []escape2 {
+func escape2Table() []attack {
 	bounded := []outcome{outOK, outRuleError, outCompileError}
-	row := func(name, expr string, ev func() leadscore.Event, lead func() leadscore.Lead) escape2 {
-		return escape2{attack: attack{class: "escape2", name: name, expr: expr, event: ev, want: bounded, maxTime: escapeMaxTime}, lead: lead}
+	row := func(name, expr string, ev func() leadscore.Event, lead func() leadscore.Lead) attack {
+		return attack{class: "escape2", name: name, expr: expr, event: ev, lead: lead, want: bounded, maxTime: escapeMaxTime}
 	}
 	durLit := strings.Repeat("1ns", 1300)     // 3,900 bytes: a literal is never charged
 	intLit := strings.Repeat("0", 3950) + "1" // ParseInt of 3,951 digits
 	keyLookups := joinN(`event.Properties[event.Properties.k]`, " ?? ", 15) + " ?? 1"
 	traitLookups := joinN(`lead.Traits[lead.Title]`, " ?? ", 25) + " ?? 1"
 	adds := joinN("#", " + ", 120)
-	return []escape2{
+	return []attack{
 		row("duration() of a 3,900-byte literal, 99,000 times (literals are not charged)",
 			loop2(fmt.Sprintf(`duration(%q) < duration("0s")`, durLit)), nil, nil),
 		row("int() of a 3,951-digit literal, 99,000 times",
@@ -92,7 +84,7 @@ func escape2Table() []escape2 {
 			loop2(joinN("(# > 0 ? # : 1)", " * ", 25)+` == -1`), nil, nil),
 		row("lead.CustomerSince.AddDate(#, #, #) 15 times per iteration, 99,000 iterations",
 			loop2(joinN("lead.CustomerSince.AddDate(#, #, #).Year()", " + ", 15)+` < 0`), nil, nil),
-		{attack: attack{class: "escape2", name: "2,000 fast-path rules, each 25 lower() of a 16 KiB lead string (MaxTotalNodes)",
+		{class: "escape2", name: "2,000 fast-path rules, each 25 lower() of a 16 KiB lead string (MaxTotalNodes)",
 			config: func() leadscore.Config {
 				cfg := leadscore.Config{}
 				w := joinN("lower(lead.Title) == lead.Name", " || ", 25)
@@ -103,72 +95,12 @@ func escape2Table() []escape2 {
 				// Limits.MaxTotalNodes refuses it part way, after about 100,000 nodes: a
 				// compile of the largest rule set admitted is allowed a second and its
 				// proportion of memory.
-			}, want: bounded, maxTime: time.Second, maxAlloc: 8 * evalAllocBound(leadscore.DefaultLimits())}, lead: bigLead},
+			}, lead: bigLead, want: bounded, maxTime: time.Second, maxAlloc: 8 * evalAllocBound(leadscore.DefaultLimits())},
 		row("time.Format with a 3,900-byte layout, 99,000 times",
 			loop2(fmt.Sprintf(`lead.CustomerSince.Format(%q) == ""`, strings.Repeat("2006", 975))), nil, nil),
 	}
 }
 
-func init() {
-	for _, a := range escape2Table() {
-		harnessAttacks[a.class+"/"+a.name] = func() outcome {
-			v := runEscape2(a)
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			v.HeapSys, v.PeakRSS = ms.HeapSys, peakRSS()
-			line, _ := json.Marshal(v)
-			fmt.Printf("%s%s\n", verdictPrefix, line)
-			return v.Outcome
-		}
-	}
-}
+func init() { registerAttacks(escape2Table()) }
 
-func runEscape2(a escape2) verdict {
-	cfg := a.buildConfig()
-	var ev leadscore.Event
-	if a.event != nil {
-		ev = a.event()
-	}
-	lead := leadscore.Lead{Title: escapeTitle}
-	if a.lead != nil {
-		lead = a.lead()
-	}
-	var v verdict
-	var s *leadscore.Scorer[leadscore.Lead]
-	var err error
-	v.CompileMS, v.CompileAlloc = measure(func() { s, err = leadscore.Compile[leadscore.Lead](cfg, a.opts...) })
-	if err != nil {
-		v.Outcome, v.Message = outCompileError, cut(err.Error())
-		return v
-	}
-	v.Evaluated = true
-	var res leadscore.Result
-	var st leadscore.State
-	v.EvalMS, v.EvalAlloc = measure(func() {
-		if a.event != nil {
-			res, err = s.Observe(lead, &st, ev)
-		} else {
-			res, err = s.Score(lead, &st, attackTime)
-		}
-	})
-	v.Outcome, v.Message, v.Errors, v.Fired = classify(res, err)
-	return v
-}
-
-func TestBudgetEscapes2(t *testing.T) {
-	skipUnlessIsolatable(t)
-	for _, a := range escape2Table() {
-		t.Run(a.name, func(t *testing.T) {
-			v := runChild(t, a.class+"/"+a.name, childTimeout, nil)
-			problems := a.check(v)
-			if bound := cmp.Or(a.maxAlloc, evalAllocBound(leadscore.DefaultLimits())); v.CompileAlloc > bound {
-				problems = append(problems, fmt.Sprintf("Compile allocated %s, over the bound of %s", mib(v.CompileAlloc), mib(bound)))
-			}
-			if len(problems) > 0 {
-				t.Errorf("%s: %s\n  %s", v, v.Message, strings.Join(problems, "\n  "))
-			} else {
-				t.Logf("%s: %s", v, v.Message)
-			}
-		})
-	}
-}
+func TestBudgetEscapes2(t *testing.T) { runAttackRows(t, escape2Table()) }

@@ -12,9 +12,7 @@ package leadscore_test
 // These tests assert the promise, so they fail until the escapes are charged.
 
 import (
-	"encoding/json"
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -63,7 +61,7 @@ var (
 
 func escapeTable() []attack {
 	noLoop := []outcome{outOK, outRuleError, outCompileError}
-	return []attack{
+	rows := []attack{
 		// 1. Unpatched: no let, no loop, no replace/join/repeat/matches, so the fast path.
 		{class: "escape", name: "toJSON(fromJSON(s)) of a 16 KB string nested 8,000 deep (MarshalIndent: quadratic)",
 			expr: `len(toJSON(fromJSON(event.Properties.deep))) > 0`, event: propsEvent(map[string]string{"deep": deepJSON}),
@@ -102,75 +100,20 @@ func escapeTable() []attack {
 		{class: "escape", name: "compile: 4 rules of that pattern (16 KiB of config)",
 			config: regexRules(4, hugeProgram), want: []outcome{outOK, outRuleError, outCompileError}, maxTime: escapeMaxTime},
 	}
+	for i := range rows {
+		rows[i].lead = func() leadscore.Lead { return leadscore.Lead{Title: escapeTitle} } // the regex rows read it
+	}
+	return rows
 }
 
-// escapeTitle is the Title of the lead the escape rows are scored on (runAttack scores the zero Lead):
-// the regex rows read lead.Title.
+// escapeTitle is the Title of the lead the escape rows are scored on: the regex rows read it.
 const escapeTitle = "aaaaaaaaaaaaaaaaaaaaaaa" // 23 bytes: (23+1) × (4,081+1) < 100,000 steps
 
-func init() {
-	for _, a := range escapeTable() {
-		harnessAttacks[a.class+"/"+a.name] = func() outcome {
-			v := runEscape(a)
-			var ms runtime.MemStats
-			runtime.ReadMemStats(&ms)
-			v.HeapSys, v.PeakRSS = ms.HeapSys, peakRSS()
-			line, _ := json.Marshal(v)
-			fmt.Printf("%s%s\n", verdictPrefix, line) // the parent reads this, the first verdict line
-			return v.Outcome
-		}
-	}
-}
-
-// runEscape is runAttack with a lead whose Title the regex rows read.
-func runEscape(a attack) verdict {
-	cfg := a.buildConfig()
-	var ev leadscore.Event
-	if a.event != nil {
-		ev = a.event()
-	}
-	var v verdict
-	var s *leadscore.Scorer[leadscore.Lead]
-	var err error
-	v.CompileMS, v.CompileAlloc = measure(func() { s, err = leadscore.Compile[leadscore.Lead](cfg, a.opts...) })
-	if err != nil {
-		v.Outcome, v.Message = outCompileError, cut(err.Error())
-		return v
-	}
-	v.Evaluated = true
-	lead := leadscore.Lead{Title: escapeTitle}
-	var res leadscore.Result
-	var st leadscore.State
-	v.EvalMS, v.EvalAlloc = measure(func() {
-		if a.event != nil {
-			res, err = s.Observe(lead, &st, ev)
-		} else {
-			res, err = s.Score(lead, &st, attackTime)
-		}
-	})
-	v.Outcome, v.Message, v.Errors, v.Fired = classify(res, err)
-	return v
-}
+func init() { registerAttacks(escapeTable()) }
 
 // TestBudgetEscapes runs every escape in a child and asserts the promise: within ~100 ms and
 // evalAllocBound, compile and evaluation alike, and no crash.
-func TestBudgetEscapes(t *testing.T) {
-	skipUnlessIsolatable(t)
-	for _, a := range escapeTable() {
-		t.Run(a.name, func(t *testing.T) {
-			v := runChild(t, a.class+"/"+a.name, childTimeout, nil)
-			problems := a.check(v)
-			if bound := evalAllocBound(leadscore.DefaultLimits()); v.CompileAlloc > bound {
-				problems = append(problems, fmt.Sprintf("Compile allocated %s, over the bound of %s", mib(v.CompileAlloc), mib(bound)))
-			}
-			if len(problems) > 0 {
-				t.Errorf("%s\n  %s", v, strings.Join(problems, "\n  "))
-			} else {
-				t.Logf("%s", v)
-			}
-		})
-	}
-}
+func TestBudgetEscapes(t *testing.T) { runAttackRows(t, escapeTable()) }
 
 // distinctRunes returns n distinct 3-byte runes (CJK ideographs): 16,383 bytes for 5,461.
 func distinctRunes(n int) string {

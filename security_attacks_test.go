@@ -141,6 +141,7 @@ type attack struct {
 	// rule set is evaluated by Score.
 	event      func() leadscore.Event
 	accumulate bool
+	lead       func() leadscore.Lead // the lead scored (nil: an empty Lead)
 
 	want  []outcome // the outcomes the promise allows
 	match string    // a regexp the verdict's message must match (for errors and rejections)
@@ -827,23 +828,63 @@ func runAttack(a attack, repeat int) verdict {
 		return v
 	}
 	v.Evaluated = true
+	var lead leadscore.Lead
+	if a.lead != nil {
+		lead = a.lead()
+	}
 	for range repeat {
 		var res leadscore.Result
 		var st leadscore.State
 		ms, alloc := measure(func() {
 			switch {
 			case a.event != nil && a.accumulate:
-				_, err = s.Accumulate(leadscore.Lead{}, &st, ev)
+				_, err = s.Accumulate(lead, &st, ev)
 			case a.event != nil:
-				res, err = s.Observe(leadscore.Lead{}, &st, ev)
+				res, err = s.Observe(lead, &st, ev)
 			default:
-				res, err = s.Score(leadscore.Lead{}, &st, attackTime)
+				res, err = s.Score(lead, &st, attackTime)
 			}
 		})
 		v.EvalMS, v.EvalAlloc = max(v.EvalMS, ms), max(v.EvalAlloc, alloc)
 		v.Outcome, v.Message, v.Errors, v.Fired = classify(res, err)
 	}
 	return v
+}
+
+// registerAttacks makes rows runnable by TestAttackChild, for tables kept in files of their
+// own (the adversarial reviews' escapes): each prints its verdict line, as the parent reads it.
+func registerAttacks(rows []attack) {
+	for _, a := range rows {
+		harnessAttacks[a.class+"/"+a.name] = func() outcome {
+			v := runAttack(a, 1)
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			v.HeapSys, v.PeakRSS = ms.HeapSys, peakRSS()
+			line, _ := json.Marshal(v)
+			fmt.Printf("%s%s\n", verdictPrefix, line)
+			return v.Outcome
+		}
+	}
+}
+
+// runAttackRows runs registered rows each in a child and asserts their promise, compile
+// included: within the row's time, and Compile's allocation within the row's bound too.
+func runAttackRows(t *testing.T, rows []attack) {
+	skipUnlessIsolatable(t)
+	for _, a := range rows {
+		t.Run(a.name, func(t *testing.T) {
+			v := runChild(t, a.class+"/"+a.name, childTimeout, nil)
+			problems := a.check(v)
+			if bound := cmp.Or(a.maxAlloc, evalAllocBound(leadscore.DefaultLimits())); v.CompileAlloc > bound {
+				problems = append(problems, fmt.Sprintf("Compile allocated %s, over the bound of %s", mib(v.CompileAlloc), mib(bound)))
+			}
+			if len(problems) > 0 {
+				t.Errorf("%s: %s\n  %s", v, v.Message, strings.Join(problems, "\n  "))
+			} else {
+				t.Logf("%s: %s", v, v.Message)
+			}
+		})
+	}
 }
 
 // classify turns what a call returned into an outcome.
