@@ -37,49 +37,38 @@ type budgetPatcher struct {
 	chains bool
 }
 
-// needsBudget reports whether an expression's values can be reused or rebuilt (let, loops),
-// in a tree parsed without the config: a built-in the config's functions shadow (leadscore's
-// count(type, window)) is a call there, not a loop.
-func needsBudget(root ast.Node, shadowed conf.FunctionsTable) bool {
-	found := false
+// budgetNeeds says what an expression needs charged, from the tree parsed without the config
+// (before type checking): a built-in the config's functions shadow — leadscore's
+// count(type, window) — is a call there, not a loop.
+type budgetNeeds struct {
+	reuses   bool // let bindings or loops: values may be read or built more than once
+	chains   bool // more than one +: concatenations may build on each other
+	products bool // replace, join, repeat, toJSON, … or matches: work beyond linear even once
+}
+
+func analyzeBudget(root ast.Node, shadowed conf.FunctionsTable) budgetNeeds {
+	var b budgetNeeds
+	adds := 0
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		switch v := (*n).(type) {
 		case *ast.VariableDeclaratorNode:
-			found = true
+			b.reuses = true
 		case *ast.BuiltinNode:
 			_, isCall := shadowed[v.Name]
-			found = found || (!isCall && loopBody(v) != nil)
-		}
-	}))
-	return found
-}
-
-// chainsAdditions reports whether an expression has more than one +: concatenations that may
-// build on each other (a single a + b builds no more than its inputs).
-func chainsAdditions(root ast.Node) bool {
-	n := 0
-	ast.Walk(&root, visitorFunc(func(x *ast.Node) {
-		if b, ok := (*x).(*ast.BinaryNode); ok && b.Operator == "+" {
-			n++
-		}
-	}))
-	return n > 1
-}
-
-// buildsProducts reports whether an expression does work that is a product of its inputs'
-// sizes even without loops or lets: replace, join, repeat, matches.
-func buildsProducts(root ast.Node) bool {
-	found := false
-	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
-		switch v := (*n).(type) {
-		case *ast.BuiltinNode:
-			found = found || chargedBuiltins[v.Name] != ""
+			b.reuses = b.reuses || (!isCall && loopBody(v) != nil)
+			b.products = b.products || chargedBuiltins[v.Name] != ""
 		case *ast.BinaryNode:
-			found = found || v.Operator == "matches"
+			b.products = b.products || v.Operator == "matches"
+			if v.Operator == "+" {
+				adds++
+			}
 		}
 	}))
-	return found
+	b.chains = adds > 1
+	return b
 }
+
+func (b budgetNeeds) any() bool { return b.reuses || b.chains || b.products }
 
 // callsCharging reports whether a compiled expression charges the step budget.
 func callsCharging(root ast.Node) bool {

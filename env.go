@@ -133,10 +133,8 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if c.limits.StepBudget != Unlimited {
-		shadowed := c.config().Functions // count(type, window) is leadscore's, not expr's loop
-		reuses, chains := needsBudget(tree.Node, shadowed), chainsAdditions(tree.Node)
-		if reuses || chains || buildsProducts(tree.Node) {
-			opts = append(opts, expr.Patch(&budgetPatcher{reuses: reuses, chains: chains}))
+		if needs := analyzeBudget(tree.Node, c.config().Functions); needs.any() {
+			opts = append(opts, expr.Patch(&budgetPatcher{reuses: needs.reuses, chains: needs.chains}))
 		}
 	}
 	if asBool {

@@ -35,7 +35,7 @@ import (
 var (
 	attackSeqs       = flag.Int("attack.seqs", 48, "TestLifetimeAttack: random histories per configuration")
 	attackSteps      = flag.Int("attack.steps", 120, "TestLifetimeAttack: calls per history")
-	attackMixedAssoc = flag.Bool("attack.mixedassoc", false, "TestLifetimeAttackMerge: also check State.Merge's associativity for parts under different rule sets (fails: see TestLifetimeAttackMergeMixedAssociative)")
+	attackMixedAssoc = flag.Bool("attack.mixedassoc", false, "TestLifetimeAttackMerge: also check State.Merge's associativity for parts under different rule sets (fails by design: see TestLifetimeAttackMergeMixedUnderOneScorer)")
 	attackSeed       = flag.Uint64("attack.seed", 0, "TestLifetimeAttack: run only this seed (all configurations)")
 )
 

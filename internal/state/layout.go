@@ -123,12 +123,6 @@ func (d *Data) Ring(i int) []int64 {
 	return d.Times[off : off+d.Layout.RingCap[i]]
 }
 
-// TypeIndex returns the index of a tracked type.
-func (l *Layout) TypeIndex(typ string) (int, bool) {
-	i, ok := l.typeIndex[typ]
-	return i, ok
-}
-
 // source returns the index in old of the rule that r continues: the same ID, else the first
 // of its former IDs that old has.
 func (old *Layout) source(r Rule) (int, bool) {

@@ -272,7 +272,7 @@ func checkTypeStep(t *testing.T, n int, s Step, d, bound *Data, next *Layout, at
 	t.Helper()
 	old := d.Layout
 	if s.Action == ActionDropped {
-		j, ok := old.TypeIndex(s.ID)
+		j, ok := old.typeIndex[s.ID]
 		if !ok {
 			t.Fatalf("#%d: %+v: no such type in the old layout", n, s)
 		}
@@ -297,7 +297,7 @@ func checkTypeStep(t *testing.T, n int, s Step, d, bound *Data, next *Layout, at
 			}
 		}
 	case ActionKept:
-		j, _ := old.TypeIndex(s.ID)
+		j, _ := old.typeIndex[s.ID]
 		want := make([]int64, next.RingCap[i])
 		for k := range want {
 			want[k] = None
