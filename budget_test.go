@@ -6,6 +6,8 @@ import (
 	"runtime"
 	"strings"
 	"testing"
+
+	"github.com/expr-lang/expr"
 )
 
 // budgetScorer compiles one attribute rule with when under a step budget.
@@ -128,14 +130,57 @@ func TestBudgetKeepsResults(t *testing.T) {
 		`"bb" in lead.Traits.tags && !("dd" in lead.Traits.tags)`,
 		`len(groupBy(lead.Traits.tags, {len(#) > 1})[true]) == 2`,
 	} {
-		for _, want := range []bool{true} {
-			charged := budgetScorer(t, when, 0)
-			free := budgetScorer(t, when, Unlimited)
-			var st State
-			a, b := scoreT(t, charged, lead, &st, t0), scoreT(t, free, lead, &st, t0)
-			if len(a.Errors)+len(b.Errors) > 0 || (a.Fit == 1) != want || a.Fit != b.Fit {
-				t.Errorf("%s: charged %v %v, unlimited %v %v", when, a.Fit, a.Errors, b.Fit, b.Errors)
+		// Each expression is true: both must fire, without errors.
+		charged := budgetScorer(t, when, 0)
+		free := budgetScorer(t, when, Unlimited)
+		var st State
+		a, b := scoreT(t, charged, lead, &st, t0), scoreT(t, free, lead, &st, t0)
+		if len(a.Errors)+len(b.Errors) > 0 || a.Fit != 1 || b.Fit != 1 {
+			t.Errorf("%s: charged %v %v, unlimited %v %v", when, a.Fit, a.Errors, b.Fit, b.Errors)
+		}
+	}
+}
+
+// The charged built-ins do what expr's do: the same value, or an error where expr's fails,
+// over inputs that exercise each one's corners (empty patterns and separators, counts, nested
+// and typed values, bad arguments).
+func TestChargedBuiltinsAgreeWithExpr(t *testing.T) {
+	for _, src := range []string{
+		`replace("banana", "an", "AN")`, `replace("banana", "", "-")`, `replace("banana", "a", "", 2)`, `replace("", "", "x")`,
+		`join(["a", "b", "c"], ", ")`, `join(["a", "b"])`, `join([], "-")`, `join(split("a,b,c", ","), "+")`,
+		`repeat("ab", 3)`, `repeat("ab", 0)`, `repeat("", 5)`,
+		`toJSON({"a": [1, 2, {"b": nil}], "c": "x\ny"})`, `toJSON(lead.Traits)`, `toJSON(lead.Company)`, `toJSON([])`,
+		`fromJSON("[1, [2, [3]], {\"a\": true}]")`, `fromJSON("\"s\"")`,
+		`flatten([1, [2, [3, [4]]], [], [[5]]])`, `flatten([])`, `flatten(lead.Traits.nested)`,
+		`uniq([1, 1.0, "1", 2, 2, "a", "a", nil, nil, true])`, `uniq([])`, `uniq(lead.Traits.tags)`,
+		`lead.Title matches "^V.*s$"`, `"aaa" matches "(a|aa)*x"`,
+		// Errors on both sides.
+		`repeat("ab", -1)`, `join([1, 2], ",")`, `fromJSON("{")`, `flatten(1)`, `uniq("abc")`,
+	} {
+		// expr's own built-ins, uncharged, say what the value is (as JSON) or that it fails.
+		lead := Lead{Title: "VP Sales", Company: Company{Name: "Globex", Employees: 7},
+			Traits: map[string]any{"tags": []any{"x", "y", "x"}, "nested": []any{[]any{1}, 2}}}
+		want, wantErr := expr.Eval("toJSON("+src+")", map[string]any{"lead": lead})
+		if w, ok := want.(string); ok {
+			lead.Name = w
+		}
+		s, err := Compile[Lead](Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "toJSON(" + src + ") == lead.Name", Points: 1}}})
+		if err != nil {
+			if wantErr == nil {
+				t.Errorf("%s: %v; expr compiles and runs it", src, err)
 			}
+			continue // rejected by the type checker, as by expr
+		}
+		if !strings.Contains(s.rules[0].when.prog.Disassemble(), "·") {
+			t.Fatalf("%s: not charged", src)
+		}
+		var st State
+		r := scoreT(t, s, lead, &st, t0)
+		switch {
+		case wantErr != nil && len(r.Errors) == 0:
+			t.Errorf("%s: expr fails (%v), the charged version does not (fit %v)", src, wantErr, r.Fit)
+		case wantErr == nil && (len(r.Errors) > 0 || r.Fit != 1):
+			t.Errorf("%s: the charged version gives another value than expr's %v: fit %v, errors %v", src, want, r.Fit, r.Errors)
 		}
 	}
 }
