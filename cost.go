@@ -1,6 +1,7 @@
 package leadscore
 
 import (
+	"fmt"
 	"math"
 	"reflect"
 
@@ -23,6 +24,14 @@ type Cost struct {
 	// OverBudget: Steps exceeds the step budget, so an evaluation on large enough inputs
 	// stops with a rule error instead of finishing.
 	OverBudget bool
+}
+
+// String says the estimate as a reader scans it: "about 1,200 steps", "about 3.4e+12 steps".
+func (c Cost) String() string {
+	if c.Steps >= 1e15 {
+		return fmt.Sprintf("about %.1e steps", c.Steps)
+	}
+	return "about " + thousands(int(c.Steps)) + " steps"
 }
 
 // Costs estimates the worst-case work of every expression of the rule set, in config order.

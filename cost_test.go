@@ -65,3 +65,11 @@ func TestPresetCostsAreSmall(t *testing.T) {
 		}
 	}
 }
+
+func TestCostString(t *testing.T) {
+	for steps, want := range map[float64]string{0: "about 0 steps", 1234567: "about 1,234,567 steps", 3.4e16: "about 3.4e+16 steps"} {
+		if got := (Cost{Steps: steps}).String(); got != want {
+			t.Errorf("%v: %q, want %q", steps, got, want)
+		}
+	}
+}

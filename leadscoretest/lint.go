@@ -123,25 +123,12 @@ func lintCosts[L any](s *leadscore.Scorer[L], add addFunc) {
 		where := fmt.Sprintf("%s %s", c.Kind, c.Field)
 		switch {
 		case c.OverBudget:
-			add(SeverityWarning, "cost-over-budget", c.ID, "%s may take about %s steps with inputs at their limits, over the step budget of %d: on large inputs it stops with a rule error; loop over less, or raise Limits.StepBudget",
-				where, formatSteps(c.Steps), budget)
+			add(SeverityWarning, "cost-over-budget", c.ID, "%s may take %s with inputs at their limits, over the step budget of %d: on large inputs it stops with a rule error; loop over less, or raise Limits.StepBudget",
+				where, c, budget)
 		case c.Charged:
-			add(SeverityInfo, "cost", c.ID, "%s takes at most about %s steps with inputs at their limits (step budget %d)", where, formatSteps(c.Steps), budget)
+			add(SeverityInfo, "cost", c.ID, "%s takes at most %s with inputs at their limits (step budget %d)", where, c, budget)
 		}
 	}
-}
-
-// formatSteps writes a step count the way a reader scans it: 1,200 or 3.4e+12.
-func formatSteps(v float64) string {
-	if v >= 1e15 {
-		return fmt.Sprintf("%.1e", v)
-	}
-	n := int64(v)
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
 }
 
 func lintTiers(cfg leadscore.Config, add addFunc) {
