@@ -201,10 +201,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
 	s.empty.Bind(s.layout)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
-	s.typeOf = make(map[string]int, len(types.tracked))
-	for i, typ := range types.tracked {
-		s.typeOf[typ] = i
-	}
+	s.typeOf = types.index // tracked type → its ring, as laid out
 	s.exprOpts, s.listNames, s.limits = exprOpts, listNames, o.limits
 	s.compileWakeups()
 	s.categoryOf = map[string]int{}
