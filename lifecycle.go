@@ -270,21 +270,13 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, a
 	cur := j.stageIndex(Stage(d.Stage))
 	moved := false
 	var visited uint64 = 1 << cur
-	d.Unsettled = false
 	for {
 		next := -1
 		for _, ti := range j.from[cur] {
 			t := &j.transitions[ti]
-			if res.Disqualified && j.blocked(t.to) {
-				continue
-			}
-			if visited&(1<<t.to) != 0 {
-				// Each stage once per call, so that a cycle of transitions ends; a guard-only
-				// transition that would fire is left to the next Advance, and NextWakeup says
-				// so at once.
-				if len(t.on) == 0 && !d.Unsettled && s.guardHolds(sc, d, t, cur, at, res) {
-					d.Unsettled = true
-				}
+			// Each stage once per call, so that a cycle of transitions ends: a guard-only
+			// transition left that way is found by settle's pendingTransition.
+			if visited&(1<<t.to) != 0 || (res.Disqualified && j.blocked(t.to)) {
 				continue
 			}
 			if len(t.on) > 0 && !slices.Contains(t.on, evType) {

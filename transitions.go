@@ -14,9 +14,8 @@ import (
 // tier, signals raised and cleared, an SLA running out. Every change is a Transition in res.
 func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, evType string, res *Result) {
 	s.evaluate(sc, lead, d, at, nowT, res)
-	moved := s.advanceStage(sc, d, evType, at, res)
-	pending := d.Unsettled // a transition the once-per-call rule left for the next call
-	if moved {
+	pending := false
+	if s.advanceStage(sc, d, evType, at, res) {
 		// Rules, tiers and personas may read the stage: evaluate again in the new one, keeping
 		// the stage transitions and any errors of the journey's guards.
 		moves := append([]Transition(nil), res.Transitions...)
@@ -24,9 +23,10 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT
 		s.evaluate(sc, lead, d, at, nowT, res)
 		res.Transitions = append(res.Transitions, moves...)
 		res.Errors = mergeErrors(errs, res.Errors)
-		// The journey's guards were tried on the scores before the move: one that holds on
-		// the new ones is taken by the next Advance, without waiting for time to pass.
-		pending = pending || s.pendingTransition(sc, d, at, res)
+		// The journey's guards were tried on the scores before the move, and each stage is
+		// entered once per call: a guard-only transition that holds now is taken by the next
+		// Advance, without waiting for time to pass (NextWakeup says so).
+		pending = s.pendingTransition(sc, d, at, res)
 	}
 	s.applyTier(d, res)
 	if !res.Handoff {
