@@ -86,3 +86,30 @@ func TestRangeLimitDoesNotWrap(t *testing.T) {
 		}
 	}
 }
+
+// The compile errors the lifetime and budget work added, each with the text a user reads.
+func TestNewCompileErrors(t *testing.T) {
+	journey := DefaultJourney()
+	journey.Stages[3].SLAMetBy = []string{"sales_tuoch"}
+	for name, c := range map[string]struct {
+		cfg  Config
+		opts []Option
+		want string
+	}{
+		"dedup window": {Config{}, []Option{WithDedupWindow(1<<14 + 1)}, "WithDedupWindow(16385): want 0 to 16384"},
+		"sla_met_by":   {Config{Journey: journey}, nil, `stage "convert": sla_met_by: unknown event type "sales_tuoch"`},
+		"dynamic pattern": {Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: `lead.Title matches lead.Name`}}}, nil,
+			"matches needs a literal pattern under the step budget"},
+		"pattern program": {Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: `lead.Title matches ".{0,999}.{0,999}.{0,999}"`}}}, nil,
+			"the pattern compiles to more than 2000 instructions"},
+	} {
+		_, err := Compile[Lead](c.cfg, c.opts...)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want %q", name, err, c.want)
+		}
+	}
+	// Under TrustedLimits a pattern may be built at run time.
+	if _, err := Compile[Lead](Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: `lead.Title matches lead.Name`}}}, WithLimits(TrustedLimits())); err != nil {
+		t.Errorf("trusted dynamic pattern: %v", err)
+	}
+}
