@@ -102,6 +102,18 @@ func unixTime(what string, t time.Time) (int64, error) {
 	return t.UnixNano(), nil
 }
 
+// clampTime converts t for the State's arithmetic, taking a time outside [MinTime, MaxTime)
+// (the zero time included) to the nearest end of the range.
+func clampTime(t time.Time) int64 {
+	switch {
+	case t.Before(MinTime):
+		return state.MinTime
+	case !t.Before(MaxTime):
+		return state.MaxTime - 1
+	}
+	return t.UnixNano()
+}
+
 func validateEvent(ev *Event) (int64, error) {
 	if ev.Type == "" {
 		return 0, ErrEventType

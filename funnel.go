@@ -46,10 +46,7 @@ func (s *Scorer[L]) Funnel(states iter.Seq[*State], now time.Time) Funnel {
 	f := Funnel{Stages: make([]FunnelStage, len(j.stages))}
 	stays := make([][]float64, len(j.stages))
 	entered := make([]uint32, 0, 64) // per lead: the stages it entered, for conversion
-	at := now.UnixNano()
-	if _, err := unixTime("now", now); err != nil {
-		at = state.MaxTime - 1 // out of range: report as of the end of time rather than wrap
-	}
+	at := clampTime(now)             // a report has no error to return: a time out of range is its nearest end
 	for i, def := range j.stages {
 		f.Stages[i] = FunnelStage{Stage: def.name, Owner: def.owner}
 	}

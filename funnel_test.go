@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 	"testing"
+	"time"
 )
 
 func TestFunnel(t *testing.T) {
@@ -55,5 +56,25 @@ func TestFunnel(t *testing.T) {
 	}
 	if d := f.Stages[3].MedianDays; d != 7 {
 		t.Errorf("convert median %v, want 7 (stays of 6 and 8 days)", d)
+	}
+}
+
+// A report's now outside the time range is taken to its nearest end, never wrapped: at the
+// zero time nobody has stalled yet, far in the future everyone in a stage with an SLA has.
+func TestFunnelTimeOutOfRange(t *testing.T) {
+	cfg := DefaultB2B()
+	cfg.Journey = DefaultJourney()
+	cfg.Journey.Stages[2].SLA = Duration(Day) // nurture
+	s := compileT(t, cfg)
+	var st State
+	observeT(t, s, Lead{}, &st, ev(EventFormSubmit, t0))
+	stalled := func(now time.Time) int {
+		return s.Funnel(slices.Values([]*State{&st}), now).Stages[2].Stalled
+	}
+	if got := stalled(time.Time{}); got != 0 {
+		t.Errorf("at the zero time: %d stalled", got)
+	}
+	if a, b := stalled(time.Date(3000, 1, 1, 0, 0, 0, 0, time.UTC)), stalled(MaxTime.Add(-time.Nanosecond)); a != 1 || b != 1 {
+		t.Errorf("far in the future: %d and %d stalled, want 1", a, b)
 	}
 }
