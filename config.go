@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"strings"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Config is a rule set: everything Compile needs, as plain data. It decodes from JSON with
@@ -154,7 +156,7 @@ func configError(data []byte, offset int64, err error) error {
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		err = errors.New("unexpected end of config")
 	}
-	line, col := lineColumn(data, offset)
+	line, col := text.LineColumn(data, int(offset))
 	return &ConfigError{Line: line, Column: col, Err: stripJSONPrefix(err)}
 }
 
@@ -169,15 +171,6 @@ func keyOffset(data []byte, offset int64, quotedName string) int64 {
 		}
 	}
 	return offset
-}
-
-// lineColumn converts a byte offset into a 1-based line and column (in bytes).
-func lineColumn(data []byte, offset int64) (line, col int) {
-	offset = min(max(offset, 0), int64(len(data)))
-	before := data[:offset]
-	line = bytes.Count(before, []byte{'\n'}) + 1
-	col = int(offset) - (bytes.LastIndexByte(before, '\n') + 1) + 1
-	return line, col
 }
 
 type messageError string

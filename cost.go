@@ -6,6 +6,8 @@ import (
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Cost is the estimated worst-case work of one expression of a rule set, in steps of the step
@@ -31,7 +33,7 @@ func (c Cost) String() string {
 	if c.Steps >= 1e15 {
 		return fmt.Sprintf("about %.1e steps", c.Steps)
 	}
-	return "about " + thousands(int(c.Steps)) + " steps"
+	return "about " + text.Thousands(int(c.Steps)) + " steps"
 }
 
 // Costs estimates the worst-case work of every expression of the rule set, in config order.

@@ -3,6 +3,8 @@ package leadscore
 import (
 	"fmt"
 	"math"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Dimension is one of the three axes of a score.
@@ -43,7 +45,7 @@ func compileDimensions(cfg map[Dimension]DimensionConfig, errs *errorList) [3]di
 	for i := range out {
 		out[i] = dimensionBounds{weight: 1, min: math.Inf(-1), max: math.Inf(1)}
 	}
-	for _, d := range sortedKeys(cfg) {
+	for _, d := range text.SortedKeys(cfg) {
 		c := cfg[d]
 		i := d.index()
 		if i < 0 {

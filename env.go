@@ -12,6 +12,8 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/vm"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // env is the expression environment: one value per evaluation, passed to the VM by value
@@ -119,7 +121,7 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	if !within(c.nodes, c.limits.MaxTotalNodes) {
 		c.nodesOver = true
 		errs.tooLarge("expressions", "the rule set's expressions have more than %s syntax nodes in all, at most %s (Limits.MaxTotalNodes): %s %q is where they run over",
-			thousands(c.nodes), thousands(c.limits.MaxTotalNodes), kind, shortName(id))
+			text.Thousands(c.nodes), text.Thousands(c.limits.MaxTotalNodes), kind, shortName(id))
 		return nil
 	}
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // ErrEventTooLarge is wrapped by the error Observe, ObserveInto and Accumulate return for an
@@ -273,7 +275,7 @@ func (s *eventSizer) nested(depth int) bool {
 	case !within(depth, s.maxDepth):
 		return s.fail("is nested %d deep, at most %d (Limits.MaxPropertyDepth)", depth, s.maxDepth)
 	case depth > nestingCeiling:
-		return s.fail("is nested more than %s deep, the most any event may nest (is it cyclic?)", thousands(nestingCeiling))
+		return s.fail("is nested more than %s deep, the most any event may nest (is it cyclic?)", text.Thousands(nestingCeiling))
 	}
 	return true
 }
@@ -284,7 +286,7 @@ func (s *eventSizer) enter(depth, n int) bool {
 	case !s.nested(depth):
 		return false
 	case !within(n, s.maxElems):
-		return s.fail("has %s elements, at most %s (Limits.MaxPropertyElements)", thousands(n), thousands(s.maxElems))
+		return s.fail("has %s elements, at most %s (Limits.MaxPropertyElements)", text.Thousands(n), text.Thousands(s.maxElems))
 	}
 	// A collection counts a byte of its own, empty or not (its brackets, in JSON): so nested
 	// collections use up MaxEventBytes too, and the walk stays within it (FuzzEventSize).
@@ -294,7 +296,7 @@ func (s *eventSizer) enter(depth, n int) bool {
 // str counts a string of n bytes (an empty one counts 1).
 func (s *eventSizer) str(n int) bool {
 	if !within(n, s.maxString) {
-		return s.fail("has %s bytes, at most %s (Limits.MaxStringBytes)", thousands(n), thousands(s.maxString))
+		return s.fail("has %s bytes, at most %s (Limits.MaxStringBytes)", text.Thousands(n), text.Thousands(s.maxString))
 	}
 	return s.add(max(n, 1))
 }
@@ -302,7 +304,7 @@ func (s *eventSizer) str(n int) bool {
 // key counts a map key of n bytes; the path is then the map's.
 func (s *eventSizer) key(n int) bool {
 	if !within(n, s.maxString) {
-		return s.fail("has a key of %s bytes, at most %s (Limits.MaxStringBytes)", thousands(n), thousands(s.maxString))
+		return s.fail("has a key of %s bytes, at most %s (Limits.MaxStringBytes)", text.Thousands(n), text.Thousands(s.maxString))
 	}
 	return s.add(max(n, 1))
 }
@@ -310,7 +312,7 @@ func (s *eventSizer) key(n int) bool {
 func (s *eventSizer) add(n int) bool {
 	s.bytes += n
 	if !within(s.bytes, s.maxBytes) {
-		return s.fail("brings the event to %s bytes, at most %s (Limits.MaxEventBytes)", thousands(s.bytes), thousands(s.maxBytes))
+		return s.fail("brings the event to %s bytes, at most %s (Limits.MaxEventBytes)", text.Thousands(s.bytes), text.Thousands(s.maxBytes))
 	}
 	return true
 }

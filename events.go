@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Event is one thing a lead did (or that happened to them): a page view, an email click, a
@@ -135,7 +136,7 @@ type pagePrefix struct {
 
 func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
 	var m pageMatcher
-	for _, cat := range sortedKeys(pages) {
+	for _, cat := range text.SortedKeys(pages) {
 		if cat == "" {
 			errs.addf("config", "pages", "", "empty page category name")
 		}

@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/checker"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // The fast path compiles the checked, optimised expr AST of an expression (what the VM's
@@ -524,7 +525,7 @@ func (fc *fastCompiler[L]) in(n *ast.BinaryNode) (fexpr[L], bool) {
 			if l.kind != kString {
 				return fexpr[L]{}, false
 			}
-			return stringIn(l, sortedKeys(m)), true
+			return stringIn(l, text.SortedKeys(m)), true
 		case map[int]struct{}:
 			if l.kind != kInt {
 				return fexpr[L]{}, false

@@ -13,6 +13,7 @@ import (
 
 	"github.com/leadscore/leadscore/internal/classify"
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Scorer is a compiled rule set for leads of type L. Compile it once, usually at start-up, and
@@ -228,7 +229,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 
 func compileLists(lists map[string][]string, errs *errorList) map[string]classify.List {
 	out := make(map[string]classify.List, len(lists))
-	for _, name := range sortedKeys(lists) {
+	for _, name := range text.SortedKeys(lists) {
 		if name == "" {
 			errs.addf("list", name, "", "a list needs a name")
 		}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // MigrationAction is what a new rule set does to one part of every stored State: an event
@@ -157,7 +158,7 @@ func (m Migration) String() string {
 		{MigrationEventType, "event type", "event types"},
 	} {
 		if n := kept[k.kind]; n > 0 {
-			parts = append(parts, strconv.Itoa(n)+" "+plural(n, k.one, k.many))
+			parts = append(parts, strconv.Itoa(n)+" "+text.Plural(n, k.one, k.many))
 		}
 	}
 	if kept[MigrationVelocity] > 0 {

@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Result is an evaluated lead: the three dimension scores, their weighted total, the tier and
@@ -109,7 +111,7 @@ func (r Result) Explain() string {
 			p := signedPoints(c.Points)
 			fmt.Fprintf(&b, "  %s%s  %-12s  %s", strings.Repeat(" ", width-len([]rune(p))), p, c.Dimension, c.Reason)
 			if c.Events > 0 {
-				fmt.Fprintf(&b, " (%d %s)", c.Events, plural(c.Events, "event", "events"))
+				fmt.Fprintf(&b, " (%d %s)", c.Events, text.Plural(c.Events, "event", "events"))
 			}
 			b.WriteByte('\n')
 		}
@@ -172,13 +174,6 @@ func formatDim(v, raw float64) string {
 		return formatPoints(v)
 	}
 	return fmt.Sprintf("%s (capped from %s)", formatPoints(v), formatPoints(raw))
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }
 
 func firstLine(s string) string {

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // ErrRuleSetTooLarge is wrapped by each *RuleError Compile returns for a limit on the size of a
@@ -38,10 +40,10 @@ func (l Limits) checkRuleSetSize(cfg *Config, errs *errorList) bool {
 	// transitions are evaluated as rules are, and cost as much to compile.
 	if rules := len(cfg.Rules) + len(cfg.Events) + len(cfg.Tiers) + len(cfg.Grades) + len(cfg.Signals) +
 		len(cfg.Personas) + len(cfg.Journey.Transitions); !within(rules, l.MaxRules) {
-		errs.tooLarge("rules", "%s rules, tiers, grades, signals, personas and transitions, at most %s (Limits.MaxRules)", thousands(rules), thousands(l.MaxRules))
+		errs.tooLarge("rules", "%s rules, tiers, grades, signals, personas and transitions, at most %s (Limits.MaxRules)", text.Thousands(rules), text.Thousands(l.MaxRules))
 	}
 	if types := len(cfg.EventTypes); !within(types, l.MaxEventTypes) {
-		errs.tooLarge("event_types", "%s event types, at most %s (Limits.MaxEventTypes)", thousands(types), thousands(l.MaxEventTypes))
+		errs.tooLarge("event_types", "%s event types, at most %s (Limits.MaxEventTypes)", text.Thousands(types), text.Thousands(l.MaxEventTypes))
 	}
 	entries, longest := 0, ""
 	for name, list := range cfg.Lists {
@@ -52,11 +54,11 @@ func (l Limits) checkRuleSetSize(cfg *Config, errs *errorList) bool {
 	}
 	if !within(entries, l.MaxListEntries) {
 		errs.tooLarge("lists", "%s list entries, at most %s (Limits.MaxListEntries); the longest list, %q, has %s",
-			thousands(entries), thousands(l.MaxListEntries), shortName(longest), thousands(len(cfg.Lists[longest])))
+			text.Thousands(entries), text.Thousands(l.MaxListEntries), shortName(longest), text.Thousands(len(cfg.Lists[longest])))
 	}
 	if size := configBytes(cfg); !within(size, l.MaxConfigBytes) {
 		errs.tooLarge("config", "%s bytes of names, expressions, reasons and list entries, at most %s (Limits.MaxConfigBytes)",
-			thousands(size), thousands(l.MaxConfigBytes))
+			text.Thousands(size), text.Thousands(l.MaxConfigBytes))
 	}
 	return len(*errs) == n
 }
@@ -156,7 +158,7 @@ func checkWindowSlots[L any](l Limits, types *typeTable, c *exprCompiler[L], det
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s asks %s", a.what, thousands(a.n))
+		fmt.Fprintf(&b, "%s asks %s", a.what, text.Thousands(a.n))
 	}
 	if rest := len(askers) - named; rest > 0 {
 		others := 0
@@ -164,11 +166,11 @@ func checkWindowSlots[L any](l Limits, types *typeTable, c *exprCompiler[L], det
 			others += a.n
 		}
 		if rest == 1 {
-			fmt.Fprintf(&b, "; 1 other event type asks %s", thousands(others))
+			fmt.Fprintf(&b, "; 1 other event type asks %s", text.Thousands(others))
 		} else {
-			fmt.Fprintf(&b, "; %d other event types ask %s", rest, thousands(others))
+			fmt.Fprintf(&b, "; %d other event types ask %s", rest, text.Thousands(others))
 		}
 	}
 	errs.tooLarge("count", "a State would keep %s event times, at most %s (Limits.MaxWindowSlots): %s",
-		thousands(total), thousands(l.MaxWindowSlots), b.String())
+		text.Thousands(total), text.Thousands(l.MaxWindowSlots), b.String())
 }

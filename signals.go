@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/text"
 
 	"github.com/leadscore/leadscore/internal/state"
 )
@@ -284,7 +285,7 @@ func checkSignalKeys(sc SignalConfig, allowed string, errs *errorList) {
 	for _, k := range strings.Fields(allowed) {
 		ok[k] = true
 	}
-	for _, k := range sortedKeys(set) {
+	for _, k := range text.SortedKeys(set) {
 		if set[k] && !ok[k] {
 			errs.addf("signal", sc.Kind, k, "the %s detector does not use %s", sc.Kind, k)
 		}
@@ -382,7 +383,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 		case SignalFrequentVisits:
 			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(state.Add(last, -first))
 		default:
-			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, plural(n, "visit", "visits"), humanSpan(d.window))
+			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, text.Plural(n, "visit", "visits"), humanSpan(d.window))
 		}
 		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true
 	case SignalQuestion:
@@ -541,7 +542,7 @@ func humanSpan(d int64) string {
 	dur := time.Duration(d)
 	count := func(unit time.Duration, one, many string) string {
 		n := int(math.Round(float64(dur) / float64(unit)))
-		return strconv.Itoa(n) + " " + plural(n, one, many)
+		return strconv.Itoa(n) + " " + text.Plural(n, one, many)
 	}
 	switch {
 	case dur >= 14*Day && dur%Week == 0:

@@ -1,0 +1,57 @@
+package text
+
+import (
+	"bytes"
+	"cmp"
+	"maps"
+	"slices"
+	"strconv"
+)
+
+// LineColumn converts a byte offset in data into a 1-based line and a 1-based column counted
+// in bytes. An offset outside data is clamped to its nearest end.
+func LineColumn(data []byte, offset int) (line, col int) {
+	offset = min(max(offset, 0), len(data))
+	before := data[:offset]
+	line = bytes.Count(before, []byte{'\n'}) + 1
+	col = offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
+	return line, col
+}
+
+// Plural returns one when n is 1 and many otherwise.
+func Plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+// Thousands formats n with a comma between groups of three digits (4000 → "4,000"): figures
+// compared by eye with limits read better grouped.
+func Thousands(n int) string {
+	s := strconv.Itoa(n)
+	start := 0
+	if n < 0 {
+		start = 1
+	}
+	b := make([]byte, 0, len(s)+len(s)/3)
+	for i := range len(s) {
+		if i > start && (len(s)-i)%3 == 0 {
+			b = append(b, ',')
+		}
+		b = append(b, s[i])
+	}
+	return string(b)
+}
+
+// SortedKeys returns m's keys in order, so that walking a map is deterministic.
+func SortedKeys[M ~map[K]V, K cmp.Ordered, V any](m M) []K {
+	return slices.Sorted(maps.Keys(m))
+}
+
+// SortedSet returns the strings of xs in order, without duplicates; xs is not modified.
+func SortedSet(xs []string) []string {
+	out := slices.Clone(xs)
+	slices.Sort(out)
+	return slices.Compact(out)
+}

@@ -1,0 +1,54 @@
+package text
+
+import (
+	"math"
+	"slices"
+	"testing"
+)
+
+func TestLineColumn(t *testing.T) {
+	data := []byte("ab\ncd\n\nef")
+	for _, c := range []struct{ off, line, col int }{
+		{-5, 1, 1}, {0, 1, 1}, {1, 1, 2}, {2, 1, 3}, {3, 2, 1}, {5, 2, 3}, {6, 3, 1}, {7, 4, 1}, {9, 4, 3}, {100, 4, 3},
+	} {
+		if l, col := LineColumn(data, c.off); l != c.line || col != c.col {
+			t.Errorf("LineColumn(%d) = %d:%d, want %d:%d", c.off, l, col, c.line, c.col)
+		}
+	}
+	if l, c := LineColumn(nil, 3); l != 1 || c != 1 {
+		t.Errorf("LineColumn(nil, 3) = %d:%d, want 1:1", l, c)
+	}
+}
+
+func TestPlural(t *testing.T) {
+	for n, want := range map[int]string{0: "rules", 1: "rule", 2: "rules", -1: "rules"} {
+		if got := Plural(n, "rule", "rules"); got != want {
+			t.Errorf("Plural(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestThousands(t *testing.T) {
+	for n, want := range map[int]string{
+		0: "0", 7: "7", 999: "999", 1000: "1,000", 4000: "4,000", 123456: "123,456", 1234567: "1,234,567",
+		-1: "-1", -999: "-999", -1000: "-1,000", -123456: "-123,456",
+		math.MinInt64: "-9,223,372,036,854,775,808", math.MaxInt64: "9,223,372,036,854,775,807",
+	} {
+		if got := Thousands(n); got != want {
+			t.Errorf("Thousands(%d) = %q, want %q", n, got, want)
+		}
+	}
+}
+
+func TestSortedKeysAndSet(t *testing.T) {
+	if got := SortedKeys(map[string]int{"b": 1, "a": 2, "c": 3}); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("SortedKeys = %v", got)
+	}
+	in := []string{"b", "a", "b", "c", "a"}
+	if got := SortedSet(in); !slices.Equal(got, []string{"a", "b", "c"}) {
+		t.Errorf("SortedSet = %v", got)
+	}
+	if !slices.Equal(in, []string{"b", "a", "b", "c", "a"}) {
+		t.Errorf("SortedSet modified its input: %v", in)
+	}
+}
