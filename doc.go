@@ -49,19 +49,34 @@
 //
 // # Journey, signals and personas
 //
-// Observe and Advance run the lifecycle state machine (DefaultJourney: attract → capture →
-// nurture → convert → expand, with recycling to nurture), detect buying signals (Signal…
-// constants: frequent engagement and visits, questions, abandoned carts, target accounts,
-// velocity, and the negative competitor, job seeker, student and free-mail signals) and pick
-// the first persona whose condition holds. Every change they make to a State is a Transition
-// in the Result, so engines act on edges, once. NextWakeup tells when time alone will change a
-// State next; Profile and Funnel report on populations.
+// [Scorer.Observe] and [Scorer.Advance] run the lifecycle state machine ([DefaultJourney]:
+// attract → capture → nurture → convert → expand, with recycling to nurture), detect buying
+// signals (the Signal… constants: frequent engagement and visits, questions, abandoned carts,
+// target accounts, velocity, and the negative competitor, job seeker, student and free-mail
+// signals) and pick the first [Persona] whose condition holds. Every change they make to a
+// [State] is a [Transition] in the [Result], so engines act on edges, once.
+// [Scorer.NextWakeup] tells when time alone will change a State next. Population reports
+// (funnel, persona profile and ROI) are in the report package, rule-set analysis (lint, diff
+// of two rule sets) in the analysis package, and the test kit for rule sets in leadscoretest.
+//
+// # Which call
+//
+// Three operations, each with a variant for hot loops:
+//
+//   - an event arrives: [Scorer.Observe] takes it and decides (tier, signals, journey);
+//     [Scorer.Accumulate] only takes it, for high-volume events that need no decision now;
+//     [Scorer.ObserveInto] is Observe writing into a reused [Result];
+//   - time passes: [Scorer.Advance] applies what time alone changes (decay out of a tier, an
+//     SLA running out, an abandoned cart), at the time [Scorer.NextWakeup] reports;
+//   - a question is asked: [Scorer.Score] evaluates without changing the State;
+//     [Scorer.ScoreInto] reuses a Result and [Scorer.ScoreAll] scores a batch on many
+//     goroutines.
 //
 // # State
 //
-// A State is bounded whatever the number of events, serialises with MarshalBinary (versioned
-// and checksummed), survives rule-set changes and merges (Merge) when one lead's events were
-// split across shards.
+// A [State] is bounded whatever the number of events, serialises with [State.MarshalBinary]
+// (versioned and checksummed), survives rule-set changes and merges ([State.Merge]) when one
+// lead's events were split across shards.
 //
 // # A State's lifetime
 //
@@ -76,11 +91,11 @@
 // NextWakeup is never late: before the time it reports, Advance reports no transition. Merge
 // is commutative, associative and bounded, keeps the most recent event IDs of both parts, and
 // changes nothing when a State is merged with a copy of itself; parts written under different
-// rule sets are merged with [Scorer.Merge], which lays them out for one rule set first. MarshalBinary never writes
-// bytes UnmarshalBinary rejects. Times must lie in [MinTime, MaxTime) — 1900 to 2200 — and all
-// time arithmetic saturates. Under a new rule set, event rules keep their history by ID or
-// through renamed_from, and a changed half-life converts it; [PlanMigration] lists what a
-// rule-set change does to stored States.
+// rule sets are merged with [Scorer.Merge], which lays them out for one rule set first.
+// MarshalBinary never writes bytes [State.UnmarshalBinary] rejects. Times must lie in
+// [[MinTime], [MaxTime]) — 1900 to 2200 — and all time arithmetic saturates. Under a new rule
+// set, event rules keep their history by ID or through renamed_from, and a changed half-life
+// converts it; [PlanMigration] lists what a rule-set change does to stored States.
 //
 // # Untrusted rules
 //
@@ -97,21 +112,36 @@
 // # Purity and time
 //
 // The package does no I/O and never reads the clock or a random source: time comes in as an
-// argument (Score's now, an Event's Time) and state comes in as a *State the caller keeps.
-// The same inputs give the same Result, byte for byte in Explain.
+// argument (Score's now, an [Event]'s Time) and state comes in as a *State the caller keeps.
+// The same inputs give the same Result, byte for byte in [Result.Explain].
 //
 // # Concurrency
 //
-// A Scorer is immutable once compiled and safe for concurrent use by multiple goroutines.
+// A [Scorer] is immutable once compiled and safe for concurrent use by multiple goroutines.
 // A State belongs to one lead: Score only reads it (concurrent Score calls on one State are
-// safe), while Observe and Advance modify it and need exclusive access.
+// safe), while Observe, Accumulate and Advance modify it and need exclusive access.
 //
 // # Errors
 //
-// Compile reports every problem in a rule set at once: the error joins one *RuleError per
-// problem, each naming the rule, the field and, inside an expression, the line and column,
-// with expr's caret snippet. A rule that fails while running (a nil map value compared with a
-// number, say) does not stop the evaluation: it contributes nothing and is reported in
-// Result.Errors. Invalid events are rejected with an error and leave the State as it was.
-// Error messages start with "leadscore:".
+// One convention throughout: a returned error means the call did nothing — the State is as it
+// was, and a Result returned beside the error is not a score. Problems that do not stop a call
+// are values in what it returns: a rule that fails while running (a nil map value compared
+// with a number, say) contributes nothing and is listed in [Result.Errors]; a rule set that
+// compiles but deserves a look is listed by [Scorer.Warnings].
+//
+// [Compile] reports every problem in a rule set at once: the error joins one *[RuleError] per
+// problem, each naming the kind of item, its ID, the field and, inside an expression, the line
+// and column, with expr's caret snippet; [ParseConfig] reports malformed text as a
+// *[ConfigError] with its line and column. Invalid events are errors ([ErrEventTooLarge] among
+// them), and so is a nil State ([ErrNilState]) or unreadable State bytes ([ErrCorruptState]);
+// match them with errors.Is and errors.As. Error messages start with "leadscore:".
+//
+// # Optional values
+//
+// One convention throughout the configuration: a field left at its zero value means "not set"
+// and takes the documented default (HalfLife 0: no decay, Max 0: no limit, SLA 0: none,
+// [Limits] fields 0: the safe default) — wherever zero is not a meaningful value. Where zero
+// is meaningful (a dimension's weight or bounds, a tier's or grade's minimum), the field is a
+// *float64 and nil means "not set"; [Float] makes one in a literal. [Unlimited] (-1) turns a
+// limit off.
 package leadscore
