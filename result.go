@@ -60,8 +60,20 @@ type Contribution struct {
 	Events    int       `json:"events,omitempty"` // event rules: how many events it counts (once rules: 1)
 }
 
-// explainReasons is how many contributions Explain lists before summarising the rest.
-const explainReasons = 5
+// DefaultExplainReasons is how many contributions Explain lists before summarising the rest.
+const DefaultExplainReasons = 5
+
+// ExplainOptions shapes the text of [Result.ExplainWith]. The zero value gives what
+// [Result.Explain] gives.
+type ExplainOptions struct {
+	// Reasons is how many contributions are listed, strongest first, before the rest are
+	// summarised in one line ("… and 2 more (+5)"): 0 means DefaultExplainReasons, Unlimited
+	// lists them all.
+	Reasons int
+	// Neutral also lists the rules that fired with no points (neutral rules, and contributions
+	// that round to 0), after the others: what a lead is, beside what it scores.
+	Neutral bool
+}
 
 // Explain returns the text a salesperson reads at hand-off: the total and tier, the three
 // dimensions, the strongest reasons with their points, the signals and anything that went
@@ -74,7 +86,18 @@ const explainReasons = 5
 //	  +17  engagement    visited pricing pages (3 events)
 //	  −10  fit           free-mail address
 //	  … and 2 more (+5)
-func (r Result) Explain() string {
+func (r Result) Explain() string { return r.ExplainWith(ExplainOptions{}) }
+
+// ExplainWith is Explain shaped by o: how many reasons it lists, and whether neutral rules
+// are among them. A negative Reasons other than Unlimited is taken as 0 (the default).
+func (r Result) ExplainWith(o ExplainOptions) string {
+	limit := o.Reasons
+	switch {
+	case limit == Unlimited:
+		limit = math.MaxInt
+	case limit <= 0:
+		limit = DefaultExplainReasons
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "Total %s", formatPoints(r.Total))
 	if r.Tier != "" {
@@ -99,10 +122,10 @@ func (r Result) Explain() string {
 	fmt.Fprintf(&b, "Fit %s · Engagement %s · Relationship %s\n",
 		formatDim(r.Fit, r.raw[0]), formatDim(r.Engagement, r.raw[1]), formatDim(r.Relationship, r.raw[2]))
 
-	reasons := r.rankedContributions()
+	reasons := r.rankedContributions(o.Neutral)
 	if len(reasons) > 0 {
 		b.WriteString("Why:\n")
-		shown := reasons[:min(len(reasons), explainReasons)]
+		shown := reasons[:min(len(reasons), limit)]
 		width := 0
 		for _, c := range shown {
 			width = max(width, len([]rune(signedPoints(c.Points))))
@@ -133,11 +156,12 @@ func (r Result) Explain() string {
 }
 
 // rankedContributions orders the non-zero contributions by magnitude, largest first, ties in
-// rule-set order, so the strongest reasons lead.
-func (r Result) rankedContributions() []Contribution {
+// rule-set order, so the strongest reasons lead; with neutral, the contributions that round to
+// 0 are kept too, and sort last.
+func (r Result) rankedContributions(neutral bool) []Contribution {
 	out := make([]Contribution, 0, len(r.Contributions))
 	for _, c := range r.Contributions {
-		if math.Abs(c.Points) >= 0.05 { // what rounds to ±0 says nothing to a reader
+		if math.Abs(c.Points) >= 0.05 || neutral { // what rounds to ±0 says nothing about the score
 			out = append(out, c)
 		}
 	}
