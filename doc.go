@@ -55,9 +55,13 @@
 // target accounts, velocity, and the negative competitor, job seeker, student and free-mail
 // signals) and pick the first [Persona] whose condition holds. Every change they make to a
 // [State] is a [Transition] in the [Result], so engines act on edges, once.
-// [Scorer.NextWakeup] tells when time alone will change a State next. Population reports
-// (funnel, persona profile and ROI) are in the report package, rule-set analysis (lint, diff
-// of two rule sets) in the analysis package, and the test kit for rule sets in leadscoretest.
+// [Scorer.NextWakeup] tells when time alone will change a State next.
+//
+// Around the scoring API: the package [github.com/leadscore/leadscore/report] reports on
+// populations — the funnel, and personas ranked by ROI — through [Scorer.Lifecycle] and
+// [Scorer.CompileValue]; [github.com/leadscore/leadscore/analysis] lints a rule set and diffs
+// two of them over a population; [github.com/leadscore/leadscore/leadscoretest] is the test kit
+// for rule sets.
 //
 // # Which call
 //

@@ -3,7 +3,6 @@ package leadscore_test
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -232,53 +231,6 @@ func ExampleDefaultJourney() {
 	// convert → expand: purchase
 	// convert → nurture: opportunity_lost/no_decision
 	// expand → nurture: churn
-}
-
-func ExampleScorer_Profile() {
-	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2C())
-	at := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	var samples []leadscore.Sample[leadscore.Lead]
-	for _, l := range []leadscore.Lead{
-		{Age: 37, AvgOrderValue: 300, Margin: 0.3, ServiceEffort: 2},
-		{Age: 41, AvgOrderValue: 250, Margin: 0.3, ServiceEffort: 3},
-		{Age: 19, Followers: 3000, AvgOrderValue: 40, Margin: 0.2, ServiceEffort: 8},
-	} {
-		var st leadscore.State
-		res, _ := scorer.Score(l, &st, at)
-		samples = append(samples, leadscore.Sample[leadscore.Lead]{Lead: l, Result: res})
-	}
-	profiles, _ := scorer.Profile(slices.Values(samples), leadscore.ROI{Value: "lead.AvgOrderValue * lead.Margin", Cost: "lead.ServiceEffort * 5.0"})
-	for _, p := range profiles {
-		fmt.Printf("%s: %d leads, ROI %.1f\n", p.Persona, p.Size, p.ROI)
-	}
-	// Output:
-	// joe: 2 leads, ROI 5.6
-	// sarah: 1 leads, ROI -0.8
-}
-
-func ExampleScorer_Funnel() {
-	scorer := leadscore.MustCompile[leadscore.Lead](leadscore.DefaultB2B())
-	t := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
-	var states []*leadscore.State
-	for _, evs := range [][]string{{"page_view"}, {"form_submit"}, {"form_submit", "demo_request"}, {"form_submit", "call", "purchase"}} {
-		st := &leadscore.State{}
-		for i, typ := range evs {
-			scorer.Observe(leadscore.Lead{}, st, leadscore.Event{Type: typ, Time: t.Add(time.Duration(i) * leadscore.Day)})
-		}
-		states = append(states, st)
-	}
-	f := scorer.Funnel(slices.Values(states), t.Add(30*leadscore.Day))
-	for _, s := range f.Stages {
-		fmt.Printf("%-8s now %d, ever %d\n", s.Stage, s.Current, s.Entered)
-	}
-	fmt.Println("SQL", f.SQL, "customers", f.Customers)
-	// Output:
-	// attract  now 1, ever 4
-	// capture  now 0, ever 3
-	// nurture  now 1, ever 3
-	// convert  now 1, ever 2
-	// expand   now 1, ever 1
-	// SQL 2 customers 1
 }
 
 func ExampleState_MarshalBinary() {

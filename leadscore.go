@@ -43,7 +43,7 @@ type Scorer[L any] struct {
 	personas       []persona[L]
 	warnings       []Warning
 	wake           timeUse       // what NextWakeup watches
-	exprOpts       []expr.Option // for expressions compiled after Compile (Profile)
+	exprOpts       []expr.Option // for expressions compiled after Compile (CompileValue)
 	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration

@@ -26,6 +26,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/report"
 )
 
 // regressT0 is the fixed instant these tests start from: no test reads the clock.
@@ -1475,7 +1476,7 @@ func TestRegressRuleSetUpdatePanics(t *testing.T) {
 					if p := regressCatch(func() { sTo.NextWakeup(src.st) }); p != "" {
 						t.Fatalf("%s: NextWakeup panicked: %s", w, p)
 					}
-					if p := regressCatch(func() { sTo.Funnel(slices.Values([]*leadscore.State{src.st}), later) }); p != "" {
+					if p := regressCatch(func() { report.FunnelOf(sTo, slices.Values([]*leadscore.State{src.st}), later) }); p != "" {
 						t.Fatalf("%s: Funnel panicked: %s", w, p)
 					}
 					if p := regressCatch(func() {
@@ -1665,8 +1666,8 @@ func TestRegressFunnelRemapsEnteredByName(t *testing.T) {
 	}
 	now := regressT0.Add(regressDay)
 	for n := 1; n <= len(states); n++ {
-		fa := sA.Funnel(slices.Values(states[:n]), now)
-		fb := sB.Funnel(slices.Values(states[:n]), now)
+		fa := report.FunnelOf(sA, slices.Values(states[:n]), now)
+		fb := report.FunnelOf(sB, slices.Values(states[:n]), now)
 		for _, rowB := range fb.Stages {
 			for _, rowA := range fa.Stages {
 				if rowA.Stage == rowB.Stage && (rowA.Entered != rowB.Entered || rowA.Current != rowB.Current) {
@@ -1855,7 +1856,7 @@ func TestRegressSLAStallAfterSalesTouch(t *testing.T) {
 			r := regressAdvance(t, s, lead, st, regressT0.Add(at))
 			sla := regressTransitions(r, leadscore.TransitionSLA)
 			score := regressScore(t, s, lead, st, regressT0.Add(at))
-			f := s.Funnel(slices.Values([]*leadscore.State{st}), regressT0.Add(at))
+			f := report.FunnelOf(s, slices.Values([]*leadscore.State{st}), regressT0.Add(at))
 			stalled := 0
 			for _, row := range f.Stages {
 				stalled += row.Stalled

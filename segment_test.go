@@ -2,8 +2,6 @@ package leadscore
 
 import (
 	"fmt"
-	"math"
-	"slices"
 	"strings"
 	"testing"
 )
@@ -85,56 +83,5 @@ func TestPersonaCompileChecks(t *testing.T) {
 	}
 	if s := compileT(t, Config{Personas: many[:MaxPersonas]}); len(s.Warnings()) != 0 {
 		t.Errorf("20 personas: %v", s.Warnings())
-	}
-}
-
-func TestProfileRanksByROI(t *testing.T) {
-	s := compileT(t, DefaultB2C())
-	joe := Lead{Age: 37, AvgOrderValue: 300, Purchases: 0, Margin: 0.3, ServiceEffort: 2}
-	sarah := Lead{Age: 19, Followers: 3000, AvgOrderValue: 40, Margin: 0.2, ServiceEffort: 8}
-	var samples []Sample[Lead]
-	add := func(l Lead, n int, converted int) {
-		for i := range n {
-			var st State
-			r := scoreT(t, s, l, &st, t0)
-			o := OutcomeNotConverted
-			if i < converted {
-				o = OutcomeConverted
-			}
-			samples = append(samples, Sample[Lead]{Lead: l, Result: r, Outcome: o})
-		}
-	}
-	add(joe, 3, 2)
-	add(sarah, 1, 1)
-	roi := ROI{Value: "lead.AvgOrderValue * 4 * lead.Margin", Cost: "lead.ServiceEffort * 5.0"}
-	prof, err := s.Profile(slices.Values(samples), roi)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(prof) != 2 || prof[0].Persona != "joe" || prof[1].Persona != "sarah" {
-		t.Fatalf("ranking %+v", prof)
-	}
-	j := prof[0]
-	// Joe: value 300·4·0.3 = 360 each, cost 10 each: ROI 35.
-	if j.Size != 3 || j.Share != 0.75 || j.Value != 1080 || j.Cost != 30 || j.ROI != 35 || j.ValuePerLead != 360 {
-		t.Errorf("joe %+v", j)
-	}
-	if math.Abs(j.ConversionRate-2.0/3) > 1e-12 || j.WithOutcome != 3 || j.Track != "holiday" {
-		t.Errorf("joe conversion %+v", j)
-	}
-	// Sarah: value 32, cost 40: ROI −0.2 — she costs more than she brings.
-	if sa := prof[1]; math.Abs(sa.ROI+0.2) > 1e-12 || sa.ConversionRate != 1 {
-		t.Errorf("sarah %+v", sa)
-	}
-	if _, err := s.Profile(slices.Values(samples), ROI{Value: "count('purchase', '30d')"}); err == nil {
-		t.Error("count() accepted in an ROI expression")
-	}
-	if _, err := s.Profile(slices.Values(samples), ROI{Cost: "lead.Nope"}); err == nil {
-		t.Error("a bad field accepted")
-	}
-	// Without ROI expressions: sizes and means only.
-	prof, err = s.Profile(slices.Values(samples), ROI{})
-	if err != nil || !math.IsNaN(prof[0].ROI) {
-		t.Errorf("%v %+v", err, prof)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/report"
 )
 
 func main() {
@@ -57,7 +58,7 @@ func main() {
 		}})
 	}
 
-	var samples []leadscore.Sample[leadscore.Lead]
+	var samples []report.Sample[leadscore.Lead]
 	for _, c := range population {
 		var st leadscore.State
 		for _, ev := range c.events {
@@ -69,22 +70,22 @@ func main() {
 		if err != nil {
 			log.Fatal(err)
 		}
-		outcome := leadscore.OutcomeNotConverted
+		outcome := report.OutcomeNotConverted
 		if c.converted {
-			outcome = leadscore.OutcomeConverted
+			outcome = report.OutcomeConverted
 		}
-		samples = append(samples, leadscore.Sample[leadscore.Lead]{Lead: c.lead, Result: res, Outcome: outcome})
+		samples = append(samples, report.Sample[leadscore.Lead]{Lead: c.lead, Result: res, Outcome: outcome})
 		if c.lead.Name == "Joe #1" || c.lead.Name == "Sarah #1" {
 			fmt.Printf("── %s: persona %s, track %s\n%s\n", c.lead.Name, res.Persona, res.Track, res.Explain())
 		}
 	}
 
 	// ROI per persona: a year's margin against what the service effort costs.
-	roi := leadscore.ROI{
+	roi := report.ROI{
 		Value: "lead.AvgOrderValue * lead.Purchases / max(years_since(lead.CustomerSince), 1) * lead.Margin",
 		Cost:  "lead.ServiceEffort * 12.0",
 	}
-	profiles, err := scorer.Profile(slices.Values(samples), roi)
+	profiles, err := report.Profile(scorer, slices.Values(samples), roi)
 	if err != nil {
 		log.Fatal(err)
 	}

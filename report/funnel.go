@@ -1,4 +1,4 @@
-package leadscore
+package report
 
 import (
 	"iter"
@@ -6,7 +6,7 @@ import (
 	"slices"
 	"time"
 
-	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore"
 )
 
 // Funnel answers the questions DOMAIN.md's lifecycle table asks of a population: how many
@@ -27,7 +27,7 @@ type Funnel struct {
 
 // FunnelStage is one stage's row of a Funnel.
 type FunnelStage struct {
-	Stage   Stage
+	Stage   leadscore.Stage
 	Owner   string
 	Current int // leads in the stage now
 	Entered int // leads that have ever been in it
@@ -39,62 +39,59 @@ type FunnelStage struct {
 	MedianDays float64
 }
 
-// Funnel reports on the States of a population at now. States last changed by another rule
-// set are read as they are (their stage names are matched to this journey's).
-func (s *Scorer[L]) Funnel(states iter.Seq[*State], now time.Time) Funnel {
-	j := &s.journey
-	f := Funnel{Stages: make([]FunnelStage, len(j.stages))}
-	stays := make([][]float64, len(j.stages))
-	entered := make([]uint32, 0, 64) // per lead: the stages it entered, for conversion
-	at := clampTime(now)             // a report has no error to return: a time out of range is its nearest end
-	for i, def := range j.stages {
-		f.Stages[i] = FunnelStage{Stage: def.name, Owner: def.owner}
+// FunnelOf reports on the States of a population under s's journey at now. New States (no
+// events) are not leads yet and are left out, as are nil ones. States last changed by another
+// rule set are read as they are: their stage names are matched to this journey's. A now out
+// of the time range ([leadscore.MinTime], [leadscore.MaxTime]) is taken to its nearest end.
+func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], now time.Time) Funnel {
+	journey := s.Journey().Stages
+	index := make(map[leadscore.Stage]int, len(journey))
+	f := Funnel{Stages: make([]FunnelStage, len(journey))}
+	for i, sc := range journey {
+		index[sc.Name] = i
+		f.Stages[i] = FunnelStage{Stage: sc.Name, Owner: sc.Owner}
 	}
+	stays := make([][]float64, len(journey))
+	entered := make([]uint32, 0, 64) // per lead: the stages it entered (a bit each), for conversion
 	for st := range states {
-		if st == nil || st.d.Events == 0 {
+		if st == nil || st.Events() == 0 {
 			continue
 		}
-		// A State last laid out by another rule set is read through this one's layout, so
-		// its entered stages are matched by name, not by bit.
-		d := s.view(&st.d)
+		lc := s.Lifecycle(st, now)
 		f.Leads++
-		cur := j.stageIndex(Stage(d.Stage))
-		row := &f.Stages[cur]
+		row := &f.Stages[index[lc.Stage]]
 		row.Current++
-		if def := j.stages[cur]; def.sla > 0 && !d.SLAMet && d.At(at) > state.Add(d.StageSince(), def.sla) {
+		if lc.Stalled {
 			row.Stalled++
 		}
-		mask := d.Entered | 1 // every lead has been in the first stage
-		mask |= 1 << cur
-		for _, v := range d.History {
-			if i, ok := j.index[Stage(v.Stage)]; ok {
-				mask |= 1 << i
-				stays[i] = append(stays[i], state.Span(v.To, v.From)/float64(Day))
+		for _, v := range st.History() {
+			if i, ok := index[v.Stage]; ok {
+				stays[i] = append(stays[i], days(v.From, v.To))
 			}
+		}
+		var mask uint32
+		sql := false
+		for _, name := range lc.Entered {
+			i := index[name]
+			mask |= 1 << i
+			f.Stages[i].Entered++
+			sql = sql || name == leadscore.StageConvert || journey[i].Owner == leadscore.OwnerSales
 		}
 		entered = append(entered, mask)
-		for i := range j.stages {
-			if mask&(1<<i) != 0 {
-				f.Stages[i].Entered++
-			}
-		}
-		if d.MQLAt != noTime {
+		if !lc.MQLAt.IsZero() {
 			f.MQL++
 		}
-		for i, def := range j.stages {
-			if mask&(1<<i) != 0 && (def.name == StageConvert || def.owner == OwnerSales) {
-				f.SQL++
-				break
-			}
+		if sql {
+			f.SQL++
 		}
-		if d.Purchases > 0 {
+		if lc.Purchases > 0 {
 			f.Customers++
 		}
-		if d.Purchases > 1 {
+		if lc.Purchases > 1 {
 			f.RepeatCustomers++
 		}
-		f.Revenue += d.Revenue
-		f.ExpansionRevenue += d.ExpansionRevenue
+		f.Revenue += lc.Revenue
+		f.ExpansionRevenue += lc.ExpansionRevenue
 	}
 	for i := range f.Stages {
 		f.Stages[i].MedianDays = median(stays[i])
@@ -110,6 +107,18 @@ func (s *Scorer[L]) Funnel(states iter.Seq[*State], now time.Time) Funnel {
 		}
 	}
 	return f
+}
+
+// days returns the length of a stay in days. The times of a State lie within 300 years of
+// each other, so their difference in nanoseconds may overflow an int64 (and time.Time.Sub
+// saturates at 292 years): it is taken in floating point then.
+func days(from, to time.Time) float64 {
+	a, b := to.UnixNano(), from.UnixNano()
+	d := a - b
+	if (a >= b) != (d >= 0) { // overflow
+		return (float64(a) - float64(b)) / float64(leadscore.Day)
+	}
+	return float64(d) / float64(leadscore.Day)
 }
 
 func median(v []float64) float64 {
