@@ -98,7 +98,7 @@ type verdict struct {
 	Message   string  `json:"message,omitempty"` // the first error, cut to 1,000 bytes; for kills, the child's stderr tail
 	Errors    int     `json:"rule_errors,omitempty"`
 	Fired     bool    `json:"fired,omitempty"` // the attack's rule contributed (its condition held)
-	CompileMS float64 `json:"compile_ms"` // CPU time of the calling thread (measure)
+	CompileMS float64 `json:"compile_ms"`      // CPU time of the calling thread (measure)
 	// EvalMS and EvalAlloc are the slowest and the largest of the evaluations (one, or
 	// $LEADSCORE_ATTACK_REPEAT); EvalAlloc is the MemStats.TotalAlloc delta across the call.
 	EvalMS       float64 `json:"eval_ms"`
