@@ -22,11 +22,16 @@ const (
 	StageExpand  Stage = "expand"
 )
 
+// Owner is the team that owns a stage: who acts on a lead while it is there, and whose SLA
+// runs. Any name works; the default journey uses these three, and a stage owned by
+// OwnerSales is one where a lead is a sales-qualified lead (SQL).
+type Owner string
+
 // Owners of the default journey's stages.
 const (
-	OwnerMarketing = "marketing"
-	OwnerSales     = "sales"
-	OwnerService   = "service"
+	OwnerMarketing Owner = "marketing"
+	OwnerSales     Owner = "sales"
+	OwnerService   Owner = "service"
 )
 
 // TransitionKind says what a Transition changed.
@@ -67,7 +72,7 @@ type Journey struct {
 // first stage is where new leads start.
 type StageConfig struct {
 	Name  Stage    `json:"name" yaml:"name"`
-	Owner string   `json:"owner,omitempty" yaml:"owner,omitempty"`
+	Owner Owner    `json:"owner,omitempty" yaml:"owner,omitempty"`
 	SLA   Duration `json:"sla,omitempty" yaml:"sla,omitempty"`
 	// SLAMetBy lists the event types that meet the SLA: once one is observed in the stage
 	// (timed at or after the lead entered it), the lead can no longer stall there. Default:
@@ -136,7 +141,7 @@ type journey[L any] struct {
 
 type stageDef struct {
 	name     Stage
-	owner    string
+	owner    Owner
 	sla      int64
 	slaMetBy []string
 }
@@ -366,7 +371,7 @@ func (s *Scorer[L]) stageStatus(d *state.Data, at int64, res *Result) {
 }
 
 // ownerOf returns the owner of a stage in s's journey ("" if unknown).
-func (s *Scorer[L]) ownerOf(stage Stage) string {
+func (s *Scorer[L]) ownerOf(stage Stage) Owner {
 	if i, ok := s.journey.index[stage]; ok {
 		return s.journey.stages[i].owner
 	}

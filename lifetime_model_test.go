@@ -303,7 +303,7 @@ func (r *ltRules) JSON() string {
 		c.Signals = append(c.Signals, jsonSignal{Kind: k, Off: true})
 	}
 	for _, s := range ltStages {
-		c.Journey.Stages = append(c.Journey.Stages, jsonStage{Name: string(s), Owner: leadscore.OwnerMarketing})
+		c.Journey.Stages = append(c.Journey.Stages, jsonStage{Name: string(s), Owner: string(leadscore.OwnerMarketing)})
 	}
 	for _, t := range r.Trans {
 		jt := jsonTrans{From: string(ltStages[t.From]), To: string(ltStages[t.To]), On: t.On}

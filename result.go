@@ -23,7 +23,7 @@ type Result struct {
 	Handoff       bool           `json:"handoff"`         // the tier is a hand-off (MQL) tier and the lead is not disqualified
 	Grade         string         `json:"grade,omitempty"` // fit grade, "A".."D" by default
 	Stage         Stage          `json:"stage"`
-	Owner         string         `json:"owner,omitempty"`        // who owns the stage: "marketing", "sales", "service", …
+	Owner         Owner          `json:"owner,omitempty"`        // who owns the stage: "marketing", "sales", "service", …
 	Stalled       bool           `json:"stalled,omitempty"`      // the lead has been in its stage longer than the stage's SLA
 	StalledSince  time.Time      `json:"stalled_since,omitzero"` // when the SLA ran out
 	Persona       string         `json:"persona,omitempty"`

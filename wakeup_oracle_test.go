@@ -1001,7 +1001,7 @@ func randomOracleCase(family string, seed uint64, accumulate bool) oracleCase {
 		n := 2 + rng.IntN(3)
 		j := Journey{}
 		for i := range n {
-			sc := StageConfig{Name: Stage(fmt.Sprintf("s%d", i)), Owner: pick([]string{OwnerMarketing, OwnerSales, OwnerService})}
+			sc := StageConfig{Name: Stage(fmt.Sprintf("s%d", i)), Owner: Owner(pick([]string{string(OwnerMarketing), string(OwnerSales), string(OwnerService)}))}
 			sc.SLA, _ = ParseDuration(pick([]string{"0", "0", "12h", "2d", "5d"}))
 			j.Stages = append(j.Stages, sc)
 		}

@@ -28,7 +28,7 @@ type Funnel struct {
 // FunnelStage is one stage's row of a Funnel.
 type FunnelStage struct {
 	Stage   leadscore.Stage
-	Owner   string
+	Owner   leadscore.Owner
 	Current int // leads in the stage now
 	Entered int // leads that have ever been in it
 	Stalled int // leads in it past its SLA at the report's time

@@ -307,7 +307,7 @@ func scoreRecord(line int, c leadscoretest.Case[leadscore.Lead], tr leadscoretes
 		Line: line, Name: c.Name, ID: c.Lead.ID, Email: c.Lead.Email, At: r.At,
 		Total: round(r.Total), Fit: round(r.Fit), Engagement: round(r.Engagement), Relationship: round(r.Relationship),
 		Tier: r.Tier, Handoff: r.Handoff, Disqualified: r.Disqualified, Grade: r.Grade,
-		Stage: string(r.Stage), Owner: r.Owner, Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,
+		Stage: string(r.Stage), Owner: string(r.Owner), Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,
 		Signals: []signal{}, Contributions: []contribution{}, Transitions: []transition{},
 		Explanation: r.Explain(),
 	}
