@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
 )
 
 // readmeRuleSet returns the JSON rule set the README shows under "A rule set is plain JSON".
@@ -43,12 +43,12 @@ func TestReadmeRuleSet(t *testing.T) {
 	if err != nil {
 		t.Fatalf("README rule set: %v", err)
 	}
-	findings, err := leadscoretest.Lint[leadscore.Lead](cfg, nil)
+	findings, err := analysis.Lint[leadscore.Lead](cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range findings {
-		if f.Severity != leadscoretest.SeverityInfo {
+		if f.Severity != analysis.SeverityInfo {
 			t.Errorf("README rule set: lint: %s", f)
 		}
 	}

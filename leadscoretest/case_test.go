@@ -109,3 +109,20 @@ func TestReplayCollectsRuleErrors(t *testing.T) {
 		t.Fatalf("errors %v, want one for rule budget", tr.Errors)
 	}
 }
+
+// Population gives analysis the cases' leads, events and times, and stops when asked to.
+func TestPopulation(t *testing.T) {
+	cases := []leadscoretest.Case[leadscore.Lead]{vp(), rival()}
+	var names []string
+	for lead := range leadscoretest.Population(cases) {
+		names = append(names, lead.Name)
+		c := cases[len(names)-1]
+		if lead.Lead.Email != c.Lead.Email || len(lead.Events) != len(c.Events) || !lead.At.Equal(c.At) {
+			t.Errorf("lead %+v of case %+v", lead, c)
+		}
+		break
+	}
+	if len(names) != 1 || names[0] != "vp asks for a demo" {
+		t.Errorf("yielded %q", names)
+	}
+}

@@ -117,7 +117,7 @@ func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Cas
 	tr, err := Replay(s, c)
 	if err != nil {
 		field := "events"
-		if errors.Is(err, errNoTime) || strings.HasPrefix(err.Error(), "at:") {
+		if (len(c.Events) == 0 && c.At.IsZero()) || strings.HasPrefix(err.Error(), "at:") {
 			field = "at"
 		}
 		fail(field, "%v", err)

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/journeykey"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // CoverageReport says how much of a rule set a set of cases exercises — rule-set coverage,
@@ -59,7 +61,7 @@ func (r CoverageReport) items() []struct {
 //	  personas       4/5    80.0%  never reached: practitioner
 func (r CoverageReport) String() string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "coverage of %d %s\n", r.Cases, plural(r.Cases, "case", "cases"))
+	fmt.Fprintf(&b, "coverage of %d %s\n", r.Cases, text.Plural(r.Cases, "case", "cases"))
 	for _, it := range r.items() {
 		c := it.cov
 		fmt.Fprintf(&b, "  %-12s %3d/%-3d %5.1f%%", it.name, c.Covered, c.Total, c.Percent)
@@ -110,14 +112,19 @@ func Coverage[L any](s *leadscore.Scorer[L], cases []Case[L]) CoverageReport {
 	for _, k := range s.SignalKinds() {
 		signals.add(k)
 	}
-	journey := newJourneyKeys(s.Journey())
+	journey := journeykey.New(s.Journey())
 	transitions := newTally()
-	for _, k := range journey.keys {
+	for _, k := range journey.Keys {
 		transitions.add(k)
 	}
 
 	for _, c := range cases {
-		_ = replay(s, c, func(res *leadscore.Result, _ bool) {
+		tr, err := Replay(s, c)
+		results := tr.Steps
+		if err == nil {
+			results = append(results, tr.Result)
+		}
+		for _, res := range results {
 			for _, ct := range res.Contributions {
 				rules.hit(ct.RuleID)
 			}
@@ -126,19 +133,19 @@ func Coverage[L any](s *leadscore.Scorer[L], cases []Case[L]) CoverageReport {
 			for _, sig := range res.Signals {
 				signals.hit(sig.Kind)
 			}
-			for _, t := range res.Transitions {
-				switch t.Kind {
-				case leadscore.TransitionStage:
-					transitions.hit(journey.key(t))
-				case leadscore.TransitionSignal:
-					if t.Raised {
-						signals.hit(t.Signal)
-					}
-				case leadscore.TransitionTier:
-					tiers.hit(t.ToTier)
+		}
+		for _, t := range tr.Transitions {
+			switch t.Kind {
+			case leadscore.TransitionStage:
+				transitions.hit(journey.Of(t))
+			case leadscore.TransitionSignal:
+				if t.Raised {
+					signals.hit(t.Signal)
 				}
+			case leadscore.TransitionTier:
+				tiers.hit(t.ToTier)
 			}
-		}, nil)
+		}
 	}
 	return CoverageReport{
 		Cases: len(cases), Rules: rules.report(), Tiers: tiers.report(), Personas: personas.report(),
@@ -181,55 +188,4 @@ func (t *tally) report() ItemCoverage {
 		c.Percent = 100 * float64(c.Covered) / float64(c.Total)
 	}
 	return c
-}
-
-// journeyKeys names a journey's transitions: "from→to", with the reason in parentheses when
-// several transitions share from→to.
-type journeyKeys struct {
-	keys    []string
-	configs []leadscore.TransitionConfig
-}
-
-func newJourneyKeys(j leadscore.Journey) journeyKeys {
-	shared := map[string]int{}
-	for _, t := range j.Transitions {
-		shared[arrow(t.From, t.To)]++
-	}
-	var k journeyKeys
-	for _, t := range j.Transitions {
-		key := arrow(t.From, t.To)
-		if shared[key] > 1 {
-			key = fmt.Sprintf("%s (%s)", key, reasonOf(t))
-		}
-		k.keys = append(k.keys, key)
-		k.configs = append(k.configs, t)
-	}
-	return k
-}
-
-// key names the configured transition that t took ("" if none matches).
-func (k journeyKeys) key(t leadscore.Transition) string {
-	for i, c := range k.configs {
-		if c.From == t.From && c.To == t.To && reasonOf(c) == t.Reason {
-			return k.keys[i]
-		}
-	}
-	return ""
-}
-
-func arrow(from, to leadscore.Stage) string { return fmt.Sprintf("%s→%s", from, to) }
-
-// reasonOf is the reason a transition reports: its own, or "from→to".
-func reasonOf(t leadscore.TransitionConfig) string {
-	if t.Reason != "" {
-		return t.Reason
-	}
-	return arrow(t.From, t.To)
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

@@ -2,10 +2,10 @@ package leadscoretest_test
 
 import (
 	"fmt"
-	"slices"
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/analysis"
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
@@ -130,38 +130,18 @@ func ExampleReplay() {
 	// Signal: target_account — email "dana@globex.example" is on the targets list
 }
 
-// Diff shows what a rule change does to a population before it ships: here, directors
-// counting as executives puts one more lead in front of sales.
-func ExampleDiff() {
-	before := exampleScorer(nil)
-	after := exampleScorer(func(cfg *leadscore.Config) {
-		cfg.Rules[0].When = "seniority(lead.Title) in ['c_level', 'vp', 'director']"
-	})
-	rep, err := leadscoretest.Diff(before, after, slices.Values(exampleCaseList()))
-	if err != nil {
-		panic(err)
-	}
-	fmt.Println("hand-offs:", rep.Handoffs.Before, "→", rep.Handoffs.After)
-	for _, d := range rep.Changes {
-		fmt.Printf("%s: %s → %s because of %s (%+g)\n", d.Name, d.Tier.Before, d.Tier.After, d.Rules[0].RuleID, d.Rules[0].Points.After-d.Rules[0].Points.Before)
-	}
-	// Output:
-	// hand-offs: 1 → 2
-	// director reading pricing is warm: warm → hot because of exec (+30)
-}
-
-// Lint finds mistakes short of errors; given a population, also rules that never fire on it.
-func ExampleLint() {
+// Population lints the rule set on the cases' leads with the analysis package: here the warm
+// tier moved above hot by mistake, and a new rule reads an empty list.
+func ExamplePopulation() {
 	cfg, err := leadscore.ParseConfig([]byte(exampleRules))
 	if err != nil {
 		panic(err)
 	}
-	// The warm tier moved above hot by mistake, and an empty list a new rule reads.
 	cfg.Tiers[0], cfg.Tiers[1] = cfg.Tiers[1], cfg.Tiers[0]
 	cfg.Lists["partners"] = nil
 	cfg.Rules = append(cfg.Rules, leadscore.Rule{ID: "partner", Dimension: leadscore.Relationship, When: "listed('partners', lead.Email)", Points: 10})
 
-	findings, err := leadscoretest.Lint(cfg, slices.Values(exampleCaseList()))
+	findings, err := analysis.Lint(cfg, leadscoretest.Population(exampleCaseList()))
 	if err != nil {
 		panic(err)
 	}

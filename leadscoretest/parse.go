@@ -7,6 +7,8 @@ import (
 	"fmt"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/casejson"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // ParseCases decodes a JSON array of cases for the standard leadscore.Lead:
@@ -17,9 +19,10 @@ import (
 //	  "at": "2026-03-03T09:00:00Z",
 //	  "expect": {"tier": "hot", "handoff": true, "stage": "convert", "fired": ["demo"], "min_total": 70}}]
 //
-// Lead keys are the Lead's fields in snake_case ("postal_code", "customer_since",
-// "avg_order_value", "company": {"employees"}, "bant": {"budget"}, "traits"); event keys are
-// type, time, id, channel, path, value, category and properties. Times are RFC 3339 or dates
+// Lead keys are the Lead's JSON names, its fields in snake_case ("postal_code",
+// "customer_since", "avg_order_value", "company": {"employees"}, "bant": {"budget"},
+// "traits"); event keys are the Event's: type, time, id, channel, path, value, category and
+// properties. Times are RFC 3339 or dates
 // ("2026-03-02", midnight UTC). Expectations follow Expect: a key left out is not checked,
 // and "persona": "" or [] checks nothing either; "handoff": false, "disqualified": false and
 // "min_total": 0 are checked, and "no_persona": true asserts that no persona matched.
@@ -29,7 +32,7 @@ import (
 // errors, each a *ParseError with the line and column. Rule IDs and tier names are checked
 // against a rule set later, by Check.
 func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
-	if i := objectStart(data); i < len(data) && data[i] != '[' {
+	if i := casejson.ObjectStart(data); i < len(data) && data[i] != '[' {
 		return nil, positioned(data, i, errors.New("a case file is a JSON array of cases: [{\"name\": …}, …]"))
 	}
 	var raws []json.RawMessage
@@ -50,7 +53,7 @@ func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
 			return nil, positioned(data, start, errors.New(`a case needs a "name"`))
 		}
 		if first, dup := names[c.Name]; dup {
-			line, _ := lineColumn(data, first)
+			line, _ := text.LineColumn(data, first)
 			e := positioned(data, start, fmt.Errorf("another case has this name (line %d)", line))
 			e.Case = c.Name
 			return nil, e
@@ -72,7 +75,7 @@ func ParseCase(data []byte) (Case[leadscore.Lead], error) {
 // parseCase decodes the case data[from:to] and checks its events; with needTime, also that
 // it says when to evaluate the lead.
 func parseCase(data []byte, from, to int, needTime bool) (Case[leadscore.Lead], error) {
-	var cj caseJSON
+	var cj casejson.Case
 	if err := decodeStrict(data, from, to, &cj); err != nil {
 		var named struct {
 			Name string `json:"name"`
@@ -85,13 +88,13 @@ func parseCase(data []byte, from, to int, needTime bool) (Case[leadscore.Lead], 
 	}
 	c := Case[leadscore.Lead]{
 		Name:   cj.Name,
-		Lead:   cj.Lead.lead(),
+		Lead:   cj.Lead.ToLead(),
 		Events: make([]leadscore.Event, len(cj.Events)),
 		At:     cj.At.Time,
-		Expect: cj.Expect.expect(),
+		Expect: expect(cj.Expect),
 	}
 	invalid := func(format string, args ...any) error {
-		e := positioned(data, from+objectStart(data[from:to]), fmt.Errorf(format, args...))
+		e := positioned(data, from+casejson.ObjectStart(data[from:to]), fmt.Errorf(format, args...))
 		e.Case = c.Name
 		return e
 	}
@@ -102,15 +105,10 @@ func parseCase(data []byte, from, to int, needTime bool) (Case[leadscore.Lead], 
 		case ej.Time.IsZero():
 			return c, invalid(`event %d (%s) has no "time"`, i+1, ej.Type)
 		}
-		c.Events[i] = ej.event()
+		c.Events[i] = ej.ToEvent()
 	}
 	if needTime && len(c.Events) == 0 && c.At.IsZero() {
 		return c, invalid(`no events and no "at": nothing says when to evaluate the lead`)
 	}
 	return c, nil
-}
-
-// objectStart returns the offset of the first byte of data that is not white space.
-func objectStart(data []byte) int {
-	return len(data) - len(bytes.TrimLeft(data, " \t\r\n"))
 }

@@ -7,7 +7,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
 )
 
 const diffHelp = `Reports what changing a rule set does before it ships. First, what the new rule set does
@@ -78,13 +78,13 @@ func diffCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	defer closeLeads()
-	var rep leadscoretest.DiffReport
+	var rep analysis.DiffReport
 	if *statesFile != "" {
-		rep, err = leadscoretest.DiffStates(before, after, withAt(leads.storedLeads(), at,
-			func(sl *leadscoretest.StoredLead[leadscore.Lead]) *time.Time { return &sl.At }))
+		rep, err = analysis.DiffStates(before, after, withAt(leads.storedLeads(), at,
+			func(sl *analysis.StoredLead[leadscore.Lead]) *time.Time { return &sl.At }))
 	} else {
-		rep, err = leadscoretest.Diff(before, after, withAt(leads.cases(), at,
-			func(c *leadscoretest.Case[leadscore.Lead]) *time.Time { return &c.At }))
+		rep, err = analysis.Diff(before, after, withAt(leads.leads(), at,
+			func(l *analysis.ReplayedLead[leadscore.Lead]) *time.Time { return &l.At }))
 	}
 	p.done()
 	if leads.err != nil {

@@ -14,7 +14,7 @@ import (
 	"sigs.k8s.io/yaml"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // fileError is a problem with a file, positioned where possible: "rules.json:3:17: message".
@@ -151,7 +151,7 @@ func yamlPositioned(name string, src []byte, msg string) error {
 	if key != "" {
 		re := regexp.MustCompile(`(?m)^([ \t]*(?:-[ \t]+)?)["']?` + regexp.QuoteMeta(key) + `["']?[ \t]*:`)
 		if locs := re.FindAllSubmatchIndex(src, 2); len(locs) == 1 {
-			line, col := lineColumn(src, locs[0][3])
+			line, col := text.LineColumn(src, locs[0][3])
 			return &fileError{File: name, Line: line, Column: col, Msg: msg}
 		}
 	}
@@ -199,40 +199,6 @@ func definitionLine(data []byte, kind, id string) int {
 	if len(locs) != 1 {
 		return 0
 	}
-	line, _ := lineColumn(data, locs[0][0])
+	line, _ := text.LineColumn(data, locs[0][0])
 	return line
-}
-
-// lineColumn converts a byte offset into a 1-based line and column.
-func lineColumn(data []byte, offset int) (line, col int) {
-	offset = min(max(offset, 0), len(data))
-	before := data[:offset]
-	return bytes.Count(before, []byte{'\n'}) + 1, offset - (bytes.LastIndexByte(before, '\n') + 1) + 1
-}
-
-// loadCases reads a case file (JSON, or YAML converted to JSON).
-func (e *env) loadCases(name string) ([]leadscoretest.Case[leadscore.Lead], error) {
-	data, name, err := e.readInput(name)
-	if err != nil {
-		return nil, err
-	}
-	src, yamlSrc := data, isYAML(name, data)
-	if yamlSrc {
-		if data, err = toJSON(name, data); err != nil {
-			return nil, err
-		}
-	}
-	cases, err := leadscoretest.ParseCases(data)
-	var pe *leadscoretest.ParseError
-	if errors.As(err, &pe) {
-		msg := pe.Err.Error()
-		if pe.Case != "" {
-			msg = fmt.Sprintf("case %q: %s", pe.Case, msg)
-		}
-		if yamlSrc {
-			return nil, yamlPositioned(name, src, msg)
-		}
-		return nil, &fileError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
-	}
-	return cases, err
 }

@@ -9,14 +9,14 @@ import (
 	"iter"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
 )
 
 // maxLine bounds one line of JSON Lines input: a lead with a long event history.
 const maxLine = 64 << 20
 
-// leadReader reads leads as JSON Lines, one case-shaped object per line ({"lead": …,
-// "events": […], "at": …}); blank lines are skipped. Reading stops at the first bad line or a
+// leadReader reads leads as JSON Lines, one object per line ({"lead": …, "events": […],
+// "at": …}, see analysis.ParseReplayedLead); blank lines are skipped. Reading stops at the first bad line or a
 // read error, left in err.
 type leadReader struct {
 	name     string
@@ -53,18 +53,18 @@ func (lr *leadReader) lines() iter.Seq2[int, []byte] {
 }
 
 // parse decodes the lead on line number line.
-func (lr *leadReader) parse(line int, text []byte) (leadscoretest.Case[leadscore.Lead], error) {
-	c, err := leadscoretest.ParseCase(bytes.TrimSpace(text))
+func (lr *leadReader) parse(line int, text []byte) (analysis.ReplayedLead[leadscore.Lead], error) {
+	l, err := analysis.ParseReplayedLead(bytes.TrimSpace(text))
 	if err != nil {
-		return c, lr.lineError(line, text, err)
+		return l, lr.lineError(line, text, err)
 	}
-	return c, nil
+	return l, nil
 }
 
 // lineError positions a decoding error of the line numbered line in the file.
 func (lr *leadReader) lineError(line int, text []byte, err error) error {
 	fe := &fileError{File: lr.name, Line: line, Msg: err.Error()}
-	var pe *leadscoretest.ParseError
+	var pe *analysis.ParseError
 	if errors.As(err, &pe) {
 		fe.Column, fe.Msg = pe.Column+(len(text)-len(bytes.TrimLeft(text, " \t"))), pe.Err.Error()
 	}
@@ -72,12 +72,12 @@ func (lr *leadReader) lineError(line int, text []byte, err error) error {
 }
 
 // storedLeads yields each stored lead ({"id": …, "lead": {…}, "state": "<base64>", "at": …},
-// see leadscoretest.ParseStoredLead) named for reports by its "id", else the lead's ID or
+// see analysis.ParseStoredLead) named for reports by its "id", else the lead's ID or
 // email, else its line; it stops at the first bad line (see err).
-func (lr *leadReader) storedLeads() iter.Seq[leadscoretest.StoredLead[leadscore.Lead]] {
-	return func(yield func(leadscoretest.StoredLead[leadscore.Lead]) bool) {
+func (lr *leadReader) storedLeads() iter.Seq[analysis.StoredLead[leadscore.Lead]] {
+	return func(yield func(analysis.StoredLead[leadscore.Lead]) bool) {
 		for line, text := range lr.lines() {
-			sl, err := leadscoretest.ParseStoredLead(bytes.TrimSpace(text))
+			sl, err := analysis.ParseStoredLead(bytes.TrimSpace(text))
 			if err != nil {
 				lr.err = lr.lineError(line, text, err)
 				return
@@ -92,31 +92,20 @@ func (lr *leadReader) storedLeads() iter.Seq[leadscoretest.StoredLead[leadscore.
 	}
 }
 
-// all yields each lead with its line number, stopping at the first bad line (see Err).
-func (lr *leadReader) all() iter.Seq2[int, leadscoretest.Case[leadscore.Lead]] {
-	return func(yield func(int, leadscoretest.Case[leadscore.Lead]) bool) {
+// leads yields each lead named for reports: its "name", else the lead's ID or email, else
+// its line; it stops at the first bad line (see err).
+func (lr *leadReader) leads() iter.Seq[analysis.ReplayedLead[leadscore.Lead]] {
+	return func(yield func(analysis.ReplayedLead[leadscore.Lead]) bool) {
 		for line, text := range lr.lines() {
-			c, err := lr.parse(line, text)
+			l, err := lr.parse(line, text)
 			if err != nil {
 				lr.err = err
 				return
 			}
-			if !yield(line, c) {
-				return
+			if l.Name == "" {
+				l.Name = label(line, l.Lead)
 			}
-		}
-	}
-}
-
-// cases yields each lead as a case named for reports: its "name", else the lead's ID or
-// email, else its line.
-func (lr *leadReader) cases() iter.Seq[leadscoretest.Case[leadscore.Lead]] {
-	return func(yield func(leadscoretest.Case[leadscore.Lead]) bool) {
-		for line, c := range lr.all() {
-			if c.Name == "" {
-				c.Name = label(line, c.Lead)
-			}
-			if !yield(c) {
+			if !yield(l) {
 				return
 			}
 		}

@@ -7,7 +7,8 @@ import (
 	"slices"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 const lintHelp = `Looks for mistakes in a rule set short of errors: tiers that are shadowed or out of
@@ -57,35 +58,35 @@ func lintCommand(args []string, e *env) int {
 		}
 		defer closeLeads()
 	}
-	var findings []leadscoretest.Finding
+	var findings []analysis.Finding
 	if leads != nil {
-		findings, err = leadscoretest.Lint[leadscore.Lead](cfg, leads.cases())
+		findings, err = analysis.Lint[leadscore.Lead](cfg, leads.leads())
 		leads.progress.done()
 		if leads.err != nil {
 			return c.fail(leads.err)
 		}
 	} else {
-		findings, err = leadscoretest.Lint[leadscore.Lead](cfg, nil)
+		findings, err = analysis.Lint[leadscore.Lead](cfg, nil)
 	}
 	if err != nil {
 		return c.fail(err)
 	}
 	if *previous != "" {
-		migration, err := leadscoretest.LintMigration[leadscore.Lead](prev, cfg)
+		migration, err := analysis.LintMigration[leadscore.Lead](prev, cfg)
 		if err != nil {
 			return c.fail(err)
 		}
 		findings = append(findings, migration...)
-		slices.SortStableFunc(findings, func(a, b leadscoretest.Finding) int { return cmp.Compare(rank(a.Severity), rank(b.Severity)) })
+		slices.SortStableFunc(findings, func(a, b analysis.Finding) int { return cmp.Compare(rank(a.Severity), rank(b.Severity)) })
 	}
-	count := map[leadscoretest.Severity]int{}
+	count := map[analysis.Severity]int{}
 	for _, f := range findings {
 		count[f.Severity]++
 	}
-	serious := count[leadscoretest.SeverityError] + count[leadscoretest.SeverityWarning]
+	serious := count[analysis.SeverityError] + count[analysis.SeverityWarning]
 	if *asJSON {
 		if findings == nil {
-			findings = []leadscoretest.Finding{}
+			findings = []analysis.Finding{}
 		}
 		enc := json.NewEncoder(e.stdout)
 		enc.SetEscapeHTML(false)
@@ -98,9 +99,9 @@ func lintCommand(args []string, e *env) int {
 			fmt.Fprintf(e.stdout, "%s: %s\n", *rules, f)
 		}
 		fmt.Fprintf(e.stdout, "%d %s, %d %s, %d info\n",
-			count[leadscoretest.SeverityError], plural(count[leadscoretest.SeverityError], "error", "errors"),
-			count[leadscoretest.SeverityWarning], plural(count[leadscoretest.SeverityWarning], "warning", "warnings"),
-			count[leadscoretest.SeverityInfo])
+			count[analysis.SeverityError], text.Plural(count[analysis.SeverityError], "error", "errors"),
+			count[analysis.SeverityWarning], text.Plural(count[analysis.SeverityWarning], "warning", "warnings"),
+			count[analysis.SeverityInfo])
 	}
 	if serious > 0 {
 		return exitFailed
@@ -109,6 +110,6 @@ func lintCommand(args []string, e *env) int {
 }
 
 // rank orders findings as Lint does: errors, warnings, then info.
-func rank(s leadscoretest.Severity) int {
-	return slices.Index([]leadscoretest.Severity{leadscoretest.SeverityError, leadscoretest.SeverityWarning, leadscoretest.SeverityInfo}, s)
+func rank(s analysis.Severity) int {
+	return slices.Index([]analysis.Severity{analysis.SeverityError, analysis.SeverityWarning, analysis.SeverityInfo}, s)
 }

@@ -10,9 +10,13 @@
 //
 // Rule sets are JSON or YAML (by extension: .yaml or .yml; otherwise by content). Case files
 // are JSON arrays of cases (see leadscoretest.ParseCases); leads and populations are JSON
-// Lines, one case-shaped object per line — {"lead": {…}, "events": […], "at": "…"} — read
-// from standard input when no file is given. Stored States (diff -states, written by score
-// -write-states) are JSON Lines too: {"id": …, "lead": {…}, "state": "<base64>", "at": …}.
+// Lines, one case-shaped object per line — {"lead": {…}, "events": […], "at": "…"}, see
+// analysis.ParseReplayedLead — read from standard input when no file is given. Stored States
+// (diff -states, written by score -write-states) are JSON Lines too: {"id": …, "lead": {…},
+// "state": "<base64>", "at": …} (analysis.ParseStoredLead).
+//
+// The score, diff and lint commands run on the analysis package; only test uses the test
+// kit, leadscoretest.
 //
 // Exit status: 0 when all is well; 1 when a test fails (or coverage is below -min-coverage),
 // diff finds leads that change, lint has errors or warnings, or a rule errors while scoring;

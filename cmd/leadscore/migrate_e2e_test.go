@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/leadscore/leadscore/analysis"
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
@@ -44,13 +45,13 @@ func TestStoredStatesEndToEnd(t *testing.T) {
 
 	stored := diffJSON(t, "-states", states)
 	replayed := diffJSON(t, leads)
-	points := func(rep leadscoretest.DiffReport, id string) leadscoretest.Pair[float64] {
+	points := func(rep analysis.DiffReport, id string) analysis.Pair[float64] {
 		for _, s := range rep.Rules {
 			if s.RuleID == id {
 				return s.Points
 			}
 		}
-		return leadscoretest.Pair[float64]{}
+		return analysis.Pair[float64]{}
 	}
 
 	// The rename with renamed_from: the stored history carries over, point for point.
@@ -66,11 +67,11 @@ func TestStoredStatesEndToEnd(t *testing.T) {
 	if replayed.Changed != 0 || stored.Changed != 1 {
 		t.Errorf("changed leads: replayed %d (want 0), stored %d (want 1)", replayed.Changed, stored.Changed)
 	}
-	if c := stored.Changes; len(c) != 1 || c[0].Name != "webinar-goer" || c[0].Tier != (leadscoretest.Pair[string]{Before: "warm", After: "cold"}) ||
+	if c := stored.Changes; len(c) != 1 || c[0].Name != "webinar-goer" || c[0].Tier != (analysis.Pair[string]{Before: "warm", After: "cold"}) ||
 		c[0].Total.After != 0 || points(replayed, "webinar").After == 0 {
 		t.Errorf("the webinar lead on stored States: %+v", c)
 	}
-	for _, rep := range []leadscoretest.DiffReport{stored, replayed} {
+	for _, rep := range []analysis.DiffReport{stored, replayed} {
 		if resets := rep.Migration.Resets(); len(resets) != 1 || resets[0].ID != "old-webinar" ||
 			resets[0].Detail != `if "webinar" replaces it, add "renamed_from": ["old-webinar"]` {
 			t.Errorf("migration resets: %+v", resets)
@@ -79,13 +80,13 @@ func TestStoredStatesEndToEnd(t *testing.T) {
 }
 
 // diffJSON runs diff -json from testdata/migrate/v1.json to v2.json on the population args.
-func diffJSON(t *testing.T, args ...string) leadscoretest.DiffReport {
+func diffJSON(t *testing.T, args ...string) analysis.DiffReport {
 	t.Helper()
 	r := execute(t, "", append([]string{"diff", "-json", "-old", "testdata/migrate/v1.json", "-new", "testdata/migrate/v2.json"}, args...)...)
 	if r.code > 1 {
 		t.Fatalf("diff -json %v: exit %d\n%s", args, r.code, r.stderr)
 	}
-	var rep leadscoretest.DiffReport
+	var rep analysis.DiffReport
 	if err := json.Unmarshal([]byte(r.stdout), &rep); err != nil {
 		t.Fatalf("diff -json %v: %v\n%s", args, err, r.stdout)
 	}

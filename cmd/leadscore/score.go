@@ -11,7 +11,8 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 const scoreHelp = `Scores each lead of a JSON Lines file (standard input when no file is given) and writes
@@ -96,7 +97,7 @@ func scoreCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	if withErrors > 0 {
-		fmt.Fprintf(e.stderr, "leadscore score: rules errored for %d %s (see each result's \"errors\")\n", withErrors, plural(withErrors, "lead", "leads"))
+		fmt.Fprintf(e.stderr, "leadscore score: rules errored for %d %s (see each result's \"errors\")\n", withErrors, text.Plural(withErrors, "lead", "leads"))
 		return exitFailed
 	}
 	return exitOK
@@ -194,7 +195,7 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 				if c.At.IsZero() {
 					c.At = at
 				}
-				tr, err := leadscoretest.Replay(s, c)
+				tr, err := analysis.Replay(s, c)
 				if err != nil {
 					j.out <- scored{err: &fileError{File: leads.name, Line: j.line, Msg: err.Error()}}
 					continue
@@ -247,81 +248,57 @@ func parseTime(s string) (time.Time, error) {
 	return time.Time{}, fmt.Errorf("%q is not an RFC 3339 time (2026-03-02T09:00:00Z) or a date (2026-03-02)", s)
 }
 
-// result is one line of score's output.
+// result is one line of score's output. Its signals, contributions and transitions are the
+// public types, whose JSON is the wire format (their numbers rounded); the line itself is
+// not a leadscore.Result: it adds the input line, the lead's name, ID and email and the
+// explanation, gives rule errors as their messages rather than as objects, and leaves out
+// what a replay makes constant (duplicate, stalled_since).
 type result struct {
-	Line          int            `json:"line"`
-	Name          string         `json:"name,omitempty"`
-	ID            string         `json:"id,omitempty"`
-	Email         string         `json:"email,omitempty"`
-	At            time.Time      `json:"at"`
-	Total         float64        `json:"total"`
-	Fit           float64        `json:"fit"`
-	Engagement    float64        `json:"engagement"`
-	Relationship  float64        `json:"relationship"`
-	Tier          string         `json:"tier"`
-	Handoff       bool           `json:"handoff"`
-	Disqualified  bool           `json:"disqualified"`
-	Grade         string         `json:"grade,omitempty"`
-	Stage         string         `json:"stage"`
-	Owner         string         `json:"owner,omitempty"`
-	Stalled       bool           `json:"stalled,omitempty"`
-	Persona       string         `json:"persona,omitempty"`
-	Track         string         `json:"track,omitempty"`
-	Signals       []signal       `json:"signals"`
-	Contributions []contribution `json:"contributions"`
-	Transitions   []transition   `json:"transitions"`
-	Explanation   string         `json:"explanation"`
-	Errors        []string       `json:"errors,omitempty"`
+	Line          int                      `json:"line"`
+	Name          string                   `json:"name,omitempty"`
+	ID            string                   `json:"id,omitempty"`
+	Email         string                   `json:"email,omitempty"`
+	At            time.Time                `json:"at"`
+	Total         float64                  `json:"total"`
+	Fit           float64                  `json:"fit"`
+	Engagement    float64                  `json:"engagement"`
+	Relationship  float64                  `json:"relationship"`
+	Tier          string                   `json:"tier"`
+	Handoff       bool                     `json:"handoff"`
+	Disqualified  bool                     `json:"disqualified"`
+	Grade         string                   `json:"grade,omitempty"`
+	Stage         string                   `json:"stage"`
+	Owner         leadscore.Owner          `json:"owner,omitempty"`
+	Stalled       bool                     `json:"stalled,omitempty"`
+	Persona       string                   `json:"persona,omitempty"`
+	Track         string                   `json:"track,omitempty"`
+	Signals       []leadscore.Signal       `json:"signals"`
+	Contributions []leadscore.Contribution `json:"contributions"`
+	Transitions   []leadscore.Transition   `json:"transitions"`
+	Explanation   string                   `json:"explanation"`
+	Errors        []string                 `json:"errors,omitempty"`
 }
 
-type signal struct {
-	Kind     string    `json:"kind"`
-	Strength float64   `json:"strength"`
-	At       time.Time `json:"at"`
-	Reason   string    `json:"reason"`
-}
-
-type contribution struct {
-	Rule      string  `json:"rule"`
-	Dimension string  `json:"dimension"`
-	Points    float64 `json:"points"`
-	Reason    string  `json:"reason"`
-	Events    int     `json:"events,omitempty"`
-}
-
-type transition struct {
-	Kind     string    `json:"kind"`
-	From     string    `json:"from,omitempty"`
-	To       string    `json:"to,omitempty"`
-	FromTier string    `json:"from_tier,omitempty"`
-	ToTier   string    `json:"to_tier,omitempty"`
-	Signal   string    `json:"signal,omitempty"`
-	Raised   bool      `json:"raised,omitempty"`
-	At       time.Time `json:"at"`
-	Reason   string    `json:"reason"`
-}
-
-func scoreRecord(line int, c leadscoretest.Case[leadscore.Lead], tr leadscoretest.Trace) result {
+func scoreRecord(line int, l analysis.ReplayedLead[leadscore.Lead], tr analysis.Trace) result {
 	r := tr.Result
 	out := result{
-		Line: line, Name: c.Name, ID: c.Lead.ID, Email: c.Lead.Email, At: r.At,
+		Line: line, Name: l.Name, ID: l.Lead.ID, Email: l.Lead.Email, At: r.At,
 		Total: round(r.Total), Fit: round(r.Fit), Engagement: round(r.Engagement), Relationship: round(r.Relationship),
 		Tier: r.Tier, Handoff: r.Handoff, Disqualified: r.Disqualified, Grade: r.Grade,
-		Stage: string(r.Stage), Owner: string(r.Owner), Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,
-		Signals: []signal{}, Contributions: []contribution{}, Transitions: []transition{},
-		Explanation: r.Explain(),
+		Stage: string(r.Stage), Owner: r.Owner, Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,
+		Signals: make([]leadscore.Signal, 0, len(r.Signals)), Contributions: make([]leadscore.Contribution, 0, len(r.Contributions)),
+		Transitions: tr.Transitions, Explanation: r.Explain(),
 	}
-	for _, s := range r.Signals {
-		out.Signals = append(out.Signals, signal{Kind: s.Kind, Strength: round(s.Strength), At: s.At, Reason: s.Reason})
+	if out.Transitions == nil {
+		out.Transitions = []leadscore.Transition{}
+	}
+	for _, sig := range r.Signals {
+		sig.Strength = round(sig.Strength)
+		out.Signals = append(out.Signals, sig)
 	}
 	for _, ct := range r.Contributions {
-		out.Contributions = append(out.Contributions, contribution{Rule: ct.RuleID, Dimension: string(ct.Dimension), Points: round(ct.Points), Reason: ct.Reason, Events: ct.Events})
-	}
-	for _, t := range tr.Transitions {
-		out.Transitions = append(out.Transitions, transition{
-			Kind: string(t.Kind), From: string(t.From), To: string(t.To), FromTier: t.FromTier, ToTier: t.ToTier,
-			Signal: t.Signal, Raised: t.Raised, At: t.At, Reason: t.Reason,
-		})
+		ct.Points = round(ct.Points)
+		out.Contributions = append(out.Contributions, ct)
 	}
 	for _, err := range tr.Errors {
 		out.Errors = append(out.Errors, err.Error())
@@ -336,11 +313,4 @@ func round(v float64) float64 {
 		return 0 // no -0
 	}
 	return r
-}
-
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return one
-	}
-	return many
 }

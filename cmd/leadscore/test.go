@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/text"
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
@@ -86,7 +88,7 @@ func testCommand(args []string, e *env) int {
 	if printed {
 		fmt.Fprintln(w)
 	}
-	fmt.Fprintf(w, "%d %s: %d passed, %d failed\n\n", len(cases), plural(len(cases), "case", "cases"), len(cases)-failed, failed)
+	fmt.Fprintf(w, "%d %s: %d passed, %d failed\n\n", len(cases), text.Plural(len(cases), "case", "cases"), len(cases)-failed, failed)
 	cov := leadscoretest.Coverage(s, cases)
 	fmt.Fprint(w, cov)
 	if cov.Rules.Percent < *minCoverage {
@@ -105,4 +107,31 @@ func unjoin(err error) []error {
 		return j.Unwrap()
 	}
 	return []error{err}
+}
+
+// loadCases reads a case file (JSON, or YAML converted to JSON).
+func (e *env) loadCases(name string) ([]leadscoretest.Case[leadscore.Lead], error) {
+	data, name, err := e.readInput(name)
+	if err != nil {
+		return nil, err
+	}
+	src, yamlSrc := data, isYAML(name, data)
+	if yamlSrc {
+		if data, err = toJSON(name, data); err != nil {
+			return nil, err
+		}
+	}
+	cases, err := leadscoretest.ParseCases(data)
+	var pe *leadscoretest.ParseError
+	if errors.As(err, &pe) {
+		msg := pe.Err.Error()
+		if pe.Case != "" {
+			msg = fmt.Sprintf("case %q: %s", pe.Case, msg)
+		}
+		if yamlSrc {
+			return nil, yamlPositioned(name, src, msg)
+		}
+		return nil, &fileError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
+	}
+	return cases, err
 }

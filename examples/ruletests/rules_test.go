@@ -3,12 +3,12 @@ package ruletests
 import (
 	"flag"
 	"os"
-	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/analysis"
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
@@ -125,7 +125,8 @@ func TestHandoffText(t *testing.T) {
 	}
 }
 
-// TestLint keeps the rule set free of the mistakes Lint finds, on the cases' leads too.
+// TestLint keeps the rule set free of the mistakes analysis.Lint finds, on the cases' leads
+// too.
 func TestLint(t *testing.T) {
 	data, err := os.ReadFile("rules.json")
 	if err != nil {
@@ -135,12 +136,12 @@ func TestLint(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	findings, err := leadscoretest.Lint(cfg, slices.Values(allCases(t)))
+	findings, err := analysis.Lint(cfg, leadscoretest.Population(allCases(t)))
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, f := range findings {
-		if f.Severity != leadscoretest.SeverityInfo {
+		if f.Severity != analysis.SeverityInfo {
 			t.Error(f)
 		} else {
 			t.Log(f)

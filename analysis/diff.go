@@ -1,14 +1,17 @@
-package leadscoretest
+package analysis
 
 import (
 	"cmp"
+	"errors"
 	"fmt"
 	"iter"
 	"math"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // DiffReport is what changing a rule set does to a population of leads, before it ships:
@@ -53,7 +56,7 @@ type RuleShift struct {
 
 // LeadDiff is one lead whose outcome changed.
 type LeadDiff struct {
-	Name    string                `json:"name"` // the case's name
+	Name    string                `json:"name"` // the lead's name
 	Tier    Pair[string]          `json:"tier"`
 	Handoff Pair[bool]            `json:"handoff"`
 	Stage   Pair[leadscore.Stage] `json:"stage"`
@@ -78,24 +81,24 @@ const explainingRules = 5
 // the precision reports show.
 const minDelta = 0.005
 
-// Diff replays every lead of population (cases whose expectations play no part) against the
-// rule set before and after a change, and reports what the change does. Each lead's name is
-// its case's name, or its position ("#12") when it has none. The error reports the first case
-// that cannot run (an event a Scorer rejects). DiffStates does the same for stored States.
-func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Case[L]]) (DiffReport, error) {
+// Diff replays every lead of population (see [Replay]) against the rule set before and after
+// a change, and reports what the change does. A lead without a name is named by its position
+// ("#12"). The error reports the first lead that cannot run (an event a Scorer rejects).
+// [DiffStates] does the same for stored States.
+func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[ReplayedLead[L]]) (DiffReport, error) {
 	d := newDiffer(before, after)
 	if population != nil {
 		i := 0
-		for c := range population {
-			name := caseName(i, c)
+		for lead := range population {
+			name := leadName(i, lead.Name)
 			i++
-			old, err := final(before, c)
+			old, err := final(before, lead)
 			if err != nil {
-				return DiffReport{}, fmt.Errorf("leadscoretest: Diff: case %q, old rule set: %w", name, err)
+				return DiffReport{}, fmt.Errorf("analysis: Diff: lead %q, old rule set: %w", name, err)
 			}
-			cur, err := final(after, c)
+			cur, err := final(after, lead)
 			if err != nil {
-				return DiffReport{}, fmt.Errorf("leadscoretest: Diff: case %q, new rule set: %w", name, err)
+				return DiffReport{}, fmt.Errorf("analysis: Diff: lead %q, new rule set: %w", name, err)
 			}
 			d.add(name, old, cur)
 		}
@@ -223,10 +226,10 @@ func (d *differ) report() DiffReport {
 	return rep
 }
 
-// final replays c and returns its final Result.
-func final[L any](s *leadscore.Scorer[L], c Case[L]) (leadscore.Result, error) {
+// final replays lead and returns its final Result.
+func final[L any](s *leadscore.Scorer[L], lead ReplayedLead[L]) (leadscore.Result, error) {
 	var out leadscore.Result
-	err := replay(s, c, func(res *leadscore.Result, last bool) {
+	err := replay(s, lead, func(res *leadscore.Result, last bool) {
 		if last {
 			out = *res
 		}
@@ -250,13 +253,6 @@ func ruleDeltas(old, cur leadscore.Result) []RuleDelta {
 		out = append(out, RuleDelta{RuleID: c.RuleID, Points: Pair[float64]{After: c.Points}})
 	}
 	return out
-}
-
-func abs(n int) int {
-	if n < 0 {
-		return -n
-	}
-	return n
 }
 
 // counter counts leads per name before and after, in the order the names were declared or
@@ -308,7 +304,7 @@ func (r DiffReport) String() string {
 		}
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage or persona)\n", r.Leads, plural(r.Leads, "lead", "leads"), r.Changed)
+	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage or persona)\n", r.Leads, text.Plural(r.Leads, "lead", "leads"), r.Changed)
 	table := func(title string, rows []Count) {
 		if len(rows) == 0 {
 			return
@@ -361,23 +357,62 @@ func (d LeadDiff) summary() string {
 	return strings.Join(parts, ", ")
 }
 
-func orNone(s string) string {
-	if s == "" {
-		return "(none)"
-	}
-	return s
+// StoredLead is a lead as a service keeps it: its attributes and its State, written under
+// some rule set, and when to look at it. [DiffStates] reads a population of them;
+// [ParseStoredLead] reads one from a service's export.
+type StoredLead[L any] struct {
+	Name  string // how reports name the lead; empty: its position in the population ("#12")
+	Lead  L
+	State *leadscore.State
+	// At is when to evaluate the lead; the zero time means at the State's clock (its latest
+	// event or evaluation).
+	At time.Time
 }
 
-func yesNo(b bool) string {
-	if b {
-		return "yes"
+// DiffStates is [Diff] for stored States instead of replayed events: each lead's State is
+// evaluated under the old and under the new rule set — Advance on a copy at the lead's At, as
+// the service's next wake-up would — and the report says what changes. Unlike a replay, it
+// shows what a deployment does to the States that exist: a history the new rule set resets
+// is gone, a converted one is approximate, a new rule counts nothing of the past. The States
+// are not modified. A lead without a name is named by its position ("#12"). The error
+// reports the first lead that cannot be evaluated (no State, or no time to evaluate it at).
+func DiffStates[L any](before, after *leadscore.Scorer[L], stored iter.Seq[StoredLead[L]]) (DiffReport, error) {
+	d := newDiffer(before, after)
+	i := 0
+	for sl := range stored {
+		name := leadName(i, sl.Name)
+		i++
+		if sl.State == nil {
+			return DiffReport{}, fmt.Errorf("analysis: DiffStates: lead %q: no State", name)
+		}
+		at := sl.At
+		if at.IsZero() {
+			at = clock(sl.State)
+		}
+		if at.IsZero() {
+			return DiffReport{}, fmt.Errorf("analysis: DiffStates: lead %q: %w", name, errNoStoredTime)
+		}
+		old, err := before.Advance(sl.Lead, sl.State.Clone(), at)
+		if err != nil {
+			return DiffReport{}, fmt.Errorf("analysis: DiffStates: lead %q, old rule set: %w", name, err)
+		}
+		cur, err := after.Advance(sl.Lead, sl.State.Clone(), at)
+		if err != nil {
+			return DiffReport{}, fmt.Errorf("analysis: DiffStates: lead %q, new rule set: %w", name, err)
+		}
+		d.add(name, old, cur)
 	}
-	return "no"
+	return d.report(), nil
 }
 
-func change(n int) string {
-	if n == 0 {
-		return "="
+// clock returns st's clock, the zero time for a new State. (State.Clock documents the zero
+// time for a new lead, but returns the Unix epoch for one: a new State's clock field is 0.)
+func clock(st *leadscore.State) time.Time {
+	c := st.Clock()
+	if st.Events() == 0 && c.Equal(time.Unix(0, 0)) {
+		return time.Time{}
 	}
-	return fmt.Sprintf("%+d", n)
+	return c
 }
+
+var errNoStoredTime = errors.New(`a new State and no "at": nothing says when to evaluate the lead`)

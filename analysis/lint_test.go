@@ -1,4 +1,4 @@
-package leadscoretest_test
+package analysis_test
 
 import (
 	"fmt"
@@ -8,11 +8,11 @@ import (
 	"testing"
 
 	"github.com/leadscore/leadscore"
-	"github.com/leadscore/leadscore/leadscoretest"
+	"github.com/leadscore/leadscore/analysis"
 )
 
 func TestLintCleanRuleSet(t *testing.T) {
-	findings, err := leadscoretest.Lint[leadscore.Lead](rules(), nil)
+	findings, err := analysis.Lint[leadscore.Lead](rules(), nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -24,7 +24,7 @@ func TestLintCleanRuleSet(t *testing.T) {
 func TestLintReturnsCompileErrors(t *testing.T) {
 	cfg := rules()
 	cfg.Rules[0].When = "lead.Titel == 'VP'"
-	if _, err := leadscoretest.Lint[leadscore.Lead](cfg, nil); err == nil || !strings.Contains(err.Error(), "Titel") {
+	if _, err := analysis.Lint[leadscore.Lead](cfg, nil); err == nil || !strings.Contains(err.Error(), "Titel") {
 		t.Errorf("got %v, want the compile error", err)
 	}
 }
@@ -33,81 +33,81 @@ func TestLintReturnsCompileErrors(t *testing.T) {
 func TestLintFindings(t *testing.T) {
 	for _, tc := range []struct {
 		kind, id string
-		sev      leadscoretest.Severity
+		sev      analysis.Severity
 		change   func(*leadscore.Config)
 		message  string
 	}{
-		{"tier-shadowed", "hot", leadscoretest.SeverityError, func(c *leadscore.Config) {
+		{"tier-shadowed", "hot", analysis.SeverityError, func(c *leadscore.Config) {
 			c.Tiers[0], c.Tiers[1] = c.Tiers[1], c.Tiers[0]
 		}, `can never be reached: tier "warm" before it (min 30, no when) takes every total from 70`},
-		{"tier-shadowed", "warm", leadscoretest.SeverityError, func(c *leadscore.Config) {
+		{"tier-shadowed", "warm", analysis.SeverityError, func(c *leadscore.Config) {
 			c.Tiers[1].Min = leadscore.Float(70)
 		}, `tier "hot" before it (min 70, no when)`},
-		{"tier-unreachable", "hot", leadscoretest.SeverityError, func(c *leadscore.Config) {
+		{"tier-unreachable", "hot", analysis.SeverityError, func(c *leadscore.Config) {
 			c.Dimensions = map[leadscore.Dimension]leadscore.DimensionConfig{
 				leadscore.Fit: {Max: leadscore.Float(30)}, leadscore.Engagement: {Max: leadscore.Float(30)}, leadscore.Relationship: {Max: leadscore.Float(0)},
 			}
 		}, "needs a total of 70, but the rules and dimension bounds allow at most 60"},
-		{"persona-unreachable", "exec", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"persona-unreachable", "exec", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Personas[0].When = "false"
 		}, "when: the condition is always false"},
-		{"handoff-inverted", "hot", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"handoff-inverted", "hot", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Tiers = append([]leadscore.Tier{{Name: "vip", Min: leadscore.Float(90)}}, c.Tiers...)
 		}, `tier "vip" (min 90) comes before it and does not hand off: leads from 70 are handed off, leads from 90 are not`},
-		{"handoff-overlap", "hot", leadscoretest.SeverityInfo, func(c *leadscore.Config) {
+		{"handoff-overlap", "hot", analysis.SeverityInfo, func(c *leadscore.Config) {
 			c.Tiers[1].Handoff = true
 		}, "several hand-off tiers (hot, warm)"},
-		{"handoff-overlap", "nurture→convert", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"handoff-overlap", "nurture→convert", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Journey = leadscore.Journey{
 				Stages:      []leadscore.StageConfig{{Name: "nurture"}, {Name: "convert", Owner: "sales"}},
 				Transitions: []leadscore.TransitionConfig{{From: "nurture", To: "convert", When: "total >= 60"}},
 			}
 		}, `sends leads to sales when "total >= 60", besides the hand-off tier hot`},
-		{"list-empty", "competitors", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"list-empty", "competitors", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Lists["competitors"] = nil
 		}, `listed("competitors", …) never matches in rule "rival"`},
-		{"signal-idle", "target_account", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-idle", "target_account", analysis.SeverityWarning, func(c *leadscore.Config) {
 			delete(c.Lists, "targets")
 		}, `the config has no "targets" list`},
-		{"signal-idle", "competitor", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-idle", "competitor", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Lists["competitors"] = []string{}
 			c.Rules = c.Rules[:2]
 		}, `the "competitors" list is empty`},
-		{"signal-idle", "frequent_visits", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-idle", "frequent_visits", analysis.SeverityWarning, func(c *leadscore.Config) {
 			delete(c.Pages, "product")
 			delete(c.Pages, "pricing")
 		}, `pages defines neither category`},
-		{"signal-idle", "job_seeker", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-idle", "job_seeker", analysis.SeverityWarning, func(c *leadscore.Config) {
 			delete(c.Pages, "careers")
 		}, `pages does not define the category`},
-		{"signal-idle", "velocity", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-idle", "velocity", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Events = nil
 		}, "no event rule adds any"},
-		{"signal-off", "student", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"signal-off", "student", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Signals = []leadscore.SignalConfig{{Kind: "student", Off: true}}
 			c.Personas[0].When = `!has_signal("student")`
 		}, `has_signal("student") is always false in persona "exec"`},
-		{"max-below-points", "demo", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"max-below-points", "demo", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Events[0].Max = 25
 		}, "max 25 is below its points 40"},
-		{"max-below-points", "big", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"max-below-points", "big", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Rules[1].Max = 10
 		}, "max 10 is below its points 20"},
-		{"duplicate-condition", "exec2", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"duplicate-condition", "exec2", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Rules = append(c.Rules, leadscore.Rule{ID: "exec2", Dimension: leadscore.Fit, When: `seniority(lead.Title)  in ["c_level", "vp"]`, Points: 5})
 		}, `has the same condition as rule "exec"`},
-		{"duplicate-condition", "demo2", leadscoretest.SeverityWarning, func(c *leadscore.Config) {
+		{"duplicate-condition", "demo2", analysis.SeverityWarning, func(c *leadscore.Config) {
 			c.Events = append(c.Events, leadscore.EventRule{ID: "demo2", On: []string{"demo_request"}, Points: 5})
 		}, `matches the same events as event rule "demo"`},
 	} {
 		t.Run(tc.kind+"/"+tc.id, func(t *testing.T) {
 			cfg := rules()
 			tc.change(&cfg)
-			findings, err := leadscoretest.Lint[leadscore.Lead](cfg, nil)
+			findings, err := analysis.Lint[leadscore.Lead](cfg, nil)
 			if err != nil {
 				t.Fatal(err)
 			}
-			i := slices.IndexFunc(findings, func(f leadscoretest.Finding) bool { return f.Kind == tc.kind && f.ID == tc.id })
+			i := slices.IndexFunc(findings, func(f analysis.Finding) bool { return f.Kind == tc.kind && f.ID == tc.id })
 			if i < 0 {
 				t.Fatalf("no %s finding for %q in %v", tc.kind, tc.id, findings)
 			}
@@ -123,7 +123,7 @@ func TestLintFindings(t *testing.T) {
 func TestLintOwnLeadType(t *testing.T) {
 	type account struct{ Domain string }
 	cfg := leadscore.Config{Lists: map[string][]string{"targets": {"x.example"}, "competitors": {"y.example"}}}
-	findings, err := leadscoretest.Lint[account](cfg, nil)
+	findings, err := analysis.Lint[account](cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,7 +143,7 @@ func TestLintPopulation(t *testing.T) {
 	cfg := rules()
 	cfg.Rules = append(cfg.Rules, leadscore.Rule{ID: "has-title", Dimension: leadscore.Fit, When: `lead.Title != ""`, Points: 1})
 	cfg.Events = append(cfg.Events, leadscore.EventRule{ID: "webinar", On: []string{"webinar_attended"}, Points: 10})
-	findings, err := leadscoretest.Lint(cfg, slices.Values(population()))
+	findings, err := analysis.Lint(cfg, slices.Values(population()))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -159,8 +159,8 @@ func TestLintPopulation(t *testing.T) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	// Nobody in a smaller population reaches a tier or a persona, or fires a rule.
-	one := []leadscoretest.Case[leadscore.Lead]{rival()}
-	findings, err = leadscoretest.Lint(rules(), slices.Values(one))
+	one := []analysis.ReplayedLead[leadscore.Lead]{rival()}
+	findings, err = analysis.Lint(rules(), slices.Values(one))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -184,7 +184,7 @@ func TestLintPopulation(t *testing.T) {
 }
 
 func TestFindingString(t *testing.T) {
-	f := leadscoretest.Finding{Severity: leadscoretest.SeverityWarning, Kind: "rule-never-fires", ID: "exec", Message: "fired for none of the 3 leads"}
+	f := analysis.Finding{Severity: analysis.SeverityWarning, Kind: "rule-never-fires", ID: "exec", Message: "fired for none of the 3 leads"}
 	if got, want := f.String(), `warning: rule-never-fires "exec": fired for none of the 3 leads`; got != want {
 		t.Errorf("got %q, want %q", got, want)
 	}
@@ -207,7 +207,7 @@ func TestLintWarnsAboutBudgetBusters(t *testing.T) {
 		{ID: "doubling", Dimension: leadscore.Fit, When: doubling, Points: 1},
 		{ID: "small-loop", Dimension: leadscore.Fit, When: `any(1..10, {# == lead.Age})`, Points: 1},
 	}}
-	findings, err := leadscoretest.Lint[leadscore.Lead](cfg, nil)
+	findings, err := analysis.Lint[leadscore.Lead](cfg, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -220,5 +220,86 @@ func TestLintWarnsAboutBudgetBusters(t *testing.T) {
 	want := map[string]string{"replace-bomb": "cost-over-budget", "doubling": "cost-over-budget", "small-loop": "cost"}
 	if !maps.Equal(got, want) {
 		t.Errorf("cost findings %v, want %v", got, want)
+	}
+}
+
+// Lint finds what an expression reads in its syntax tree. Each case here went wrong when it
+// scanned the expression's text with regular expressions: a name inside a string literal
+// counted as a read, and a call split by a comment or holding a quote was not found.
+func TestLintReadsTheSyntaxTree(t *testing.T) {
+	for _, tc := range []struct {
+		name    string
+		change  func(*leadscore.Config)
+		finding string // "kind id" of the finding wanted; "" for none of kind
+		kind    string
+	}{
+		{"string literal naming handoff is not a read of it", func(c *leadscore.Config) {
+			c.Journey = salesJourney(`lead.Traits.reason == "handoff" && total >= 60`)
+		}, "handoff-overlap nurture→convert", "handoff-overlap"},
+		{"member named handoff is not a read of it", func(c *leadscore.Config) {
+			c.Journey = salesJourney(`lead.Traits.handoff == true`)
+		}, "handoff-overlap nurture→convert", "handoff-overlap"},
+		{"reading handoff is a hand-off transition", func(c *leadscore.Config) {
+			c.Journey = salesJourney("handoff\n  || fresh_handoff")
+		}, "", "handoff-overlap"},
+		{"string literal naming has_signal is not a call", func(c *leadscore.Config) {
+			c.Signals = []leadscore.SignalConfig{{Kind: "student", Off: true}}
+			c.Personas[0].When = `lead.Title != "has_signal('student')"`
+		}, "", "signal-off"},
+		{"comment inside the call", func(c *leadscore.Config) {
+			c.Lists["partners"] = nil
+			c.Rules = append(c.Rules, leadscore.Rule{ID: "partner", Dimension: leadscore.Relationship,
+				When: `listed(/* partner accounts */ "partners", lead.Email)`, Points: 10})
+		}, "list-empty partners", "list-empty"},
+		{"call over several lines with a line comment", func(c *leadscore.Config) {
+			c.Signals = []leadscore.SignalConfig{{Kind: "student", Off: true}}
+			c.Personas[0].When = "!has_signal(\n  // students are not buyers\n  \"student\"\n)"
+		}, "signal-off student", "signal-off"},
+		{"quote inside the list name", func(c *leadscore.Config) {
+			c.Lists["o'brien accounts"] = nil
+			c.Rules = append(c.Rules, leadscore.Rule{ID: "obrien", Dimension: leadscore.Fit,
+				When: `listed("o'brien accounts", lead.Company.Domain)`, Points: 5})
+		}, "list-empty o'brien accounts", "list-empty"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := rules()
+			tc.change(&cfg)
+			findings, err := analysis.Lint[leadscore.Lead](cfg, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, f := range findings {
+				if f.Kind == tc.kind {
+					got = append(got, f.Kind+" "+f.ID)
+				}
+			}
+			var want []string
+			if tc.finding != "" {
+				want = []string{tc.finding}
+			}
+			if !slices.Equal(got, want) {
+				t.Errorf("%s findings %q, want %q", tc.kind, got, want)
+			}
+		})
+	}
+}
+
+// A listed or has_signal call whose first argument is not a string constant reads a list or
+// signal only the run decides: Compile rejects it, and Lint returns that error.
+func TestLintComputedListName(t *testing.T) {
+	cfg := rules()
+	cfg.Rules[2].When = `listed(lead.Traits.list, lead.Email)`
+	_, err := analysis.Lint[leadscore.Lead](cfg, nil)
+	if err == nil || !strings.Contains(err.Error(), "must be a string constant") {
+		t.Errorf("got %v, want the compile error for a computed list name", err)
+	}
+}
+
+// salesJourney is a journey with one transition to sales on the condition when.
+func salesJourney(when string) leadscore.Journey {
+	return leadscore.Journey{
+		Stages:      []leadscore.StageConfig{{Name: "nurture"}, {Name: "convert", Owner: "sales"}},
+		Transitions: []leadscore.TransitionConfig{{From: "nurture", To: "convert", When: when}},
 	}
 }

@@ -1,18 +1,19 @@
-package leadscoretest
+package analysis
 
 import (
 	"cmp"
 	"fmt"
 	"iter"
 	"math"
-	"regexp"
 	"slices"
 	"strings"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/journeykey"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
-// Severity ranks a Finding.
+// Severity ranks a [Finding].
 type Severity string
 
 // Severities, most serious first.
@@ -32,17 +33,25 @@ func (s Severity) rank() int {
 	return 2
 }
 
-// Finding is one thing Lint found in a rule set.
+// Finding is one thing [Lint] or [LintMigration] found in a rule set.
 type Finding struct {
 	Severity Severity `json:"severity"`
-	// Kind names the check: "tier-shadowed", "rule-never-fires", "list-empty", … (see Lint).
+	// Kind names the check: "tier-shadowed", "rule-never-fires", "list-empty", … (see Lint
+	// and LintMigration).
 	Kind    string `json:"kind"`
 	ID      string `json:"id"` // the rule, tier, persona, list, signal kind or transition concerned
 	Message string `json:"message"`
 }
 
+// String renders the finding on one line: `warning: list-empty "partners": …`.
 func (f Finding) String() string {
 	return fmt.Sprintf("%s: %s %q: %s", f.Severity, f.Kind, f.ID, f.Message)
+}
+
+// sortFindings orders findings most serious first, keeping the order of findings of one
+// severity.
+func sortFindings(findings []Finding) {
+	slices.SortStableFunc(findings, func(a, b Finding) int { return cmp.Compare(a.Severity.rank(), b.Severity.rank()) })
 }
 
 // Lint compiles cfg for leads of type L and looks for what is wrong with it short of an
@@ -56,7 +65,8 @@ func (f Finding) String() string {
 //   - handoff-inverted (warning): a tier that does not hand off comes before, and above, one
 //     that does, so higher totals lose the hand-off;
 //   - handoff-overlap: several hand-off tiers (info), or a journey transition that sends
-//     leads to sales on a condition of its own besides the hand-off tiers (warning);
+//     leads to sales on a condition of its own besides the hand-off tiers (warning) — one
+//     whose when does not read the variable handoff or fresh_handoff;
 //   - list-empty (warning): an empty list that an expression reads, so that part never matches;
 //   - signal-idle (warning): a built-in detector that can never fire: its list is empty, the
 //     page categories it counts are not in Config.Pages, no event rule adds engagement
@@ -70,7 +80,13 @@ func (f Finding) String() string {
 //   - cost-over-budget (warning): such an expression that may need more than the step budget
 //     on large inputs, where it stops with a rule error.
 //
-// From the population, when one is given (cases whose expectations play no part):
+// What an expression reads is found in its syntax tree, not its text: a list is read by a
+// call listed("name", …) and a signal by has_signal("kind"), however the call is spaced,
+// commented or split over lines, and a name inside a string literal or a comment reads
+// nothing. Compile requires the list name and the signal kind to be string constants, so a
+// call with a computed one is the compile error Lint returns.
+//
+// From the population, when one is given (each lead replayed as [Replay] does):
 //
 //   - rule-never-fires (warning): a rule that fired for none of the leads;
 //   - event-type-absent (warning): an event rule none of whose event types occurs;
@@ -78,8 +94,8 @@ func (f Finding) String() string {
 //     or more), so its condition does not discriminate;
 //   - tier-never-reached, persona-never-reached (info).
 //
-// The error also reports the first case of population that cannot run.
-func Lint[L any](cfg leadscore.Config, population iter.Seq[Case[L]], opts ...leadscore.Option) ([]Finding, error) {
+// The error also reports the first lead of population that cannot run.
+func Lint[L any](cfg leadscore.Config, population iter.Seq[ReplayedLead[L]], opts ...leadscore.Option) ([]Finding, error) {
 	s, err := leadscore.Compile[L](cfg, opts...)
 	if err != nil {
 		return nil, err
@@ -99,10 +115,11 @@ func Lint[L any](cfg leadscore.Config, population iter.Seq[Case[L]], opts ...lea
 		}
 		add(SeverityWarning, kind, w.ID, "%s", msg)
 	}
+	exprs := expressions(cfg)
 	lintTiers(cfg, add)
 	lintHandoffs(s, add)
-	lintLists(cfg, add)
-	lintSignals(s, add)
+	lintLists(cfg, exprs, add)
+	lintSignals(s, exprs, add)
 	lintRules(cfg, add)
 	lintCosts(s, add)
 	if population != nil {
@@ -110,7 +127,7 @@ func Lint[L any](cfg leadscore.Config, population iter.Seq[Case[L]], opts ...lea
 			return nil, err
 		}
 	}
-	slices.SortStableFunc(out, func(a, b Finding) int { return cmp.Compare(a.Severity.rank(), b.Severity.rank()) })
+	sortFindings(out)
 	return out, nil
 }
 
@@ -221,21 +238,24 @@ func lintHandoffs[L any](s *leadscore.Scorer[L], add addFunc) {
 	if len(handoffs) > 1 {
 		add(SeverityInfo, "handoff-overlap", handoffs[0], "several hand-off tiers (%s): each is an MQL, and the journey treats them alike", strings.Join(handoffs, ", "))
 	}
-	keys := newJourneyKeys(s.Journey())
+	if len(handoffs) == 0 {
+		return
+	}
+	keys := journeykey.New(s.Journey())
 	stages := map[leadscore.Stage]leadscore.StageConfig{}
 	for _, st := range s.Journey().Stages {
 		stages[st.Name] = st
 	}
 	for i, t := range s.Journey().Transitions {
 		toSales := t.To == leadscore.StageConvert || stages[t.To].Owner == leadscore.OwnerSales
-		if !toSales || t.When == "" || len(t.On) > 0 || identifier(t.When, "handoff") || identifier(t.When, "fresh_handoff") {
+		if !toSales || t.When == "" || len(t.On) > 0 {
 			continue
 		}
-		if len(handoffs) == 0 {
+		if r := readsOf(t.When); r.idents["handoff"] || r.idents["fresh_handoff"] {
 			continue
 		}
-		add(SeverityWarning, "handoff-overlap", keys.keys[i], "sends leads to sales when %q, besides the hand-off %s %s: two definitions of a hand-off that can disagree",
-			t.When, plural(len(handoffs), "tier", "tiers"), strings.Join(handoffs, ", "))
+		add(SeverityWarning, "handoff-overlap", keys.Keys[i], "sends leads to sales when %q, besides the hand-off %s %s: two definitions of a hand-off that can disagree",
+			t.When, text.Plural(len(handoffs), "tier", "tiers"), strings.Join(handoffs, ", "))
 	}
 }
 
@@ -246,23 +266,19 @@ func minText(m *float64) string {
 	return points(*m)
 }
 
-// identifier reports whether name occurs in the expression src as a whole word.
-func identifier(src, name string) bool {
-	return regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\b`).MatchString(src)
-}
-
-// expression is one expression of a rule set and the item it belongs to.
+// expression is one expression of a rule set, the item it belongs to and what it reads.
 type expression struct {
-	item string // "rule \"exec\"", "tier \"hot\"", …
-	src  string
+	item  string // "rule \"exec\"", "tier \"hot\"", …
+	reads reads
 }
 
+// expressions parses every expression of cfg, in rule-set order.
 func expressions(cfg leadscore.Config) []expression {
 	var out []expression
 	addExpr := func(kind, id string, srcs ...string) {
 		for _, src := range srcs {
 			if src != "" {
-				out = append(out, expression{fmt.Sprintf("%s %q", kind, id), src})
+				out = append(out, expression{fmt.Sprintf("%s %q", kind, id), readsOf(src)})
 			}
 		}
 	}
@@ -282,36 +298,29 @@ func expressions(cfg leadscore.Config) []expression {
 		addExpr("signal", sc.Kind, sc.When)
 	}
 	for _, t := range cfg.Journey.Transitions {
-		addExpr("transition", arrow(t.From, t.To), t.When)
+		addExpr("transition", journeykey.Arrow(t.From, t.To), t.When)
 	}
 	return out
 }
 
-var (
-	listedCall    = regexp.MustCompile("listed\\(\\s*[\"'`]([^\"'`]*)[\"'`]")
-	hasSignalCall = regexp.MustCompile("has_signal\\(\\s*[\"'`]([^\"'`]*)[\"'`]")
-)
-
-// readers lists the items whose expressions call fn with the constant first argument name.
-func readers(exprs []expression, call *regexp.Regexp, name string) []string {
+// readers lists, once each, the items whose expressions call fn with the constant first
+// argument arg.
+func readers(exprs []expression, fn, arg string) []string {
 	var out []string
 	for _, e := range exprs {
-		for _, m := range call.FindAllStringSubmatch(e.src, -1) {
-			if m[1] == name && !slices.Contains(out, e.item) {
-				out = append(out, e.item)
-			}
+		if e.reads.calls(fn, arg) && !slices.Contains(out, e.item) {
+			out = append(out, e.item)
 		}
 	}
 	return out
 }
 
-func lintLists(cfg leadscore.Config, add addFunc) {
-	exprs := expressions(cfg)
-	for _, name := range sortedKeys(cfg.Lists) {
+func lintLists(cfg leadscore.Config, exprs []expression, add addFunc) {
+	for _, name := range text.SortedKeys(cfg.Lists) {
 		if len(cfg.Lists[name]) > 0 {
 			continue
 		}
-		if rs := readers(exprs, listedCall, name); len(rs) > 0 {
+		if rs := readers(exprs, "listed", name); len(rs) > 0 {
 			add(SeverityWarning, "list-empty", name, "the list is empty, so listed(%q, …) never matches in %s", name, strings.Join(rs, ", "))
 		}
 	}
@@ -320,7 +329,7 @@ func lintLists(cfg leadscore.Config, add addFunc) {
 // leadOnly are the built-in detectors that read the standard leadscore.Lead.
 var leadOnly = []string{leadscore.SignalTargetAccount, leadscore.SignalCompetitor, leadscore.SignalStudent, leadscore.SignalGenericEmail}
 
-func lintSignals[L any](s *leadscore.Scorer[L], add addFunc) {
+func lintSignals[L any](s *leadscore.Scorer[L], exprs []expression, add addFunc) {
 	cfg := s.Config()
 	configured := map[string]leadscore.SignalConfig{}
 	for _, sc := range cfg.Signals {
@@ -369,12 +378,11 @@ func lintSignals[L any](s *leadscore.Scorer[L], add addFunc) {
 			}
 		}
 	}
-	exprs := expressions(cfg)
 	for _, sc := range cfg.Signals {
 		if !sc.Off {
 			continue
 		}
-		if rs := readers(exprs, hasSignalCall, sc.Kind); len(rs) > 0 {
+		if rs := readers(exprs, "has_signal", sc.Kind); len(rs) > 0 {
 			add(SeverityWarning, "signal-off", sc.Kind, "the detector is off, so has_signal(%q) is always false in %s", sc.Kind, strings.Join(rs, ", "))
 		}
 	}
@@ -405,8 +413,7 @@ func lintRules(cfg leadscore.Config, add addFunc) {
 		seen[key] = r.ID
 	}
 	for _, r := range cfg.Events {
-		on := sortedCopy(r.On)
-		key := "event\x00" + string(r.Dimension) + "\x00" + strings.Join(on, ",") + "\x00" + squash(r.When)
+		key := "event\x00" + string(r.Dimension) + "\x00" + strings.Join(text.SortedSet(r.On), ",") + "\x00" + squash(r.When)
 		if first, dup := seen[key]; dup {
 			add(SeverityWarning, "duplicate-condition", r.ID, "matches the same events as event rule %q: each event is counted twice", first)
 			continue
@@ -415,21 +422,21 @@ func lintRules(cfg leadscore.Config, add addFunc) {
 	}
 }
 
-func lintPopulation[L any](s *leadscore.Scorer[L], population iter.Seq[Case[L]], add addFunc) error {
+func lintPopulation[L any](s *leadscore.Scorer[L], population iter.Seq[ReplayedLead[L]], add addFunc) error {
 	cfg := s.Config()
 	fired := map[string]int{}      // leads a rule fired for, at any step
 	firedFinal := map[string]int{} // leads a rule fired for in the final evaluation
 	tiers, personas := map[string]bool{}, map[string]bool{}
 	types := map[string]bool{}
 	n := 0
-	for c := range population {
-		name := caseName(n, c)
+	for lead := range population {
+		name := leadName(n, lead.Name)
 		n++
-		for _, ev := range c.Events {
+		for _, ev := range lead.Events {
 			types[ev.Type] = true
 		}
 		hit := map[string]bool{}
-		err := replay(s, c, func(res *leadscore.Result, last bool) {
+		err := replay(s, lead, func(res *leadscore.Result, last bool) {
 			for _, ct := range res.Contributions {
 				hit[ct.RuleID] = true
 				if last {
@@ -440,7 +447,7 @@ func lintPopulation[L any](s *leadscore.Scorer[L], population iter.Seq[Case[L]],
 			personas[res.Persona] = true
 		}, nil)
 		if err != nil {
-			return fmt.Errorf("leadscoretest: Lint: case %q: %w", name, err)
+			return fmt.Errorf("analysis: Lint: lead %q: %w", name, err)
 		}
 		for id := range hit {
 			fired[id]++
@@ -449,7 +456,7 @@ func lintPopulation[L any](s *leadscore.Scorer[L], population iter.Seq[Case[L]],
 	if n == 0 {
 		return nil
 	}
-	leads := fmt.Sprintf("%d %s", n, plural(n, "lead", "leads"))
+	leads := fmt.Sprintf("%d %s", n, text.Plural(n, "lead", "leads"))
 	for _, r := range cfg.Rules {
 		switch {
 		case fired[r.ID] == 0:
@@ -479,20 +486,4 @@ func lintPopulation[L any](s *leadscore.Scorer[L], population iter.Seq[Case[L]],
 		}
 	}
 	return nil
-}
-
-// sortedCopy returns the strings of xs in order, without duplicates.
-func sortedCopy(xs []string) []string {
-	out := slices.Clone(xs)
-	slices.Sort(out)
-	return slices.Compact(out)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }

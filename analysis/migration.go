@@ -1,4 +1,4 @@
-package leadscoretest
+package analysis
 
 import (
 	"fmt"
@@ -9,7 +9,7 @@ import (
 
 // LintMigration compiles previous, the rule set stored States were written under, and cfg, the
 // one about to read them, for leads of type L, and reports what cfg does to those States (see
-// leadscore.PlanMigration), most serious first:
+// [leadscore.PlanMigration]), most serious first:
 //
 //   - history-reset (warning): an event rule or custom signal of previous that nothing in
 //     cfg continues, so its history (or active flag) is dropped from every stored lead —
@@ -18,8 +18,8 @@ import (
 //     half-life converted approximately, a rule whose "on" or "when" changed, an event type
 //     that now keeps more times than stored States hold, a changed velocity window.
 //
-// It complements Lint, which looks at one rule set; run both on a change before deploying it.
-// Compile errors are returned as the error, each prefixed with the rule set it is about.
+// It complements [Lint], which looks at one rule set; run both on a change before deploying
+// it. Compile errors are returned as the error, each prefixed with the rule set it is about.
 func LintMigration[L any](previous, cfg leadscore.Config, opts ...leadscore.Option) ([]Finding, error) {
 	m, err := leadscore.PlanMigration[L](previous, cfg, opts...)
 	if err != nil {

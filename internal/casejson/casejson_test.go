@@ -1,0 +1,80 @@
+package casejson
+
+import (
+	"errors"
+	"testing"
+	"time"
+)
+
+func TestTimeForms(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want time.Time
+		ok   bool
+	}{
+		{`"2026-03-02T09:00:00Z"`, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC), true},
+		{`"2026-03-02"`, time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC), true},
+		{`null`, time.Time{}, true},
+		{`"March 2"`, time.Time{}, false},
+		{`20260302`, time.Time{}, false},
+	} {
+		var got Time
+		err := got.UnmarshalJSON([]byte(tc.in))
+		if (err == nil) != tc.ok || !got.Equal(tc.want) {
+			t.Errorf("%s: got %v, %v", tc.in, got.Time, err)
+		}
+	}
+}
+
+// The public types decode through the shadowing times: a date where they take RFC 3339
+// alone, and every other key by the public JSON tags, strictly.
+func TestLeadAndEventDecodeThePublicTypes(t *testing.T) {
+	data := []byte(`{"name": "n", "lead": {"email": "a@b.example", "customer_since": "2024-05-01", "company": {"employees": 5}},
+		"events": [{"type": "call", "time": "2026-03-02", "path": "/x"}]}`)
+	var c Case
+	if err := DecodeStrict(data, 0, len(data), &c); err != nil {
+		t.Fatal(err)
+	}
+	l, ev := c.Lead.ToLead(), c.Events[0].ToEvent()
+	if l.Email != "a@b.example" || l.Company.Employees != 5 || !l.CustomerSince.Equal(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("lead %+v", l)
+	}
+	if ev.Type != "call" || ev.Path != "/x" || !ev.Time.Equal(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Errorf("event %+v", ev)
+	}
+}
+
+func TestDecodeStrictErrors(t *testing.T) {
+	for _, tc := range []struct {
+		data   string
+		offset int
+		msg    string
+	}{
+		{`{"lead": {"titel": "x"}}`, 10, `unknown field "titel"`},
+		{`{"lead": {"company": {"employees": "5"}}}`, 35, "lead.company.employees: expected a whole number, got a string"},
+		{`{"at": "soon"}`, 7, `"soon" is not an RFC 3339 time`},
+		{`{} x`, 3, "unexpected data after the value"},
+		{`{"name": `, 9, "unexpected end of input"},
+		{``, 0, "empty input"},
+	} {
+		var c Case
+		err := DecodeStrict([]byte(tc.data), 0, len(tc.data), &c)
+		var e *Error
+		if !errors.As(err, &e) || e.Offset != tc.offset || len(e.Error()) < len(tc.msg) || e.Error()[:len(tc.msg)] != tc.msg {
+			t.Errorf("%s: got %v (offset %v), want %q at %d", tc.data, err, e, tc.msg, tc.offset)
+		}
+	}
+}
+
+func TestKeyOffsetAndObjectStart(t *testing.T) {
+	data := []byte(`  {"a": {"a": 1}, "b": "a"}`)
+	if got := KeyOffset(data, len(data), `"a"`); got != 9 {
+		t.Errorf("KeyOffset = %d, want the last key \"a\", at 9", got)
+	}
+	if got := KeyOffset(data, 5, `"b"`); got != 5 {
+		t.Errorf("KeyOffset of an absent key = %d, want the offset given", got)
+	}
+	if got := ObjectStart(data); got != 2 {
+		t.Errorf("ObjectStart = %d", got)
+	}
+}
