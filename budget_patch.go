@@ -38,8 +38,9 @@ type budgetPatcher struct {
 }
 
 // budgetNeeds says what an expression needs charged, from the tree parsed without the config
-// (before type checking): a built-in the config's functions shadow — leadscore's
-// count(type, window) — is a call there, not a loop.
+// (before type checking): a built-in the config's functions shadow is a call there, not a
+// loop, and so is leadscore's count(type, window) (isEventCount); count(array, predicate) is
+// a loop, charged its array's length times its predicate's weight.
 type budgetNeeds struct {
 	reuses   bool // let bindings or loops: values may be read or built more than once
 	chains   bool // more than one +: concatenations may build on each other
@@ -55,7 +56,7 @@ func analyzeBudget(root ast.Node, shadowed conf.FunctionsTable) budgetNeeds {
 			b.reuses = true
 		case *ast.BuiltinNode:
 			_, isCall := shadowed[v.Name]
-			b.reuses = b.reuses || (!isCall && loopBody(v) != nil)
+			b.reuses = b.reuses || (!isCall && !isEventCount(v) && loopBody(v) != nil)
 			b.products = b.products || chargedBuiltins[v.Name] != ""
 		case *ast.BinaryNode:
 			b.products = b.products || v.Operator == "matches"

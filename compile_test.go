@@ -95,7 +95,7 @@ func TestCompileErrors(t *testing.T) {
 		{name: "count unknown type", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "count('pageview', '7d') > 1"}}},
 			wantID: "r", wantField: "when", wantMsg: `unknown event type "pageview"`},
 		{name: "count arity", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "count('page_view') > 1"}}},
-			wantID: "r", wantField: "when", wantMsg: "not enough arguments to call count"},
+			wantID: "r", wantField: "when", wantMsg: "count takes 2 arguments, got 1"},
 		// expr v1.17.8 skips the arguments of typed functions on its second checker pass;
 		// the library type-checks without its patcher first so these are still caught.
 		{name: "misspelt field inside a built-in call", cfg: Config{Rules: []Rule{{ID: "r", Dimension: Fit, When: "seniority(lead.Titel) == 'vp'"}}},

@@ -34,8 +34,17 @@ type Config struct {
 	Pages map[string][]string `json:"pages,omitempty" yaml:"pages,omitempty"`
 
 	// EventTypes declares event types beyond the built-in vocabulary (EventTypes()) so that
-	// rules may name them; an undeclared type in a rule is a compile error, which catches typos.
+	// rules may name them; an undeclared type in a rule is a compile error, which catches typos
+	// (with the known type probably meant). A declared type that looks like a misspelling of a
+	// built-in one ("page_veiw") is a warning (Scorer.Warnings).
 	EventTypes []string `json:"event_types,omitempty" yaml:"event_types,omitempty"`
+	// StrictEventTypes closes the vocabulary for events too: Observe and Accumulate refuse an
+	// event whose type is neither built in nor declared in EventTypes (an error wrapping
+	// ErrUnknownEventType, with the type probably meant), and an event rule comparing
+	// event.Type with such a type does not compile. Without it, an event of any type is
+	// taken — rules without "on" see it — and such a comparison is a warning when it looks
+	// like a misspelling.
+	StrictEventTypes bool `json:"strict_event_types,omitempty" yaml:"strict_event_types,omitempty"`
 
 	Signals  []SignalConfig `json:"signals,omitempty" yaml:"signals,omitempty"`
 	Personas []Persona      `json:"personas,omitempty" yaml:"personas,omitempty"`
@@ -109,68 +118,73 @@ type Grade struct {
 // DimensionConfig{Max: leadscore.Float(100)}.
 func Float(v float64) *float64 { return &v }
 
-// ConfigError reports malformed config text, with the 1-based line and column where decoding
-// stopped.
+// ConfigError reports malformed config text, with the 1-based line and column of the problem:
+// the key that is not a field, the value of the wrong type or format, or, for malformed JSON,
+// where decoding stopped.
+//
+// Kind and RuleID name the item of the rule set the problem is in, as a RuleError does
+// ("event rule", "pricing"; an item without an id is named by its position, "events[2]"), and
+// Field the key path inside it ("half_life", "on[1]"); outside any item Kind and RuleID are
+// empty and Field is the path from the top ("hysteresis"); all three are empty for malformed
+// JSON. Err says what is wrong, starting with Field when it is set (so that Err alone says
+// where inside the item); Error puts the item before it:
+//
+//	leadscore: config 4:19: event rule "pricing": half_life: invalid duration "7 days": unknown unit " days"
+//	leadscore: config 1:27: rule "exec": unknown field "pionts" (did you mean "points"?)
 type ConfigError struct {
 	Line, Column int
+	Kind, RuleID string
+	Field        string
 	Err          error
 }
 
 func (e *ConfigError) Error() string {
-	return fmt.Sprintf("leadscore: config %d:%d: %v", e.Line, e.Column, e.Err)
+	item := ""
+	if e.Kind != "" {
+		item = fmt.Sprintf("%s %q: ", e.Kind, e.RuleID)
+	}
+	return fmt.Sprintf("leadscore: config %d:%d: %s%v", e.Line, e.Column, item, e.Err)
 }
 
 func (e *ConfigError) Unwrap() error { return e.Err }
 
 // ParseConfig decodes a JSON rule set strictly: unknown fields, trailing data and wrongly typed
-// values are errors (a *ConfigError with line and column). It does not compile the rules:
-// Compile reports what is wrong inside them.
+// values are errors. The error is a *ConfigError positioned at the first problem in the text
+// and naming the item it is in; an unknown key comes with the key probably meant. It does not
+// compile the rules: Compile reports what is wrong inside them.
 func ParseConfig(data []byte) (Config, error) {
 	var cfg Config
 	dec := json.NewDecoder(bytes.NewReader(data))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cfg); err != nil {
-		return Config{}, configError(data, dec.InputOffset(), err)
+		return Config{}, configError(data, dec.InputOffset(), err, true)
 	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Config{}, configError(data, dec.InputOffset(), errors.New("unexpected data after the config object"))
+		return Config{}, configError(data, dec.InputOffset(), errors.New("unexpected data after the config object"), false)
 	}
 	return cfg, nil
 }
 
-func configError(data []byte, offset int64, err error) error {
+// configError positions err; decoding: err is what decoding the config returned, and the text
+// is a syntactically valid JSON value unless err is a syntax error.
+func configError(data []byte, offset int64, err error, decoding bool) error {
 	var syn *json.SyntaxError
-	var typ *json.UnmarshalTypeError
 	switch {
 	case errors.As(err, &syn):
 		offset = syn.Offset - 1 // Offset counts the offending byte as read
-	case errors.As(err, &typ):
-		offset = typ.Offset
-		if typ.Field != "" {
-			err = fmt.Errorf("%s: cannot use JSON %s as %v", typ.Field, typ.Value, typ.Type)
-		}
-	case strings.HasPrefix(err.Error(), `json: unknown field "`):
-		offset = keyOffset(data, offset, strings.TrimPrefix(err.Error(), "json: unknown field "))
 	case errors.Is(err, io.EOF):
 		err = errors.New("empty config")
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		err = errors.New("unexpected end of config")
+	case decoding:
+		// An unknown key or a bad value: encoding/json does not say where (configpos.go).
+		if p := locateConfigProblem(data); p != nil {
+			line, col := text.LineColumn(data, p.offset)
+			return &ConfigError{Line: line, Column: col, Kind: p.kind, RuleID: p.id, Field: p.field, Err: p.err}
+		}
 	}
 	line, col := text.LineColumn(data, int(offset))
 	return &ConfigError{Line: line, Column: col, Err: stripJSONPrefix(err)}
-}
-
-// keyOffset finds where the object key quotedName (with its quotes) was read: the last
-// occurrence before offset that is followed by a colon.
-func keyOffset(data []byte, offset int64, quotedName string) int64 {
-	end := min(max(offset, 0), int64(len(data)))
-	for i := bytes.LastIndex(data[:end], []byte(quotedName)); i >= 0; i = bytes.LastIndex(data[:i], []byte(quotedName)) {
-		rest := bytes.TrimLeft(data[i+len(quotedName):], " \t\r\n")
-		if len(rest) > 0 && rest[0] == ':' {
-			return int64(i)
-		}
-	}
-	return offset
 }
 
 type messageError string

@@ -23,7 +23,7 @@ func TestParseConfigStrict(t *testing.T) {
 		{name: "trailing data", in: `{} {}`, wantLine: 1, wantMsg: "unexpected data after the config object"},
 		{name: "empty", in: ``, wantLine: 1, wantCol: 1, wantMsg: "empty config"},
 		{name: "truncated", in: `{"rules": [`, wantLine: 1, wantMsg: "unexpected end of config"},
-		{name: "not an object", in: `[1, 2]`, wantLine: 1, wantMsg: "cannot unmarshal"},
+		{name: "not an object", in: `[1, 2]`, wantLine: 1, wantMsg: "cannot use JSON array [1, 2] as an object"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -32,7 +32,9 @@
 //     Category is the page category from Config.Pages);
 //   - count(type, window): events of type in [now − window, now], e.g. count("page_view", "14d");
 //     type and window must be constants; "page_view/pricing" counts the page views of one
-//     Config.Pages category;
+//     Config.Pages category. count is overloaded: count(array, predicate), with an array
+//     first, is expr's built-in — count(lead.Traits.tags, # == "vip") — a loop charged to the
+//     step budget;
 //   - days_since(type): days since the last such event, +Inf if never;
 //   - domain(email), free_email(emailOrDomain), academic(emailOrDomain), seniority(title)
 //     (c_level, vp, director, manager, individual, student or ""), department(title),
@@ -46,6 +48,12 @@
 //
 // The clock- and zone-reading built-ins of expr (now(), date(), timezone()) are disabled;
 // WithFunction adds functions of your own.
+//
+// Rules may name the built-in event types ([EventTypes]) and those declared in
+// Config.EventTypes; another type in on, count, days_since, a transition or sla_met_by is a
+// compile error. With Config.StrictEventTypes the vocabulary binds events too: Observe and
+// Accumulate refuse an event of another type ([ErrUnknownEventType]; nothing is applied).
+// Without it an event of any type is taken, and rules without on see it.
 //
 // # Journey, signals and personas
 //
@@ -136,9 +144,13 @@
 // [Compile] reports every problem in a rule set at once: the error joins one *[RuleError] per
 // problem, each naming the kind of item, its ID, the field and, inside an expression, the line
 // and column, with expr's caret snippet; [ParseConfig] reports malformed text as a
-// *[ConfigError] with its line and column. Invalid events are errors ([ErrEventTooLarge] among
-// them), and so is a nil State ([ErrNilState]) or unreadable State bytes ([ErrCorruptState]);
-// match them with errors.Is and errors.As. Error messages start with "leadscore:".
+// *[ConfigError] at the line and column of the first key or value that fails, naming the item
+// and field it is in. Where a name does not exist — a field (lead.employees), a function
+// (senority), a config key ("half_lfe"), an event type, a signal kind, a list — the message
+// says which valid name was probably meant: "(did you mean Company.Employees?)". Invalid
+// events are errors ([ErrEventTooLarge] and, under Config.StrictEventTypes,
+// [ErrUnknownEventType] among them), and so is a nil State ([ErrNilState]) or unreadable State
+// bytes ([ErrCorruptState]); match them with errors.Is and errors.As. Error messages start with "leadscore:".
 //
 // # Optional values
 //

@@ -11,8 +11,10 @@ import (
 	"github.com/expr-lang/expr/checker"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 )
 
@@ -128,7 +130,7 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 		errs.add(kind, id, field, err)
 		return nil
 	}
-	if err := c.typeCheck(src); err != nil {
+	if err := c.typeCheck(src, sc); err != nil {
 		errs.add(kind, id, field, err)
 		return nil
 	}
@@ -162,15 +164,23 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 // typeCheck type-checks src without the patcher. It works around an expr v1.17.8 bug: after
 // a patcher runs, the checker's second pass trusts the types its first pass gave calls to
 // typed functions and skips their arguments, so seniority(lead.Titel) would compile and fail
-// at every evaluation.
-func (c *exprCompiler[L]) typeCheck(src string) (err error) {
+// at every evaluation. An event count is checked as what the patcher makes of it, a slot read
+// (count_overload.go). An unknown name or field gets a suggestion (teach.go).
+func (c *exprCompiler[L]) typeCheck(src string, sc scope) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("expression rejected: %v", r)
 		}
 	}()
-	_, err = checker.ParseCheck(src, c.config())
-	return err
+	tree, err := parser.ParseWithConfig(src, c.config())
+	if err != nil {
+		return err
+	}
+	rewriteEventCounts(tree, src, c.config())
+	if _, err := checker.Check(tree, c.config()); err != nil {
+		return c.teach(tree, err, sc)
+	}
+	return nil
 }
 
 // config returns the expression options as expr's configuration, without the patcher: what
@@ -228,6 +238,10 @@ func (p *patcher[L]) Visit(node *ast.Node) {
 		p.checkName(n)
 	case *ast.CallNode:
 		p.rewriteCall(node, n)
+	case *ast.BuiltinNode:
+		if isEventCount(n) {
+			p.rewriteCall(node, eventCountCall(n))
+		}
 	case *ast.BinaryNode:
 		p.noteComparison(n)
 	}
@@ -327,14 +341,14 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		}
 		k, ok := p.c.signalKinds[kind]
 		if !ok {
-			p.fail(call.Arguments[0], "has_signal: unknown signal kind %q", kind)
+			p.fail(call.Arguments[0], "has_signal: unknown signal kind %q%s", kind, suggest.Hint(kind, text.SortedKeys(p.c.signalKinds), true))
 			return
 		}
 		ast.Patch(node, slotRead("·signal", k))
 	case "listed":
 		list, ok := p.constString(call, name, 0, "list name")
 		if ok && !p.c.lists[list] {
-			p.fail(call.Arguments[0], "listed: no list %q in the config's lists", list)
+			p.fail(call.Arguments[0], "listed: no list %q in the config's lists%s", list, suggest.Hint(list, text.SortedKeys(p.c.lists), true))
 		}
 	case "years_since":
 		// Functions cannot see the environment, so pass now explicitly.
@@ -352,7 +366,7 @@ func slotRead(field string, k int) ast.Node {
 func (p *patcher[L]) eventType(n ast.Node, typ string) (int, bool) {
 	t, ok := p.c.types.lookup(typ)
 	if !ok {
-		p.fail(n, "unknown event type %q (declare custom types in the config's event_types)", typ)
+		p.fail(n, "%s", p.c.types.unknownEventType(typ))
 	}
 	return t, ok
 }

@@ -46,8 +46,9 @@ const (
 	maxPathBytes   = 200    // of the path an error names
 )
 
-// checkEvent validates ev (validateEvent) and holds it to the Scorer's event limits: what
-// Observe, ObserveInto and Accumulate accept. It returns the event's time in UnixNano.
+// checkEvent validates ev (validateEvent), holds it to the Scorer's event limits and, under
+// Config.StrictEventTypes, to its vocabulary: what Observe, ObserveInto and Accumulate
+// accept. It returns the event's time in UnixNano.
 func (s *Scorer[L]) checkEvent(ev *Event) (int64, error) {
 	t, err := validateEvent(ev)
 	if err != nil {
@@ -55,6 +56,9 @@ func (s *Scorer[L]) checkEvent(ev *Event) (int64, error) {
 	}
 	if _, err := s.limits.sizeEvent(ev); err != nil {
 		return 0, err
+	}
+	if s.eventTypes != nil && !s.eventTypes[ev.Type] {
+		return 0, unknownEventError(ev.Type, s.cfg.EventTypes)
 	}
 	return t, nil
 }

@@ -7,7 +7,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/expr-lang/expr/ast"
+	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/parser"
+
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 )
 
@@ -29,7 +34,8 @@ type Event struct {
 }
 
 // The event vocabulary: the types the presets and built-in detectors understand. Config rules
-// may use other types after declaring them in Config.EventTypes.
+// may use other types after declaring them in Config.EventTypes; an undeclared type in a rule
+// is a compile error. Events of any type are taken unless Config.StrictEventTypes is set.
 const (
 	EventIdentify           = "identify"
 	EventSignup             = "signup"
@@ -89,6 +95,10 @@ var (
 	ErrEventType = errors.New("leadscore: event has no type")
 	ErrEventTime = errors.New("leadscore: time out of range")
 	ErrEventNaN  = errors.New("leadscore: event value is not a finite number")
+	// ErrUnknownEventType: under Config.StrictEventTypes, the event's type is neither built
+	// in (EventTypes) nor declared in Config.EventTypes. The message names the type probably
+	// meant, when one is close.
+	ErrUnknownEventType = errors.New("leadscore: unknown event type")
 )
 
 // unixTime converts t for the State's arithmetic, rejecting the zero time and times outside
@@ -188,4 +198,118 @@ func urlPath(s string) string {
 		return rest[j:]
 	}
 	return "/"
+}
+
+// checkEventTypes holds what a rule set says about event types to its vocabulary, beyond the
+// types rules name (an unknown one is an error where it is named): a declared type that looks
+// like a misspelling of a built-in one is a warning, and so is an event rule comparing
+// event.Type with a type the rule set does not know but that looks like one it does — an
+// error under StrictEventTypes.
+func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable, errs *errorList, warns *[]Warning) {
+	for _, typ := range cfg.EventTypes {
+		if typ == "" || slices.Contains(vocabulary, typ) {
+			continue
+		}
+		if c := suggest.Closest(typ, vocabulary); c != "" {
+			*warns = append(*warns, Warning{Kind: "config", ID: "event_types", Message: fmt.Sprintf(
+				"declared event type %q is not built in%s: rules on %q never see %q events",
+				shortName(typ), suggest.Format(c, true), shortName(typ), c)})
+		}
+	}
+	known := text.SortedKeys(types.known)
+	for _, r := range events {
+		if r.when == nil {
+			continue // none, or it did not compile: parsing it again could cost what the limits bound
+		}
+		id, src := r.id, r.when.src
+		for _, lit := range eventTypeLiterals(src) {
+			if types.known[lit.value] {
+				continue
+			}
+			hint := suggest.Hint(lit.value, known, true)
+			switch {
+			case cfg.StrictEventTypes:
+				msg := fmt.Sprintf("event.Type is compared with %q, a type strict_event_types does not know%s", shortName(lit.value), hint)
+				errs.add("event rule", id, "when", (&file.Error{Location: lit.loc, Message: msg}).Bind(file.NewSource(src)))
+			case hint != "":
+				*warns = append(*warns, Warning{Kind: "event rule", ID: id, Field: "when", Message: fmt.Sprintf(
+					"event.Type is compared with %q, which is no known event type%s: no event of a known type matches it", shortName(lit.value), hint)})
+			}
+		}
+	}
+}
+
+// typeLiteral is a string an expression compares event.Type with.
+type typeLiteral struct {
+	value string
+	loc   file.Location
+}
+
+// eventTypeLiterals finds the strings src compares event.Type with: event.Type == "x",
+// "x" != event.Type, event.Type in ["x", "y"].
+func eventTypeLiterals(src string) []typeLiteral {
+	tree, err := parser.Parse(src)
+	if err != nil {
+		return nil
+	}
+	isType := func(n ast.Node) bool {
+		m, ok := n.(*ast.MemberNode)
+		if !ok {
+			return false
+		}
+		id, ok1 := m.Node.(*ast.IdentifierNode)
+		p, ok2 := m.Property.(*ast.StringNode)
+		return ok1 && ok2 && id.Value == "event" && p.Value == "Type"
+	}
+	var out []typeLiteral
+	lit := func(n ast.Node) {
+		if s, ok := n.(*ast.StringNode); ok {
+			out = append(out, typeLiteral{s.Value, s.Location()})
+		}
+	}
+	ast.Walk(&tree.Node, visitorFunc(func(n *ast.Node) {
+		b, ok := (*n).(*ast.BinaryNode)
+		if !ok {
+			return
+		}
+		switch b.Operator {
+		case "==", "!=":
+			if isType(b.Left) {
+				lit(b.Right)
+			} else if isType(b.Right) {
+				lit(b.Left)
+			}
+		case "in", "not in":
+			if a, ok := b.Right.(*ast.ArrayNode); ok && isType(b.Left) {
+				for _, e := range a.Nodes {
+					lit(e)
+				}
+			}
+		}
+	}))
+	return out
+}
+
+// strictEventTypes returns the event types Observe takes under cfg.StrictEventTypes, or nil
+// when any type is taken.
+func strictEventTypes(cfg Config) map[string]bool {
+	if !cfg.StrictEventTypes {
+		return nil
+	}
+	known := make(map[string]bool, len(vocabulary)+len(cfg.EventTypes))
+	for _, t := range vocabulary {
+		known[t] = true
+	}
+	for _, t := range cfg.EventTypes {
+		known[t] = true
+	}
+	return known
+}
+
+// unknownEventError is the error for an event whose type a strict vocabulary (the built-in
+// one and declared) does not know.
+func unknownEventError(typ string, declared []string) error {
+	known := append(slices.Clip(vocabulary), declared...)
+	return fmt.Errorf("%w %q%s: strict_event_types takes only the built-in types and the config's event_types",
+		ErrUnknownEventType, shortName(typ), suggest.Hint(typ, known, true))
 }

@@ -54,7 +54,7 @@ func ExampleParseConfig() {
 	fmt.Println(err)
 	// Output:
 	// exec 2w 25
-	// leadscore: config 1:27: unknown field "pionts"
+	// leadscore: config 1:27: rule "exec": unknown field "pionts" (did you mean "points"?)
 }
 
 func ExampleCompile() {
@@ -71,7 +71,7 @@ func ExampleCompile() {
 		fmt.Println(re.RuleID, re.Field, re.Line, re.Column)
 	}
 	// Output:
-	// leadscore: rule "exec": when 1:6: type leadscore.Lead has no field Titel
+	// leadscore: rule "exec": when 1:6: type leadscore.Lead has no field Titel (did you mean Title?)
 	//  | lead.Titel startsWith 'VP'
 	//  | .....^
 	// leadscore: rule "big": dimension: unknown dimension "fitness" (want fit, engagement or relationship)

@@ -30,8 +30,9 @@ const (
 )
 
 // builtinFunctions returns the expr options that define the library's functions over the
-// compiled lists. count, days_since and has_signal are declared only for type checking: the
-// patcher rewrites every call to them into a slot read.
+// compiled lists. days_since and has_signal are declared only for type checking: the patcher
+// rewrites every call to them into a slot read. count is not declared: it is expr's built-in
+// count(array, predicate), overloaded with count(type, window) (count_overload.go).
 func builtinFunctions(lists map[string]classify.List) []expr.Option {
 	unreachable := func(...any) (any, error) {
 		return nil, fmt.Errorf("leadscore: internal error: call was not rewritten")
@@ -43,7 +44,6 @@ func builtinFunctions(lists map[string]classify.List) []expr.Option {
 		return func(a ...any) (any, error) { return f(a[0].(string)), nil }
 	}
 	return []expr.Option{
-		expr.Function("count", unreachable, new(func(string, string) int)),
 		expr.Function("days_since", unreachable, new(func(string) float64)),
 		expr.Function("has_signal", unreachable, new(func(string) bool)),
 		expr.Function("years_since", unreachable, new(func(time.Time) float64)),

@@ -51,6 +51,8 @@ type Scorer[L any] struct {
 	programs       []*program[L] // every expression of the rule set, for Costs
 	pool           sync.Pool     // *scratch[L]
 	chunks         sync.Pool     // *scoreChunk[L], for ScoreAll (batch.go)
+	// eventTypes: under Config.StrictEventTypes, the types an event may have; nil: any.
+	eventTypes map[string]bool
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -184,6 +186,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	s.journey = compileJourney(c, cfg.Journey, &errs)
 	s.personas = compilePersonas(c, cfg.Personas, &errs, &s.warnings)
+	checkEventTypes(cfg, s.events, types, &errs, &s.warnings)
 	// Per tracked type, the State keeps as many event times as its most demanding count()
 	// needs (detectors have asked already): within the limit, checked with the other errors.
 	for k, slot := range c.counts {
@@ -213,6 +216,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	s.fast = c.fast
 	s.programs = c.programs
+	s.eventTypes = strictEventTypes(cfg)
 	s.pool.New = func() any {
 		sc := &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
@@ -253,7 +257,11 @@ func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []ba
 		}
 		out[i].handoff = t.Handoff
 		if t.When != "" {
-			out[i].guard = c.compile(t.When, scopeGuard, true, errs, "tier", t.Name, "when")
+			id := t.Name
+			if id == "" {
+				id = fmt.Sprintf("tiers[%d]", i) // as compileBands names it
+			}
+			out[i].guard = c.compile(t.When, scopeGuard, true, errs, "tier", id, "when")
 		}
 	}
 	return out

@@ -184,15 +184,18 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		}
 		for _, typ := range metBy {
 			if !c.types.known[typ] {
-				errs.addf("stage", id, "sla_met_by", "unknown event type %q (declare custom types in the config's event_types)", typ)
+				errs.addf("stage", id, "sla_met_by", "%s", c.types.unknownEventType(typ))
 			}
 		}
 		j.index[sc.Name] = len(j.stages)
 		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA), slaMetBy: metBy})
 	}
 	j.from = make([][]int, len(j.stages))
-	for _, tc := range cfg.Transitions {
+	for i, tc := range cfg.Transitions {
 		id := fmt.Sprintf("%s→%s", tc.From, tc.To)
+		if tc.From == "" || tc.To == "" {
+			id = fmt.Sprintf("transitions[%d]", i)
+		}
 		from, okFrom := j.index[tc.From]
 		to, okTo := j.index[tc.To]
 		if !okFrom {
@@ -206,7 +209,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		}
 		for _, typ := range tc.On {
 			if !c.types.known[typ] {
-				errs.addf("transition", id, "on", "unknown event type %q (declare custom types in the config's event_types)", typ)
+				errs.addf("transition", id, "on", "%s", c.types.unknownEventType(typ))
 			}
 		}
 		t := transitionDef[L]{from: from, to: to, on: slices.Clone(tc.On), reason: tc.Reason}

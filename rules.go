@@ -154,7 +154,7 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 		}
 		for _, typ := range r.On {
 			if !c.types.known[typ] {
-				errs.addf(kind, id, "on", "unknown event type %q (declare custom types in the config's event_types)", typ)
+				errs.addf(kind, id, "on", "%s", c.types.unknownEventType(typ))
 			}
 		}
 		er := eventRule[L]{

@@ -352,9 +352,9 @@ func attackTable() []attack {
 			note: "an inner 1..1000 is rebuilt per outer iteration and charged to expr's memory budget; a let-bound one is not"},
 		attack{class: "loops", name: "groupBy nested over a let-bound 1..1000",
 			expr: `let r = 1..1000; len(groupBy(r, {len(groupBy(r, {#}))})) > 0`, want: boundedWant, match: anyBudget},
-		attack{class: "loops", name: "count(arr, pred): leadscore's count(type, window) shadows expr's",
-			expr: `count(1..1000, {# > 0}) > 0`, want: compileError,
-			note: "the predicate is parsed as a map literal: expr's count is unreachable"},
+		attack{class: "loops", name: "count(arr, pred): expr's count, beside leadscore's count(type, window)",
+			expr: `count(1..1000, {# > 0}) > 0`, want: admitted,
+			note: "an array and a predicate: expr's built-in, a loop charged like the others (budget_count_test.go)"},
 	)
 
 	// 3. Huge events: rejected by Observe and Accumulate before any rule reads them.

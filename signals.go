@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 
 	"github.com/leadscore/leadscore/internal/state"
@@ -253,7 +254,7 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			continue
 		}
 		if sc.When == "" {
-			errs.addf(kind, sc.Kind, "when", "unknown built-in signal kind; a custom signal needs a when expression")
+			errs.addf(kind, sc.Kind, "when", "unknown built-in signal kind%s; a custom signal needs a when expression", suggest.Hint(sc.Kind, builtinSignalKinds, true))
 			continue
 		}
 		checkSignalKeys(sc, "when strength reason off", errs)
