@@ -14,6 +14,8 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/fastpath"
 	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 )
@@ -22,6 +24,8 @@ import (
 // (a pointer env costs expr dozens of allocations per run). Fields whose names start with '·'
 // cannot be written in an expression (the lexer rejects the character): they hold the values
 // of count, days_since and has_signal calls, which compilation rewrites into indexed reads.
+// Their slices are made once per scratch and written in place: the fast path points into
+// them (fastDescription).
 type env[L any] struct {
 	Lead         L         `expr:"lead"`
 	Now          time.Time `expr:"now"`
@@ -71,8 +75,29 @@ var scoreNames = map[string]bool{
 	"tier": true, "handoff": true, "disqualified": true, "fresh_handoff": true,
 }
 
+// fastEnv is the fast path's view of a scratch's env (internal/fastpath).
+type fastEnv[L any] = fastpath.Env[env[L]]
+
+// fastDescription tells the fast path what it cannot see in env's type: which field is the
+// event and which the lead, the slices the patcher's indexed reads address, and the Go
+// functions behind the built-ins (functions.go), which it calls directly.
+func fastDescription(lists map[string]classify.List) fastpath.Description {
+	return fastpath.Description{
+		Event:  "Event",
+		Stable: "Lead",
+		Slices: []string{"Counts", "DaysSince", "Signals"},
+		Funcs: map[string]any{
+			"domain": classify.Domain, "seniority": classify.Seniority, "department": classify.Department,
+			"free_email": classify.FreeEmail, "academic": classify.Academic,
+			"·years_since": func(now, t time.Time) float64 { return yearsBetween(t, now) },
+		},
+		Listed: "listed",
+		Lists:  lists,
+	}
+}
+
 // program is one compiled expression: expr's bytecode, and where the fast path could compile
-// it, an equivalent Go closure over the environment (see fastpath.go).
+// it, an equivalent Go closure over the environment (internal/fastpath).
 type program[L any] struct {
 	src      string
 	prog     *vm.Program
@@ -98,8 +123,8 @@ type exprCompiler[L any] struct {
 	types       *typeTable
 	lists       map[string]bool
 	signalKinds map[string]int
-	options     []expr.Option // shared: environment, built-ins, user functions
-	fast        *fastPlan[L]  // the fields the fast path reads; nil: no fast path
+	options     []expr.Option          // shared: environment, built-ins, user functions
+	fast        *fastpath.Plan[env[L]] // the fields the fast path reads; nil: no fast path
 	limits      Limits
 	plain       *conf.Config // the options without the patcher, for typeCheck
 
@@ -157,7 +182,11 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	v.commit()
 	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: callsCharging(prog.Node())}
 	c.programs = append(c.programs, p)
-	compileFast(c.fast, p, asBool)
+	if c.fast != nil {
+		if x, ok := c.fast.Compile(prog.Node(), asBool); ok {
+			p.fastBool, p.fastNum, p.eventOnly = x.Bool, x.Num, x.EventOnly
+		}
+	}
 	return p
 }
 

@@ -35,7 +35,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, now
 	}
 	clear(e.Signals)
 	sc.boxedOK = false
-	sc.fast.load()
+	sc.fast.Load()
 }
 
 // stageOf returns st's stage in s's journey: a new lead is in the journey's first stage.
@@ -58,11 +58,10 @@ func (sc *scratch[L]) vmEnv() any {
 }
 
 // runBool evaluates a boolean program: through its fast-path closure when it has one and
-// the closure does not hand the evaluation over (fastEnv.slow), else on the VM.
+// the closure does not hand the evaluation over, else on the VM.
 func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 	if p.fastBool != nil {
-		sc.fast.slow = false
-		if v := p.fastBool(&sc.fast); !sc.fast.slow {
+		if v, ok := sc.fast.RunBool(p.fastBool); ok {
 			return v, nil
 		}
 	}
@@ -84,16 +83,15 @@ func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
 }
 
 func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err error) {
+	ok := false
 	if p.fastNum != nil {
-		sc.fast.slow = false
-		f = p.fastNum(&sc.fast)
+		f, ok = sc.fast.RunNum(p.fastNum)
 	}
-	if p.fastNum == nil || sc.fast.slow {
+	if !ok {
 		var out any
 		sc.budget.start(s.limits)
 		out, err = sc.vm.Run(p.prog, sc.vmEnv())
 		sc.budget.finish()
-		var ok bool
 		if f, ok = out.(float64); err == nil && !ok {
 			err = fmt.Errorf("expected a number, got %T", out)
 		}

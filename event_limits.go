@@ -181,6 +181,9 @@ func (s *eventSizer) object(m map[string]any, depth int) bool {
 	return true
 }
 
+// timeType is the one struct type measured as a scalar.
+var timeType = reflect.TypeFor[time.Time]()
+
 // reflected walks any other type: typed slices and maps, arrays, structs, pointers.
 func (s *eventSizer) reflected(v reflect.Value, depth int) bool {
 	for hops := 0; v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface; hops++ {

@@ -12,6 +12,7 @@ import (
 	"github.com/expr-lang/expr/vm"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/fastpath"
 	"github.com/leadscore/leadscore/internal/state"
 	"github.com/leadscore/leadscore/internal/text"
 )
@@ -47,10 +48,10 @@ type Scorer[L any] struct {
 	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration
-	fast           *fastPlan[L]  // the fields the fast path reads (fastpath.go)
-	programs       []*program[L] // every expression of the rule set, for Costs
-	pool           sync.Pool     // *scratch[L]
-	chunks         sync.Pool     // *scoreChunk[L], for ScoreAll (batch.go)
+	fast           *fastpath.Plan[env[L]] // the fields the fast path reads (internal/fastpath)
+	programs       []*program[L]          // every expression of the rule set, for Costs
+	pool           sync.Pool              // *scratch[L]
+	chunks         sync.Pool              // *scoreChunk[L], for ScoreAll (batch.go)
 	// eventTypes: under Config.StrictEventTypes, the types an event may have; nil: any.
 	eventTypes map[string]bool
 }
@@ -66,7 +67,7 @@ type scratch[L any] struct {
 	// per rule would cost a copy each.
 	boxed   any
 	boxedOK bool
-	fast    fastEnv[L] // the fast path's slot tables over env (fastpath_env.go)
+	fast    fastEnv[L] // the fast path's slot tables over env (internal/fastpath)
 	// Score evaluates into these, then copies them out at their exact size: one allocation
 	// per Result instead of one per doubling.
 	contributions []Contribution
@@ -164,7 +165,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	for name := range lists {
 		listNames[name] = true
 	}
-	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts, fast: newFastPlan[L](lists), limits: o.limits}
+	c := &exprCompiler[L]{types: types, lists: listNames, signalKinds: kinds, options: exprOpts, fast: fastpath.NewPlan[env[L]](fastDescription(lists)), limits: o.limits}
 
 	cfg = cfg.Clone() // the caller may go on changing theirs: a Scorer is immutable
 	s := &Scorer[L]{cfg: cfg, hysteresis: cfg.Hysteresis, pages: compilePages(cfg.Pages, &errs), dedup: o.dedup, wakeupInterval: o.wakeupInterval}
@@ -224,7 +225,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 			Signals:   make([]bool, s.kinds),
 		}}
 		sc.env.Budget = &sc.budget
-		sc.fast.bind(s.fast, &sc.env)
+		sc.fast.Bind(s.fast, &sc.env)
 		sc.vm.MemoryBudget = s.limits.MemoryBudget
 		return sc
 	}
@@ -323,7 +324,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
 	sc.env.Event = Event{}
 	sc.boxed, sc.boxedOK = nil, false
-	sc.fast.release()
+	sc.fast.Release()
 	s.pool.Put(sc)
 }
 
