@@ -4,7 +4,5 @@ go 1.24
 
 require (
 	github.com/expr-lang/expr v1.17.8
-	sigs.k8s.io/yaml v1.6.0
+	go.yaml.in/yaml/v3 v3.0.6
 )
-
-require go.yaml.in/yaml/v2 v2.4.2 // indirect

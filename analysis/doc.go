@@ -3,7 +3,8 @@
 // does to a population of leads ([Diff] on replayed events, [DiffStates] on stored States).
 // It reads the populations a production system exports: leads with their events
 // ([ReplayedLead], [ParseReplayedLead]) and stored States ([StoredLead], [ParseStoredLead]),
-// and runs a lead the way [Lint] and [Diff] do ([Replay], giving a [Trace]).
+// of a lead type of your own too ([ParseReplayedLeadFor], [ParseStoredLeadFor]), and runs a
+// lead the way [Lint] and [Diff] do ([Replay], giving a [Trace]).
 //
 // It is the home of what the test kit once held besides tests: a deployment pipeline or a
 // command-line tool imports analysis and links no test code. The test kit,

@@ -25,7 +25,8 @@ func (e *ParseError) Error() string {
 func (e *ParseError) Unwrap() error { return e.Err }
 
 // ParseReplayedLead decodes one lead of a population of the standard leadscore.Lead, a JSON
-// object such as a line of a JSON Lines export:
+// object such as a line of a JSON Lines export (ParseReplayedLeadFor decodes a lead type of
+// your own):
 //
 //	{"name": "dana", "lead": {"email": "dana@globex.example", "title": "VP Operations", "company": {"employees": 800}},
 //	 "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}], "at": "2026-03-03T09:00:00Z"}
@@ -42,15 +43,22 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // not an error here: a tool may set At itself ([Replay] reports a lead that still has
 // neither).
 func ParseReplayedLead(data []byte) (ReplayedLead[leadscore.Lead], error) {
-	var cj casejson.Case
-	if err := casejson.DecodeStrict(data, 0, len(data), &cj); err != nil {
-		return ReplayedLead[leadscore.Lead]{}, fromDecode(data, err)
+	return ParseReplayedLeadFor[leadscore.Lead](data)
+}
+
+// ParseReplayedLeadFor decodes one lead of a population as ParseReplayedLead does, the lead
+// of type L: decoded as encoding/json decodes an L (by its json tags, else its field names),
+// strictly, except the standard leadscore.Lead, whose times may also be dates.
+func ParseReplayedLeadFor[L any](data []byte) (ReplayedLead[L], error) {
+	cj, err := casejson.DecodeCase[L](data, 0, len(data))
+	if err != nil {
+		return ReplayedLead[L]{}, fromDecode(data, err)
 	}
-	lead := ReplayedLead[leadscore.Lead]{
+	lead := ReplayedLead[L]{
 		Name:   cj.Name,
-		Lead:   cj.Lead.ToLead(),
+		Lead:   cj.Lead,
 		Events: make([]leadscore.Event, len(cj.Events)),
-		At:     cj.At.Time,
+		At:     cj.At,
 	}
 	for i, ej := range cj.Events {
 		switch {
@@ -66,7 +74,7 @@ func ParseReplayedLead(data []byte) (ReplayedLead[leadscore.Lead], error) {
 
 // ParseStoredLead decodes one stored lead of the standard leadscore.Lead, a JSON object such as
 // a line of a JSON Lines export of a service's store (what leadscore score -write-states
-// writes):
+// writes; ParseStoredLeadFor decodes a lead type of your own):
 //
 //	{"id": "lead-1", "lead": {"email": "dana@globex.example", "title": "VP Operations"},
 //	 "state": "<base64 of State.MarshalBinary>", "at": "2026-03-03T09:00:00Z"}
@@ -75,11 +83,17 @@ func ParseReplayedLead(data []byte) (ReplayedLead[leadscore.Lead], error) {
 // optional. Decoding is strict: an unknown key, a missing or malformed "state" are
 // *[ParseError]s with the line and column.
 func ParseStoredLead(data []byte) (StoredLead[leadscore.Lead], error) {
-	var sj casejson.Stored
-	if err := casejson.DecodeStrict(data, 0, len(data), &sj); err != nil {
-		return StoredLead[leadscore.Lead]{}, fromDecode(data, err)
+	return ParseStoredLeadFor[leadscore.Lead](data)
+}
+
+// ParseStoredLeadFor decodes one stored lead as ParseStoredLead does, the lead of type L (see
+// ParseReplayedLeadFor).
+func ParseStoredLeadFor[L any](data []byte) (StoredLead[L], error) {
+	sj, err := casejson.DecodeStored[L](data, 0, len(data))
+	if err != nil {
+		return StoredLead[L]{}, fromDecode(data, err)
 	}
-	sl := StoredLead[leadscore.Lead]{Name: sj.ID, Lead: sj.Lead.ToLead(), At: sj.At.Time}
+	sl := StoredLead[L]{Name: sj.ID, Lead: sj.Lead, At: sj.At}
 	at := casejson.KeyOffset(data, len(data), `"state"`)
 	if sj.State == "" {
 		return sl, positioned(data, casejson.ObjectStart(data), errors.New(`no "state": the base64 of the lead's State.MarshalBinary`))

@@ -84,3 +84,23 @@ func TestParseReplayedLead(t *testing.T) {
 		}
 	}
 }
+
+type teamLead struct {
+	Email    string `json:"email"`
+	JobTitle string `json:"job_title"`
+}
+
+func TestParseLeadsFor(t *testing.T) {
+	l, err := analysis.ParseReplayedLeadFor[teamLead]([]byte(`{"name": "n", "lead": {"email": "a@b.example", "job_title": "CTO"}, "at": "2026-03-02"}`))
+	if err != nil || l.Name != "n" || l.Lead.JobTitle != "CTO" || l.At.IsZero() {
+		t.Errorf("%+v, %v", l, err)
+	}
+	_, err = analysis.ParseReplayedLeadFor[teamLead]([]byte(`{"lead": {"title": "CTO"}}`))
+	if err == nil || err.Error() != `analysis: 1:11: unknown field "title"` {
+		t.Errorf("%v", err)
+	}
+	_, err = analysis.ParseStoredLeadFor[teamLead]([]byte(`{"id": "x", "lead": {"job_title": "CTO"}, "state": "%"}`))
+	if err == nil || err.Error() != `analysis: 1:43: state: not base64 (illegal base64 data at input byte 0)` {
+		t.Errorf("%v", err)
+	}
+}

@@ -8,8 +8,9 @@
 // (cases.json): leads they know, what those leads did, and what should come of it. A Go test
 // reads both and runs them:
 //
-//   - [ParseCases] reads the case file into [Case] values — or the cases are written in Go,
-//     with [Expect] and [Bool] for the optional expectations;
+//   - [ParseCases] reads the case file into [Case] values ([ParseCasesFor] for a lead type of
+//     your own) — or the cases are written in Go, with [Expect] and [Bool] for the optional
+//     expectations;
 //   - [Run] runs each case as a subtest (go test -run 'TestRules/vp' runs one) and reports
 //     every expectation it misses, with the lead's explanation; [Check] does the same
 //     without a *testing.T and returns one [Mismatch] per failure;
@@ -47,7 +48,8 @@
 //
 //   - "name": required, and unique in the file: it names the subtest and the mismatches.
 //   - "lead": the standard [leadscore.Lead] by its JSON names, snake_case ("postal_code",
-//     "customer_since", "company": {"employees"}, "bant": {"budget"}, "traits": {…}).
+//     "customer_since", "company": {"employees"}, "bant": {"budget"}, "traits": {…}); a lead
+//     type of your own ([ParseCasesFor]) by its json tags, else its field names.
 //   - "events": in the order they are observed; each needs "type" and "time", and may have
 //     "id", "channel", "path", "value", "category" and "properties".
 //   - "at": when to evaluate the lead after its events; without it, at the latest event.

@@ -42,7 +42,11 @@ func expect(x casejson.Expect) Expect {
 // decodeStrict decodes the single JSON value data[from:to] into v, rejecting unknown keys and
 // trailing data. Errors are *ParseErrors positioned in data.
 func decodeStrict(data []byte, from, to int, v any) error {
-	err := casejson.DecodeStrict(data, from, to, v)
+	return fromDecode(data, casejson.DecodeStrict(data, from, to, v))
+}
+
+// fromDecode positions an error of casejson's decoding in data.
+func fromDecode(data []byte, err error) error {
 	var de *casejson.Error
 	if errors.As(err, &de) {
 		return positioned(data, de.Offset, de.Err)

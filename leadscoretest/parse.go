@@ -11,7 +11,8 @@ import (
 	"github.com/leadscore/leadscore/internal/text"
 )
 
-// ParseCases decodes a JSON array of cases for the standard leadscore.Lead:
+// ParseCases decodes a JSON array of cases for the standard leadscore.Lead (ParseCasesFor
+// decodes them for a lead type of your own):
 //
 //	[{"name": "vp with demo is hot",
 //	  "lead": {"email": "dana@globex.example", "title": "VP Operations", "company": {"employees": 800}},
@@ -32,6 +33,19 @@ import (
 // errors, each a *ParseError with the line and column. Rule IDs and tier names are checked
 // against a rule set later, by Check.
 func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
+	return ParseCasesFor[leadscore.Lead](data)
+}
+
+// ParseCasesFor decodes a JSON array of cases as ParseCases does, their leads of type L. A
+// lead decodes as encoding/json decodes an L — by its json tags, else its field names,
+// strictly — except the standard leadscore.Lead, whose times may also be dates:
+//
+//	type Lead struct {
+//		Email    string `json:"email"`
+//		JobTitle string `json:"job_title"`
+//	}
+//	cases, err := leadscoretest.ParseCasesFor[Lead](data) // "lead": {"email": …, "job_title": …}
+func ParseCasesFor[L any](data []byte) ([]Case[L], error) {
 	if i := casejson.ObjectStart(data); i < len(data) && data[i] != '[' {
 		return nil, positioned(data, i, errors.New("a case file is a JSON array of cases: [{\"name\": …}, …]"))
 	}
@@ -39,13 +53,13 @@ func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
 	if err := decodeStrict(data, 0, len(data), &raws); err != nil {
 		return nil, err
 	}
-	out := make([]Case[leadscore.Lead], 0, len(raws))
+	out := make([]Case[L], 0, len(raws))
 	names := map[string]int{}
 	pos := 0
 	for _, raw := range raws {
 		start := pos + bytes.Index(data[pos:], raw) // RawMessage holds the input's bytes as they were
 		pos = start + len(raw)
-		c, err := parseCase(data, start, pos, true)
+		c, err := parseCase[L](data, start, pos, true)
 		if err != nil {
 			return nil, err
 		}
@@ -69,14 +83,20 @@ func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
 // leads at a time of its choosing sets At itself (Replay reports a case that still has
 // neither).
 func ParseCase(data []byte) (Case[leadscore.Lead], error) {
-	return parseCase(data, 0, len(data), false)
+	return ParseCaseFor[leadscore.Lead](data)
+}
+
+// ParseCaseFor decodes one case as ParseCase does, its lead of type L (see ParseCasesFor).
+func ParseCaseFor[L any](data []byte) (Case[L], error) {
+	return parseCase[L](data, 0, len(data), false)
 }
 
 // parseCase decodes the case data[from:to] and checks its events; with needTime, also that
 // it says when to evaluate the lead.
-func parseCase(data []byte, from, to int, needTime bool) (Case[leadscore.Lead], error) {
-	var cj casejson.Case
-	if err := decodeStrict(data, from, to, &cj); err != nil {
+func parseCase[L any](data []byte, from, to int, needTime bool) (Case[L], error) {
+	cj, err := casejson.DecodeCase[L](data, from, to)
+	if err != nil {
+		err = fromDecode(data, err)
 		var named struct {
 			Name string `json:"name"`
 		}
@@ -84,13 +104,13 @@ func parseCase(data []byte, from, to int, needTime bool) (Case[leadscore.Lead], 
 		if errors.As(err, &pe) && json.Unmarshal(data[from:to], &named) == nil {
 			pe.Case = named.Name
 		}
-		return Case[leadscore.Lead]{}, err
+		return Case[L]{}, err
 	}
-	c := Case[leadscore.Lead]{
+	c := Case[L]{
 		Name:   cj.Name,
-		Lead:   cj.Lead.ToLead(),
+		Lead:   cj.Lead,
 		Events: make([]leadscore.Event, len(cj.Events)),
-		At:     cj.At.Time,
+		At:     cj.At,
 		Expect: expect(cj.Expect),
 	}
 	invalid := func(format string, args ...any) error {

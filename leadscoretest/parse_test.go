@@ -161,3 +161,39 @@ func FuzzParseCases(f *testing.F) {
 		_ = leadscoretest.Coverage(s, cases)
 	})
 }
+
+// teamLead is a lead type of a team's own: its JSON keys are its json tags, else its names.
+type teamLead struct {
+	Email     string `json:"email"`
+	JobTitle  string `json:"job_title"`
+	Employees int
+	Since     time.Time `json:"since"`
+}
+
+func TestParseCasesFor(t *testing.T) {
+	data := `[{"name": "cto", "lead": {"email": "a@b.example", "job_title": "CTO", "Employees": 40, "since": "2024-01-02T00:00:00Z"},
+  "events": [{"type": "demo_request", "time": "2026-03-02"}], "expect": {"tier": "hot"}}]`
+	cases, err := leadscoretest.ParseCasesFor[teamLead]([]byte(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := cases[0]; c.Name != "cto" || c.Lead.JobTitle != "CTO" || c.Lead.Employees != 40 || c.Lead.Since.Year() != 2024 ||
+		len(c.Events) != 1 || c.Expect.Tier != "hot" {
+		t.Errorf("%+v", c)
+	}
+	c, err := leadscoretest.ParseCaseFor[teamLead]([]byte(`{"lead": {"employees": 3}}`))
+	if err != nil || c.Lead.Employees != 3 {
+		t.Errorf("ParseCaseFor: %+v, %v", c, err)
+	}
+	for _, tc := range []struct{ data, want string }{
+		{`[{"name": "x", "lead": {"title": "CTO"}, "at": "2026-03-02"}]`, `leadscoretest: 1:25: case "x": unknown field "title"`},
+		{`[{"name": "x", "lead": {"Employees": "many"}, "at": "2026-03-02"}]`, `leadscoretest: 1:38: case "x": lead.Employees: expected a whole number, got a string`},
+		{`[{"name": "x", "lead": {"since": "2024-01-02"}, "at": "2026-03-02"}]`, `leadscoretest: 1:`},
+	} {
+		_, err := leadscoretest.ParseCasesFor[teamLead]([]byte(tc.data))
+		var pe *leadscoretest.ParseError
+		if !errors.As(err, &pe) || !strings.HasPrefix(err.Error(), tc.want) {
+			t.Errorf("%s: %v, want %q", tc.data, err, tc.want)
+		}
+	}
+}

@@ -3,26 +3,94 @@
 // decoding, whose errors carry the offset of the problem so that each public package can
 // report it with a line and column of its own.
 //
-// A lead and an event decode into the public leadscore.Lead and leadscore.Event, whose JSON
-// tags are the wire format; only their times are read here too, to accept a date
-// ("2026-03-02", midnight UTC) where the public types take RFC 3339 alone.
+// A lead of the standard leadscore.Lead decodes through Lead, which reads its times also as
+// dates ("2026-03-02", midnight UTC) where the public type takes RFC 3339 alone; a lead of any
+// other type L decodes as encoding/json decodes an L (its json tags, else its field names).
+// An event decodes into the public leadscore.Event, its time also a date.
 package casejson
 
 import (
 	"encoding/json"
 	"fmt"
+	"reflect"
 	"time"
 
 	"github.com/leadscore/leadscore"
 )
 
-// Case is one case of a case file, and one lead of a population in JSON Lines.
-type Case struct {
+// Case is one case of a case file, and one lead of a population in JSON Lines, its lead in the
+// JSON form W (see CaseType).
+type Case[W any] struct {
 	Name   string  `json:"name"`
-	Lead   Lead    `json:"lead"`
+	Lead   W       `json:"lead"`
 	Events []Event `json:"events"`
 	At     Time    `json:"at"`
 	Expect Expect  `json:"expect"`
+}
+
+// Decoded is a case decoded, its lead an L; its events are still checked by the caller.
+type Decoded[L any] struct {
+	Name   string
+	Lead   L
+	Events []Event
+	At     time.Time
+	Expect Expect
+}
+
+// standard reports whether L is leadscore.Lead, whose JSON form is Lead.
+func standard[L any]() bool {
+	_, ok := any(*new(L)).(leadscore.Lead)
+	return ok
+}
+
+// CaseType is the type DecodeCase decodes a case of leads of type L into: Case[Lead] for
+// the standard leadscore.Lead, Case[L] for any other L. A reader that checks the input
+// before decoding (the YAML reader) walks it.
+func CaseType[L any]() reflect.Type {
+	if standard[L]() {
+		return reflect.TypeFor[Case[Lead]]()
+	}
+	return reflect.TypeFor[Case[L]]()
+}
+
+// StoredType is the type DecodeStored decodes a stored lead of type L into.
+func StoredType[L any]() reflect.Type {
+	if standard[L]() {
+		return reflect.TypeFor[Stored[Lead]]()
+	}
+	return reflect.TypeFor[Stored[L]]()
+}
+
+// DecodeCase decodes the case data[from:to] strictly (see DecodeStrict), its lead an L.
+func DecodeCase[L any](data []byte, from, to int) (Decoded[L], error) {
+	if standard[L]() {
+		var c Case[Lead]
+		err := DecodeStrict(data, from, to, &c)
+		return Decoded[L]{Name: c.Name, Lead: any(c.Lead.ToLead()).(L), Events: c.Events, At: c.At.Time, Expect: c.Expect}, err
+	}
+	var c Case[L]
+	err := DecodeStrict(data, from, to, &c)
+	return Decoded[L]{Name: c.Name, Lead: c.Lead, Events: c.Events, At: c.At.Time, Expect: c.Expect}, err
+}
+
+// DecodedStored is a stored lead decoded, its lead an L; its state is still base64.
+type DecodedStored[L any] struct {
+	ID    string
+	Lead  L
+	State string
+	At    time.Time
+}
+
+// DecodeStored decodes the stored lead data[from:to] strictly, its lead an L.
+func DecodeStored[L any](data []byte, from, to int) (DecodedStored[L], error) {
+	if standard[L]() {
+		var s Stored[Lead]
+		err := DecodeStrict(data, from, to, &s)
+		return DecodedStored[L]{ID: s.ID, Lead: any(s.Lead.ToLead()).(L), State: s.State, At: s.At.Time}, err
+	}
+	var s Stored[L]
+	err := DecodeStrict(data, from, to, &s)
+	return DecodedStored[L]{ID: s.ID, Lead: s.Lead, State: s.State, At: s.At.Time}, err
 }
 
 // Expect is a case's expectations; the test kit turns them into leadscoretest.Expect.
@@ -69,10 +137,10 @@ func (e Event) ToEvent() leadscore.Event {
 }
 
 // Stored is a lead as a service stores it: {"id", "lead", "state" (base64 of
-// State.MarshalBinary), "at"}.
-type Stored struct {
+// State.MarshalBinary), "at"}, its lead in the JSON form W (see StoredType).
+type Stored[W any] struct {
 	ID    string `json:"id"`
-	Lead  Lead   `json:"lead"`
+	Lead  W      `json:"lead"`
 	State string `json:"state"`
 	At    Time   `json:"at"`
 }

@@ -2,8 +2,11 @@ package casejson
 
 import (
 	"errors"
+	"reflect"
 	"testing"
 	"time"
+
+	"github.com/leadscore/leadscore"
 )
 
 func TestTimeForms(t *testing.T) {
@@ -31,7 +34,7 @@ func TestTimeForms(t *testing.T) {
 func TestLeadAndEventDecodeThePublicTypes(t *testing.T) {
 	data := []byte(`{"name": "n", "lead": {"email": "a@b.example", "customer_since": "2024-05-01", "company": {"employees": 5}},
 		"events": [{"type": "call", "time": "2026-03-02", "path": "/x"}]}`)
-	var c Case
+	var c Case[Lead]
 	if err := DecodeStrict(data, 0, len(data), &c); err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +60,7 @@ func TestDecodeStrictErrors(t *testing.T) {
 		{`{"name": `, 9, "unexpected end of input"},
 		{``, 0, "empty input"},
 	} {
-		var c Case
+		var c Case[Lead]
 		err := DecodeStrict([]byte(tc.data), 0, len(tc.data), &c)
 		var e *Error
 		if !errors.As(err, &e) || e.Offset != tc.offset || len(e.Error()) < len(tc.msg) || e.Error()[:len(tc.msg)] != tc.msg {
@@ -76,5 +79,47 @@ func TestKeyOffsetAndObjectStart(t *testing.T) {
 	}
 	if got := ObjectStart(data); got != 2 {
 		t.Errorf("ObjectStart = %d", got)
+	}
+}
+
+// A team's own lead type decodes by its json tags, else its Go field names; a type error
+// names the keys, not the Go names of embedded structs.
+type firmo struct {
+	Employees int `json:"employees"`
+}
+
+type teamLead struct {
+	Email    string
+	JobTitle string `json:"job_title"`
+	firmo
+	Company struct{ Employees int } `json:"company"`
+}
+
+func TestDecodeCaseOfATeamsLead(t *testing.T) {
+	data := []byte(`{"name": "n", "lead": {"Email": "a@b.example", "job_title": "CTO", "employees": 5}, "at": "2026-03-02"}`)
+	c, err := DecodeCase[teamLead](data, 0, len(data))
+	if err != nil || c.Lead.Email != "a@b.example" || c.Lead.JobTitle != "CTO" || c.Lead.Employees != 5 || c.Name != "n" ||
+		!c.At.Equal(time.Date(2026, 3, 2, 0, 0, 0, 0, time.UTC)) {
+		t.Fatalf("%+v, %v", c, err)
+	}
+	for _, tc := range []struct{ data, msg string }{
+		{`{"lead": {"employees": "5"}}`, "lead.employees: expected a whole number, got a string"},
+		{`{"lead": {"company": {"Employees": "5"}}}`, "lead.company.Employees: expected a whole number, got a string"},
+		{`{"lead": {"job_title": 1}}`, "lead.job_title: expected a string, got number"},
+		{`{"lead": {"JobTitle": "x"}}`, `unknown field "JobTitle"`},
+		{`{"lead": {"title": "x"}}`, `unknown field "title"`},
+	} {
+		_, err := DecodeCase[teamLead]([]byte(tc.data), 0, len(tc.data))
+		if err == nil || err.Error() != tc.msg {
+			t.Errorf("%s: %v, want %q", tc.data, err, tc.msg)
+		}
+	}
+	if CaseType[teamLead]() != reflect.TypeFor[Case[teamLead]]() || StoredType[leadscore.Lead]() != reflect.TypeFor[Stored[Lead]]() {
+		t.Error("CaseType, StoredType")
+	}
+	std := []byte(`{"id": "x", "lead": {"customer_since": "2024-05-01"}, "state": "AA=="}`)
+	s, err := DecodeStored[leadscore.Lead](std, 0, len(std))
+	if err != nil || s.ID != "x" || s.Lead.CustomerSince.IsZero() || s.State != "AA==" {
+		t.Errorf("%+v, %v", s, err)
 	}
 }

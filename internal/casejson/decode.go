@@ -7,8 +7,9 @@ import (
 	"fmt"
 	"io"
 	"reflect"
-	"slices"
 	"strings"
+
+	"github.com/leadscore/leadscore/internal/jsonfield"
 )
 
 // Error is a decoding problem at a byte offset of the input.
@@ -52,7 +53,7 @@ func DecodeStrict(data []byte, from, to int, v any) error {
 				offset = skipSpace(part, colon+1)
 			}
 		}
-		err = fmt.Errorf("%sexpected %s, got %s", fieldPrefix(jsonPath(typ.Field)), typeName(typ.Type), valueName(typ.Value))
+		err = fmt.Errorf("%sexpected %s, got %s", fieldPrefix(jsonPath(reflect.TypeOf(v), typ.Field)), typeName(typ.Type), valueName(typ.Value))
 	case errors.As(err, &tim):
 		if i := bytes.Index(part, []byte(tim.Text)); i >= 0 {
 			offset = i
@@ -70,13 +71,44 @@ func DecodeStrict(data []byte, from, to int, v any) error {
 	return &Error{Offset: from + offset, Err: errors.New(strings.TrimPrefix(err.Error(), "json: "))}
 }
 
-// jsonPath drops from a type error's field path the Go names of embedded structs (Lead's
-// leadscore.Lead, Event's leadscore.Event), which are no keys of the input: every key of
-// these forms is lower-case, every Go name upper-case.
-func jsonPath(field string) string {
-	parts := strings.Split(field, ".")
-	parts = slices.DeleteFunc(parts, func(p string) bool { return p != "" && p[0] >= 'A' && p[0] <= 'Z' })
-	return strings.Join(parts, ".")
+// jsonPath drops from a type error's field path (encoding/json's, from the value of type t)
+// the Go names of the embedded structs on the way, which are no keys of the input: Lead's
+// leadscore.Lead, Event's leadscore.Event, those of a team's own lead type.
+func jsonPath(t reflect.Type, field string) string {
+	var keys []string
+	for _, p := range strings.Split(field, ".") {
+		t = structOf(t)
+		if f, ok := jsonfield.Lookup(t, p); ok && f.Name == p {
+			keys = append(keys, p)
+			t = f.Type
+			continue
+		}
+		if t != nil {
+			if sf, ok := t.FieldByName(p); ok && sf.Anonymous {
+				t = sf.Type
+				continue
+			}
+		}
+		keys = append(keys, p)
+		t = nil
+	}
+	return strings.Join(keys, ".")
+}
+
+// structOf returns the struct type that values of t hold, through pointers, lists and maps;
+// nil when there is none.
+func structOf(t reflect.Type) reflect.Type {
+	for t != nil {
+		switch t.Kind() {
+		case reflect.Pointer, reflect.Slice, reflect.Array, reflect.Map:
+			t = t.Elem()
+		case reflect.Struct:
+			return t
+		default:
+			return nil
+		}
+	}
+	return nil
 }
 
 func fieldPrefix(field string) string {

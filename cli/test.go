@@ -1,12 +1,14 @@
-package main
+package cli
 
 import (
 	"errors"
 	"fmt"
+	"reflect"
 	"strings"
 
-	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/casejson"
 	"github.com/leadscore/leadscore/internal/text"
+	"github.com/leadscore/leadscore/internal/yamljson"
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
@@ -28,9 +30,9 @@ Exit status: 0 all cases pass (and rule coverage reaches -min-coverage); 1 a cas
 coverage falls short; 2 bad usage, rules or case file.
 `
 
-func testCommand(args []string, e *env) int {
+func testCommand[L any](args []string, e *env) int {
 	c := newCommand("test", "-rules rules.json [-v] [-min-coverage percent] cases.json", testHelp, e)
-	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	rules := c.rulesFlag("rules", "the rule set, JSON or YAML")
 	verbose := c.fs.Bool("v", false, "list passing cases too")
 	minCoverage := c.fs.Float64("min-coverage", 0, "fail unless the cases fire at least this `percent` of the rules")
 	files, code, done := c.parse(args, 1, 1)
@@ -38,13 +40,13 @@ func testCommand(args []string, e *env) int {
 		return code
 	}
 	if !c.require("rules", *rules) {
-		return exitBadData
+		return ExitBadInput
 	}
-	_, s, err := e.loadRules(*rules)
+	_, s, err := loadRules[L](e, *rules)
 	if err != nil {
 		return c.fail(err)
 	}
-	cases, err := e.loadCases(files[0])
+	cases, err := loadCases[L](e, files[0])
 	if err != nil {
 		return c.fail(err)
 	}
@@ -93,45 +95,73 @@ func testCommand(args []string, e *env) int {
 	fmt.Fprint(w, cov)
 	if cov.Rules.Percent < *minCoverage {
 		fmt.Fprintf(w, "\nrule coverage %.1f%% is below -min-coverage %g%%\n", cov.Rules.Percent, *minCoverage)
-		return exitFailed
+		return ExitFailed
 	}
 	if failed > 0 {
-		return exitFailed
+		return ExitFailed
 	}
-	return exitOK
+	return ExitOK
 }
 
-// unjoin lists the errors of an errors.Join.
-func unjoin(err error) []error {
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		return j.Unwrap()
-	}
-	return []error{err}
-}
-
-// loadCases reads a case file (JSON, or YAML converted to JSON).
-func (e *env) loadCases(name string) ([]leadscoretest.Case[leadscore.Lead], error) {
+// loadCases reads a case file, JSON or YAML, its leads of type L.
+func loadCases[L any](e *env, name string) ([]leadscoretest.Case[L], error) {
 	data, name, err := e.readInput(name)
 	if err != nil {
 		return nil, err
 	}
-	src, yamlSrc := data, isYAML(name, data)
-	if yamlSrc {
-		if data, err = toJSON(name, data); err != nil {
-			return nil, err
+	if !isYAML(name, data) {
+		cases, err := leadscoretest.ParseCasesFor[L](data)
+		var pe *leadscoretest.ParseError
+		if errors.As(err, &pe) {
+			msg := pe.Err.Error()
+			if pe.Case != "" {
+				msg = fmt.Sprintf("case %q: %s", pe.Case, msg)
+			}
+			return nil, &fileError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
 		}
+		return cases, err
 	}
-	cases, err := leadscoretest.ParseCases(data)
+	f, err := convertYAML(name, data, reflect.SliceOf(casejson.CaseType[L]()), caseContext)
+	if err != nil {
+		return nil, err
+	}
+	root, _ := f.doc.Get(nil)
+	if root.IsScalar { // empty
+		return nil, &fileError{File: name, Line: root.Line, Column: root.Column, Msg: "a case file is a list of cases: - name: …"}
+	}
+	// Names are unique; the JSON decoder would say so with the line of the JSON.
+	first := map[string]int{}
+	for i := range root.Len {
+		v, ok := f.doc.Get(yamljson.Path{i, "name"})
+		if !ok || v.Scalar == "" {
+			continue
+		}
+		if line, dup := first[v.Scalar]; dup {
+			return nil, f.errorAt(yamljson.Pos{Line: v.Line, Column: v.Column, Path: yamljson.Path{i}},
+				fmt.Sprintf("another case has this name (line %d)", line))
+		}
+		first[v.Scalar] = v.Line
+	}
+	cases, err := leadscoretest.ParseCasesFor[L](f.doc.JSON)
 	var pe *leadscoretest.ParseError
 	if errors.As(err, &pe) {
 		msg := pe.Err.Error()
 		if pe.Case != "" {
 			msg = fmt.Sprintf("case %q: %s", pe.Case, msg)
 		}
-		if yamlSrc {
-			return nil, yamlPositioned(name, src, msg)
-		}
-		return nil, &fileError{File: name, Line: pe.Line, Column: pe.Column, Msg: msg}
+		return nil, f.decoderError(pe.Line, pe.Column, msg)
 	}
 	return cases, err
+}
+
+// caseContext names the case that path is in: `case "vp with demo is hot"`, or `case #3`
+// when it has no name.
+func caseContext(doc *yamljson.Doc, path yamljson.Path) (string, yamljson.Path) {
+	if len(path) == 0 {
+		return "a case file is a list of cases", path
+	}
+	if i, ok := path[0].(int); ok {
+		return "case " + itemName(doc, i, "name"), path[1:]
+	}
+	return "", path
 }

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -6,7 +6,6 @@ import (
 	"iter"
 	"time"
 
-	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/analysis"
 )
 
@@ -31,10 +30,10 @@ Exit status: 0 no lead changes; 1 some leads change (like diff(1), so a pipeline
 change that moves leads); 2 bad usage, rules or input.
 `
 
-func diffCommand(args []string, e *env) int {
+func diffCommand[L any](args []string, e *env) int {
 	c := newCommand("diff", "-old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]", diffHelp, e)
 	oldRules := c.fs.String("old", "", "the rule set in use, JSON or YAML (required)")
-	newRules := c.fs.String("new", "", "the changed rule set, JSON or YAML (required)")
+	newRules := c.rulesFlag("new", "the changed rule set, JSON or YAML")
 	statesFile := c.fs.String("states", "", "diff the stored States of `file` (JSON Lines, as score -write-states writes) instead of replaying leads")
 	atFlag := c.fs.String("at", "", "evaluate leads without \"at\" at this RFC 3339 time or date")
 	asJSON := c.fs.Bool("json", false, "write the report as JSON, every changed lead included")
@@ -45,27 +44,26 @@ func diffCommand(args []string, e *env) int {
 		return code
 	}
 	if !c.require("old", *oldRules) || !c.require("new", *newRules) {
-		return exitBadData
+		return ExitBadInput
 	}
 	if *statesFile != "" && len(files) > 0 {
-		fmt.Fprintf(e.stderr, "leadscore diff: give a population or -states, not both\n")
+		c.errorf("give a population or -states, not both")
 		c.shortUsage()
-		return exitBadData
+		return ExitBadInput
 	}
 	var at time.Time
 	if *atFlag != "" {
 		t, err := parseTime(*atFlag)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "leadscore diff: -at: %v\n", err)
-			return exitBadData
+			return c.errorf("-at: %v", err)
 		}
 		at = t
 	}
-	_, before, err := e.loadRules(*oldRules)
+	_, before, err := loadRules[L](e, *oldRules)
 	if err != nil {
 		return c.fail(err)
 	}
-	_, after, err := e.loadRules(*newRules)
+	_, after, err := loadRules[L](e, *newRules)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -73,7 +71,7 @@ func diffCommand(args []string, e *env) int {
 	if *statesFile != "" {
 		files = []string{*statesFile}
 	}
-	leads, closeLeads, err := e.openLeads(files, p)
+	leads, closeLeads, err := openLeads[L](e, files, p)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -81,10 +79,10 @@ func diffCommand(args []string, e *env) int {
 	var rep analysis.DiffReport
 	if *statesFile != "" {
 		rep, err = analysis.DiffStates(before, after, withAt(leads.storedLeads(), at,
-			func(sl *analysis.StoredLead[leadscore.Lead]) *time.Time { return &sl.At }))
+			func(sl *analysis.StoredLead[L]) *time.Time { return &sl.At }))
 	} else {
 		rep, err = analysis.Diff(before, after, withAt(leads.leads(), at,
-			func(l *analysis.ReplayedLead[leadscore.Lead]) *time.Time { return &l.At }))
+			func(l *analysis.ReplayedLead[L]) *time.Time { return &l.At }))
 	}
 	p.done()
 	if leads.err != nil {
@@ -111,9 +109,9 @@ func diffCommand(args []string, e *env) int {
 		}
 	}
 	if rep.Changed > 0 {
-		return exitFailed
+		return ExitFailed
 	}
-	return exitOK
+	return ExitOK
 }
 
 // withAt gives each lead of seq without an evaluation time (field says where it is) the time

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/leadscore/leadscore"
 )
 
 // fakeEnv runs commands in-process, on the real files, with stdin and a ticking clock.
@@ -15,13 +17,14 @@ func fakeEnv(stdin string, tty bool) (*env, *bytes.Buffer, *bytes.Buffer) {
 	var out, errOut bytes.Buffer
 	clock := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
 	return &env{
+		name:  "leadscore",
 		stdin: strings.NewReader(stdin), stdout: &out, stderr: &errOut, stderrTTY: tty,
 		now: func() time.Time {
 			clock = clock.Add(time.Second)
 			return clock
 		},
 		readFile: os.ReadFile,
-		open:     func(name string) (readCloser, error) { return os.Open(name) },
+		open:     func(name string) (io.ReadCloser, error) { return os.Open(name) },
 	}, &out, &errOut
 }
 
@@ -49,7 +52,7 @@ func TestProgress(t *testing.T) {
 			e, out, errOut := fakeEnv(leadLines(t, 5), tc.tty)
 			e.progressEvery = 2
 			args := append([]string{"score", "-rules", "testdata/rules.json"}, tc.args...)
-			if code := run(args, e); code != exitOK {
+			if code := run[leadscore.Lead](args, e); code != ExitOK {
 				t.Fatalf("exit %d: %s", code, errOut)
 			}
 			if got := strings.Count(out.String(), "\n"); got != 5 {
@@ -116,7 +119,7 @@ func TestArgumentOrder(t *testing.T) {
 		{"test", "-rules=testdata/rules.json", "-"},
 	} {
 		e, out, errOut := fakeEnv(string(cases), false)
-		if code := run(args, e); code != exitOK {
+		if code := run[leadscore.Lead](args, e); code != ExitOK {
 			t.Errorf("%q: exit %d\n%s%s", args, code, out, errOut)
 		}
 	}
@@ -124,7 +127,7 @@ func TestArgumentOrder(t *testing.T) {
 
 func TestVersion(t *testing.T) {
 	e, out, _ := fakeEnv("", false)
-	if code := run([]string{"version"}, e); code != exitOK || !strings.HasPrefix(out.String(), "leadscore ") {
+	if code := run[leadscore.Lead]([]string{"version"}, e); code != ExitOK || !strings.HasPrefix(out.String(), "leadscore ") {
 		t.Errorf("exit %d, %q", code, out)
 	}
 }
@@ -133,8 +136,8 @@ func TestVersion(t *testing.T) {
 func TestScoreWriteError(t *testing.T) {
 	e, _, errOut := fakeEnv(leadLines(t, 1), false)
 	e.stdout = failingWriter{}
-	if code := run([]string{"score", "-rules", "testdata/rules.json"}, e); code != exitBadData {
-		t.Errorf("exit %d, want %d", code, exitBadData)
+	if code := run[leadscore.Lead]([]string{"score", "-rules", "testdata/rules.json"}, e); code != ExitBadInput {
+		t.Errorf("exit %d, want %d", code, ExitBadInput)
 	}
 	if !strings.Contains(errOut.String(), "writing") {
 		t.Errorf("stderr %q", errOut)
@@ -149,8 +152,8 @@ func (failingWriter) Write([]byte) (int, error) { return 0, io.ErrClosedPipe }
 func TestScoreOrderAndStop(t *testing.T) {
 	in := leadLines(t, 40) + "{\"lead\": {\"titel\": \"x\"}}\n" + leadLines(t, 40)
 	e, out, errOut := fakeEnv(in, false)
-	if code := run([]string{"score", "-rules", "testdata/rules.json"}, e); code != exitBadData {
-		t.Fatalf("exit %d, want %d", code, exitBadData)
+	if code := run[leadscore.Lead]([]string{"score", "-rules", "testdata/rules.json"}, e); code != ExitBadInput {
+		t.Fatalf("exit %d, want %d", code, ExitBadInput)
 	}
 	lines := strings.Split(strings.TrimSuffix(out.String(), "\n"), "\n")
 	if len(lines) != 40 {

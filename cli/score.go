@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bufio"
@@ -25,16 +25,16 @@ case file. The events are observed in order into a fresh state; the lead is then
 
 With -write-states FILE, each lead's State after scoring is also written to FILE, one JSON
 line per lead in input order — {"id": …, "lead": {…as given…}, "state": "<base64 of
-State.MarshalBinary>", "at": …as given} — which is what "leadscore diff -states" reads: the
+State.MarshalBinary>", "at": …as given} — which is what "{program} diff -states" reads: the
 States a service would hold had it run these rules, to try a rule-set change on.
 
 Exit status: 0 ok; 1 some rule errored while scoring (the results are all written, each with
 its "errors"); 2 bad usage, rules or input (the first bad line stops the run).
 `
 
-func scoreCommand(args []string, e *env) int {
+func scoreCommand[L any](args []string, e *env) int {
 	c := newCommand("score", "-rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]", scoreHelp, e)
-	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	rules := c.rulesFlag("rules", "the rule set, JSON or YAML")
 	atFlag := c.fs.String("at", "", "evaluate leads without \"at\" at this RFC 3339 time or date, instead of their latest event")
 	writeStates := c.fs.String("write-states", "", "also write each lead's State to `file`, as JSON Lines for diff -states")
 	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
@@ -43,23 +43,22 @@ func scoreCommand(args []string, e *env) int {
 		return code
 	}
 	if !c.require("rules", *rules) {
-		return exitBadData
+		return ExitBadInput
 	}
 	var at time.Time
 	if *atFlag != "" {
 		t, err := parseTime(*atFlag)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "leadscore score: -at: %v\n", err)
-			return exitBadData
+			return c.errorf("-at: %v", err)
 		}
 		at = t
 	}
-	_, s, err := e.loadRules(*rules)
+	_, s, err := loadRules[L](e, *rules)
 	if err != nil {
 		return c.fail(err)
 	}
 	p := e.newProgress("scored", *forceProgress)
-	leads, closeLeads, err := e.openLeads(files, p)
+	leads, closeLeads, err := openLeads[L](e, files, p)
 	if err != nil {
 		return c.fail(err)
 	}
@@ -76,9 +75,9 @@ func scoreCommand(args []string, e *env) int {
 	}
 
 	out := bufio.NewWriter(e.stdout)
-	withErrors, err := scoreAll(s, leads, at, out, states)
+	withErrors, err := scoreAll(e.name, s, leads, at, out, states)
 	if ferr := out.Flush(); err == nil && ferr != nil {
-		err = fmt.Errorf("leadscore score: writing: %w", ferr)
+		err = fmt.Errorf("%s score: writing: %w", e.name, ferr)
 	}
 	if statesBuf != nil {
 		ferr := statesBuf.Flush()
@@ -97,10 +96,10 @@ func scoreCommand(args []string, e *env) int {
 		return c.fail(err)
 	}
 	if withErrors > 0 {
-		fmt.Fprintf(e.stderr, "leadscore score: rules errored for %d %s (see each result's \"errors\")\n", withErrors, text.Plural(withErrors, "lead", "leads"))
-		return exitFailed
+		fmt.Fprintf(e.stderr, "%s score: rules errored for %d %s (see each result's \"errors\")\n", e.name, withErrors, text.Plural(withErrors, "lead", "leads"))
+		return ExitFailed
 	}
-	return exitOK
+	return ExitOK
 }
 
 // scored is one lead's line of output (and of stored State, for -write-states), or the error
@@ -152,11 +151,10 @@ func storedState(name string, text []byte, st *leadscore.State) ([]byte, error) 
 // workers as there are processors. It returns how many leads had rule errors, and the first
 // error that stopped it: a bad line, a lead that cannot be scored, a failed write (an
 // unreadable input is left in leads.err).
-func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Time, w, states io.Writer) (withErrors int, err error) {
+func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L], at time.Time, w, states io.Writer) (withErrors int, err error) {
 	type job struct {
-		line int
-		text []byte
-		out  chan scored
+		rec record
+		out chan scored
 	}
 	workers := runtime.GOMAXPROCS(0)
 	jobs := make(chan job)
@@ -167,8 +165,9 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 	go func() { // read
 		defer close(order)
 		defer close(jobs)
-		for line, text := range leads.lines() {
-			j := job{line: line, text: bytes.Clone(text), out: make(chan scored, 1)}
+		for rec := range leads.records() {
+			rec.text = bytes.Clone(rec.text)
+			j := job{rec: rec, out: make(chan scored, 1)}
 			select {
 			case order <- j.out:
 			case <-done:
@@ -187,7 +186,7 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 			enc := json.NewEncoder(&buf)
 			enc.SetEscapeHTML(false)
 			for j := range jobs {
-				c, err := leads.parse(j.line, j.text)
+				c, err := leads.parse(j.rec)
 				if err != nil {
 					j.out <- scored{err: err}
 					continue
@@ -197,11 +196,11 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 				}
 				tr, err := analysis.Replay(s, c)
 				if err != nil {
-					j.out <- scored{err: &fileError{File: leads.name, Line: j.line, Msg: err.Error()}}
+					j.out <- scored{err: leads.recordError(j.rec, err)}
 					continue
 				}
 				buf.Reset()
-				if err := enc.Encode(scoreRecord(j.line, c, tr)); err != nil {
+				if err := enc.Encode(scoreRecord(j.rec.line, c, tr)); err != nil {
 					j.out <- scored{err: err}
 					continue
 				}
@@ -209,10 +208,10 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 				if states != nil {
 					name := c.Name
 					if name == "" {
-						name = label(j.line, c.Lead)
+						name = label(j.rec.line, c.Lead)
 					}
-					if r.state, err = storedState(name, j.text, tr.State); err != nil {
-						r = scored{err: &fileError{File: leads.name, Line: j.line, Msg: err.Error()}}
+					if r.state, err = storedState(name, j.rec.text, tr.State); err != nil {
+						r = scored{err: leads.recordError(j.rec, err)}
 					}
 				}
 				j.out <- r
@@ -228,11 +227,11 @@ func scoreAll(s *leadscore.Scorer[leadscore.Lead], leads *leadReader, at time.Ti
 			withErrors++
 		}
 		if _, err := w.Write(r.data); err != nil {
-			return withErrors, fmt.Errorf("leadscore score: writing: %w", err)
+			return withErrors, fmt.Errorf("%s score: writing: %w", program, err)
 		}
 		if states != nil {
 			if _, err := states.Write(r.state); err != nil {
-				return withErrors, fmt.Errorf("leadscore score: writing States: %w", err)
+				return withErrors, fmt.Errorf("%s score: writing States: %w", program, err)
 			}
 		}
 	}
@@ -279,10 +278,11 @@ type result struct {
 	Errors        []string                 `json:"errors,omitempty"`
 }
 
-func scoreRecord(line int, l analysis.ReplayedLead[leadscore.Lead], tr analysis.Trace) result {
+func scoreRecord[L any](line int, l analysis.ReplayedLead[L], tr analysis.Trace) result {
 	r := tr.Result
+	id, email := identify(l.Lead)
 	out := result{
-		Line: line, Name: l.Name, ID: l.Lead.ID, Email: l.Lead.Email, At: r.At,
+		Line: line, Name: l.Name, ID: id, Email: email, At: r.At,
 		Total: round(r.Total), Fit: round(r.Fit), Engagement: round(r.Engagement), Relationship: round(r.Relationship),
 		Tier: r.Tier, Handoff: r.Handoff, Disqualified: r.Disqualified, Grade: r.Grade,
 		Stage: string(r.Stage), Owner: r.Owner, Stalled: r.Stalled, Persona: r.Persona, Track: r.Track,

@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"os"
@@ -8,13 +8,10 @@ import (
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
-// The built command on files, checked by exit code, output (against golden files under
+// The leadscore command on files, checked by exit code, output (against golden files under
 // testdata/golden; go test -update rewrites them) and what stderr says.
 func TestCommandEndToEnd(t *testing.T) {
-	leads, err := os.ReadFile("testdata/leads.jsonl")
-	if err != nil {
-		t.Fatal(err)
-	}
+	leads := mustRead(t, "testdata/leads.jsonl")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -25,14 +22,23 @@ func TestCommandEndToEnd(t *testing.T) {
 	}{
 		// score
 		{name: "score", args: []string{"score", "-rules", "testdata/rules.json", "testdata/leads.jsonl"}, golden: "score.jsonl", stderr: []string{""}},
-		{name: "score stdin", args: []string{"score", "-rules", "testdata/rules.json"}, stdin: string(leads), golden: "score.jsonl", stderr: []string{""}},
-		{name: "score yaml rules", args: []string{"score", "-rules", "testdata/rules.yaml", "-"}, stdin: string(leads), golden: "score.jsonl"},
+		{name: "score stdin", args: []string{"score", "-rules", "testdata/rules.json"}, stdin: leads, golden: "score.jsonl", stderr: []string{""}},
+		{name: "score yaml rules", args: []string{"score", "-rules", "testdata/rules.yaml", "-"}, stdin: leads, golden: "score.jsonl"},
 		{name: "score flags after file", args: []string{"score", "testdata/leads.jsonl", "-rules", "testdata/rules.json"}, golden: "score.jsonl"},
 		{name: "score at", args: []string{"score", "-rules", "testdata/rules.json", "-at", "2026-06-01"},
 			stdin: `{"lead": {"id": "no-events", "title": "VP Operations", "company": {"employees": 800}}}`, golden: "score_at.jsonl"},
 		{name: "score progress", args: []string{"score", "-progress", "-rules", "testdata/rules.json", "testdata/leads.jsonl"}, golden: "score.jsonl", stderr: []string{""}},
 		{name: "score rule errors", args: []string{"score", "-rules", "testdata/rules_erroring.json"},
 			stdin: `{"lead": {"email": "a@globex.example"}, "at": "2026-03-01"}`, code: 1, stderr: []string{`rules errored for 1 lead`}},
+
+		// YAML: rule sets (a bare on: is a key), case files, leads
+		{name: "yaml bare on", args: []string{"score", "-rules", "testdata/yaml/bare_on.yaml"},
+			stdin: `{"lead": {}, "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}]}`, golden: "score_bare_on.jsonl", stderr: []string{""}},
+		{name: "test yaml cases", args: []string{"test", "-v", "-rules", "testdata/rules.yaml", "testdata/cases.yaml"}, golden: "test_pass.txt", stderr: []string{""}},
+		{name: "score yaml leads", args: []string{"score", "-rules", "testdata/rules.yaml", "testdata/leads.yaml"}, golden: "score_yaml.jsonl", stderr: []string{""}},
+		{name: "score yaml leads on stdin", args: []string{"score", "-rules", "testdata/rules.yaml"}, stdin: mustRead(t, "testdata/leads.yaml"), golden: "score_yaml.jsonl"},
+		{name: "lint yaml population", args: []string{"lint", "-rules", "testdata/rules_v2.json", "testdata/leads.yaml"}, code: 1, golden: "lint_population.txt"},
+		{name: "diff yaml population", args: []string{"diff", "-old", "testdata/rules.yaml", "-new", "testdata/rules_v2.json", "testdata/leads.yaml"}, code: 1, golden: "diff.txt"},
 
 		// test
 		{name: "test", args: []string{"test", "-v", "-rules", "testdata/rules.json", "testdata/cases.json"}, golden: "test_pass.txt", stderr: []string{""}},
@@ -41,7 +47,7 @@ func TestCommandEndToEnd(t *testing.T) {
 
 		// diff
 		{name: "diff", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "diff.txt"},
-		{name: "diff json", args: []string{"diff", "-json", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json"}, stdin: string(leads), code: 1, golden: "diff.json"},
+		{name: "diff json", args: []string{"diff", "-json", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json"}, stdin: leads, code: 1, golden: "diff.json"},
 		{name: "diff limited", args: []string{"diff", "-leads", "1", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "diff_limited.txt"},
 		{name: "diff unchanged", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules.yaml", "testdata/leads.jsonl"}, golden: "diff_unchanged.txt"},
 		// A replay hides what a rename does to stored States (TestStoredStatesEndToEnd shows
@@ -73,11 +79,9 @@ func TestCommandEndToEnd(t *testing.T) {
 			stderr: []string{`testdata/bad/bad_rules.json:4: rule "exec": when 1:6: type leadscore.Lead has no field Titel`, " | .....^",
 				`testdata/bad/bad_rules.json:8: event rule "pricing": on: unknown event type "page_veiw"`}},
 		{name: "yaml syntax", args: []string{"lint", "-rules", "testdata/bad/syntax.yaml"}, code: 2,
-			stderr: []string{`testdata/bad/syntax.yaml:4: did not find expected '-' indicator`}},
+			stderr: []string{`testdata/bad/syntax.yaml:5:4: did not find expected '-' indicator`}},
 		{name: "yaml unknown field", args: []string{"lint", "-rules", "testdata/bad/unknown_field.yaml"}, code: 2,
-			stderr: []string{`testdata/bad/unknown_field.yaml:6:5: unknown field "pionts"`}},
-		{name: "yaml bare on", args: []string{"lint", "-rules", "testdata/bad/on_unquoted.yaml"}, code: 2,
-			stderr: []string{`testdata/bad/on_unquoted.yaml: unknown field "true": a bare on, off, yes or no is a boolean in YAML; quote the key: "on":`}},
+			stderr: []string{`testdata/bad/unknown_field.yaml:6:5: rule "exec": unknown field "pionts"`}},
 		{name: "bad case file", args: []string{"test", "-rules", "testdata/rules.json", "testdata/bad/cases_unknown_field.json"}, code: 2,
 			stderr: []string{`testdata/bad/cases_unknown_field.json:3:45: case "typo in the lead": unknown field "titel"`}},
 		{name: "bad lead line", args: []string{"score", "-rules", "testdata/rules.json", "testdata/bad/leads_bad_time.jsonl"}, code: 2,
@@ -126,4 +130,13 @@ func TestCommandEndToEnd(t *testing.T) {
 			}
 		})
 	}
+}
+
+func mustRead(t *testing.T, name string) string {
+	t.Helper()
+	data, err := os.ReadFile(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
 }

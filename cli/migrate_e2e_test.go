@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"encoding/json"
@@ -12,7 +12,7 @@ import (
 	"github.com/leadscore/leadscore/leadscoretest"
 )
 
-// A rule-set change tried on stored States, end to end with the built command: score writes
+// A rule-set change tried on stored States, end to end with the command: score writes
 // the States the old rules leave, diff -states reads them under the new rules. The change
 // (testdata/migrate) renames "pricing" with renamed_from, moves demo's half-life from 14 to 15
 // days, and renames "old-webinar" to "webinar" without renamed_from. On the stored States

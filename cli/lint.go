@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"cmp"
@@ -26,9 +26,9 @@ Exit status: 0 no errors or warnings (info findings do not fail); 1 errors or wa
 usage, rules or input.
 `
 
-func lintCommand(args []string, e *env) int {
+func lintCommand[L any](args []string, e *env) int {
 	c := newCommand("lint", "-rules rules.json [-previous old.json] [-json] [-progress] [population.jsonl]", lintHelp, e)
-	rules := c.fs.String("rules", "", "the rule set, JSON or YAML (required)")
+	rules := c.rulesFlag("rules", "the rule set, JSON or YAML")
 	previous := c.fs.String("previous", "", "the rule set in use, JSON or YAML: also lint what the rules do to the States stored under it")
 	asJSON := c.fs.Bool("json", false, "write the findings as a JSON array")
 	forceProgress := c.fs.Bool("progress", false, "report progress on stderr every 10,000 leads even when stderr is not a terminal")
@@ -37,22 +37,22 @@ func lintCommand(args []string, e *env) int {
 		return code
 	}
 	if !c.require("rules", *rules) {
-		return exitBadData
+		return ExitBadInput
 	}
-	cfg, _, err := e.loadRules(*rules)
+	cfg, _, err := loadRules[L](e, *rules)
 	if err != nil {
 		return c.fail(err)
 	}
 	var prev leadscore.Config // the rule set in use, with -previous
 	if *previous != "" {
-		if prev, _, err = e.loadRules(*previous); err != nil {
+		if prev, _, err = loadRules[L](e, *previous); err != nil {
 			return c.fail(err)
 		}
 	}
-	var leads *leadReader
+	var leads *leadReader[L]
 	if len(files) == 1 {
 		var closeLeads func()
-		leads, closeLeads, err = e.openLeads(files, e.newProgress("read", *forceProgress))
+		leads, closeLeads, err = openLeads[L](e, files, e.newProgress("read", *forceProgress))
 		if err != nil {
 			return c.fail(err)
 		}
@@ -60,19 +60,19 @@ func lintCommand(args []string, e *env) int {
 	}
 	var findings []analysis.Finding
 	if leads != nil {
-		findings, err = analysis.Lint[leadscore.Lead](cfg, leads.leads())
+		findings, err = analysis.Lint(cfg, leads.leads(), e.scorer...)
 		leads.progress.done()
 		if leads.err != nil {
 			return c.fail(leads.err)
 		}
 	} else {
-		findings, err = analysis.Lint[leadscore.Lead](cfg, nil)
+		findings, err = analysis.Lint[L](cfg, nil, e.scorer...)
 	}
 	if err != nil {
 		return c.fail(err)
 	}
 	if *previous != "" {
-		migration, err := analysis.LintMigration[leadscore.Lead](prev, cfg)
+		migration, err := analysis.LintMigration[L](prev, cfg, e.scorer...)
 		if err != nil {
 			return c.fail(err)
 		}
@@ -104,9 +104,9 @@ func lintCommand(args []string, e *env) int {
 			count[analysis.SeverityInfo])
 	}
 	if serious > 0 {
-		return exitFailed
+		return ExitFailed
 	}
-	return exitOK
+	return ExitOK
 }
 
 // rank orders findings as Lint does: errors, warnings, then info.

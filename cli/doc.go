@@ -1,0 +1,78 @@
+// Package cli is the leadscore command line — score, test, diff and lint — for any lead type.
+// A service with a lead type of its own builds the tools for it in a few lines, so that the
+// team that writes the rules tests them against the fields the service scores:
+//
+//	package main
+//
+//	import (
+//		"os"
+//
+//		"example.com/crm/lead"
+//		"github.com/leadscore/leadscore/cli"
+//	)
+//
+//	func main() {
+//		os.Exit(cli.Main[lead.Lead](os.Args[1:], cli.Options{
+//			Name:   "crm-leads",
+//			Rules:  "rules.yaml",
+//			Scorer: lead.ScorerOptions, // the functions and limits the service compiles with
+//		}))
+//	}
+//
+// The command leadscore (cmd/leadscore) is this program for the standard [leadscore.Lead].
+//
+// # Commands
+//
+//	score -rules rules.yaml [-at time] [-write-states states.jsonl] [-progress] [leads]
+//	test  -rules rules.yaml [-v] [-min-coverage percent] cases.yaml
+//	diff  -old old.yaml -new new.yaml [-json] [-leads n] [-at time] [-progress] [leads | -states states]
+//	lint  -rules rules.yaml [-previous old.yaml] [-json] [-progress] [leads]
+//	version
+//
+// score writes one JSON result per lead to standard output (its line in the input, name, the
+// lead's ID and email, scores, tier, hand-off, stage, persona, signals, contributions,
+// transitions, explanation, rule errors) and with -write-states, each lead's State to a file;
+// test writes each failing case (all with -v), a summary and the rule-set coverage; diff
+// writes what a rule-set change does to a population (text, or JSON with -json); lint writes
+// its findings (text, or JSON with -json). Problems go to standard error; progress on a long
+// run too, when standard error is a terminal or with -progress. "<command> -h" prints a
+// command's flags and formats.
+//
+// # Files
+//
+// Rule sets are JSON ([leadscore.ParseConfig]) or YAML. Case files are a list of cases
+// (see [leadscoretest.ParseCasesFor]), JSON or YAML. Leads — score's input, diff's and lint's
+// populations — are JSON Lines, one {"name", "lead", "events", "at"} object per line (see
+// [analysis.ParseReplayedLeadFor]), or a YAML (or JSON) list of such objects; stored States
+// (diff -states, as score -write-states writes them) likewise, one {"id", "lead", "state",
+// "at"} per line or item ([analysis.ParseStoredLeadFor]). A file is YAML when it is named
+// .yaml or .yml, JSON when named .json (.jsonl for leads), else by its first character; "-"
+// or no leads file is standard input. JSON Lines stream; a list of leads is read whole, and
+// checked whole before the first lead is scored.
+//
+// A lead decodes into L as encoding/json decodes it: by its json tags, else its field names
+// (in any case); the standard [leadscore.Lead] also takes dates for times. Results and reports
+// name a lead by its "name", else its ID or email — the string fields of L keyed "id" and
+// "email" — else its line.
+//
+// YAML is YAML 1.2 (go.yaml.in/yaml/v3): a bare on, off, yes or no is a string, and a key —
+// "on:" needs no quotes — and a plain scalar where a string is wanted is that string (id: no,
+// id: 2024). Anchors, aliases and merge keys (<<) work.
+//
+// # Errors
+//
+// A problem with a file names the file, the line and the column (columns count bytes), and
+// inside a rule, case or other item of a list, the item: rules.yaml:12:15: event rule
+// "pricing": half_life: …. In YAML every problem has a line and a column, and every unknown
+// key and wrongly typed value of a file is reported at once; a compile error of a rule is
+// placed at the field at fault. JSON keeps its decoder's first error; a compile error there
+// gives the line of the rule.
+//
+// # Exit codes
+//
+//   - [ExitOK] (0): all is well — the cases pass and coverage reaches -min-coverage, diff finds
+//     no lead that changes, lint finds no error or warning (info findings do not fail);
+//   - [ExitFailed] (1): a case fails or coverage falls short, some leads change, lint finds
+//     errors or warnings, a rule errored while scoring (score still writes every result);
+//   - [ExitBadInput] (2): a usage error, or a file that cannot be read or makes no sense.
+package cli
