@@ -133,7 +133,8 @@ func Float(v float64) *float64 { return &v }
 //	leadscore: config 1:27: rule "exec": unknown field "pionts" (did you mean "points"?)
 type ConfigError struct {
 	Line, Column int
-	Kind, RuleID string
+	Kind         ItemKind // the item the problem is in ("" for the config's own keys)
+	RuleID       string   // its id or name, or its position such as "events[2]"
 	Field        string
 	Err          error
 }

@@ -22,9 +22,10 @@ import (
 
 // configProblem is the first problem found in a config's text.
 type configProblem struct {
-	offset          int // of the key, or of the value, in the text
-	kind, id, field string
-	err             error
+	offset    int // of the key, or of the value, in the text
+	kind      ItemKind
+	id, field string
+	err       error
 }
 
 // locateConfigProblem walks data, syntactically valid JSON, as it decodes into a Config; nil
@@ -43,9 +44,10 @@ func locateConfigProblem(data []byte) *configProblem {
 // configPlace is where a value is: in which item, at which key path inside it (or from the
 // top, outside any item).
 type configPlace struct {
-	kind, id string
-	field    string
-	key      string // the last key on the way, which names an array's items ("events[2]")
+	kind  ItemKind
+	id    string
+	field string
+	key   string // the last key on the way, which names an array's items ("events[2]")
 }
 
 func (p configPlace) child(key string) configPlace {
@@ -64,7 +66,10 @@ func (p configPlace) index(i int) configPlace {
 
 // configItems are the kinds of the rule set's items, by the Go type of an array element, as
 // Compile's RuleErrors name them, and the key that identifies one.
-var configItems = map[reflect.Type]struct{ kind, idKey string }{
+var configItems = map[reflect.Type]struct {
+	kind  ItemKind
+	idKey string
+}{
 	reflect.TypeFor[Rule]():             {"rule", "id"},
 	reflect.TypeFor[EventRule]():        {"event rule", "id"},
 	reflect.TypeFor[Tier]():             {"tier", "name"},

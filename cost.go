@@ -17,8 +17,9 @@ import (
 // expression's shape, for reviewing a rule set before it runs (leadscore lint reports it):
 // an expression that may need more than the budget can stop with a rule error on large inputs.
 type Cost struct {
-	Kind, ID, Field string // which expression, as in RuleError: "rule", "pricing", "when"
-	Steps           float64
+	Kind      ItemKind // which expression, as in RuleError: ItemRule, "pricing", "when"
+	ID, Field string
+	Steps     float64
 	// Charged: the expression's work depends on data (loops, lets, replace, join, repeat) and
 	// is charged to the step budget as it runs. An uncharged expression takes time linear in
 	// its inputs and its size.

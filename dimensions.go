@@ -49,7 +49,7 @@ func compileDimensions(cfg map[Dimension]DimensionConfig, errs *errorList) [3]di
 		c := cfg[d]
 		i := d.index()
 		if i < 0 {
-			errs.addf("dimension", string(d), "", "unknown dimension (want fit, engagement or relationship)")
+			errs.addf(ItemDimension, string(d), "", "unknown dimension (want fit, engagement or relationship)")
 			continue
 		}
 		b := &out[i]
@@ -58,7 +58,7 @@ func compileDimensions(cfg map[Dimension]DimensionConfig, errs *errorList) [3]di
 				return
 			}
 			if !finite(*p) {
-				errs.addf("dimension", string(d), field, "%v is not a finite number", *p)
+				errs.addf(ItemDimension, string(d), field, "%v is not a finite number", *p)
 				return
 			}
 			*dst = *p
@@ -67,7 +67,7 @@ func compileDimensions(cfg map[Dimension]DimensionConfig, errs *errorList) [3]di
 		check("min", c.Min, &b.min)
 		check("max", c.Max, &b.max)
 		if b.min > b.max {
-			errs.addf("dimension", string(d), "min", "min %v is above max %v", b.min, b.max)
+			errs.addf(ItemDimension, string(d), "min", "min %v is above max %v", b.min, b.max)
 		}
 		b.bounded = !math.IsInf(b.min, 0) || !math.IsInf(b.max, 0)
 	}
@@ -86,7 +86,7 @@ type band[L any] struct {
 
 // compileBands checks a list of tiers or grades: names unique and non-empty, numbers finite, at
 // most one catch-all and only in last place.
-func compileBands[L any](kind string, names []string, mins []*float64, errs *errorList) []band[L] {
+func compileBands[L any](kind ItemKind, names []string, mins []*float64, errs *errorList) []band[L] {
 	out := make([]band[L], len(names))
 	seen := make(map[string]bool, len(names))
 	for i, name := range names {

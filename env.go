@@ -107,8 +107,9 @@ type program[L any] struct {
 	// run with only env.Event set (Accumulate).
 	eventOnly bool
 	// Where it comes from, for reports such as Costs: kind, ID and field as in RuleError.
-	kind, id, field string
-	charged         bool // rewritten to charge the step budget (budget_patch.go)
+	kind      ItemKind
+	id, field string
+	charged   bool // rewritten to charge the step budget (budget_patch.go)
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -139,7 +140,7 @@ type exprCompiler[L any] struct {
 
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
-func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind, id, field string) *program[L] {
+func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind ItemKind, id, field string) *program[L] {
 	if c.nodesOver {
 		return nil // the rule set is over MaxTotalNodes: reported once, nothing more compiles
 	}

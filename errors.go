@@ -8,6 +8,62 @@ import (
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr/file"
+
+	"github.com/leadscore/leadscore/internal/state"
+)
+
+// The errors a call returns for bad input, to match with errors.Is. Each error a call returns
+// wraps one of them, or is a *RuleError or a *ConfigError, and its message says which value
+// is wrong and where. Whatever the error, the call applied nothing (see the package
+// documentation, "Errors").
+var (
+	// ErrNilState: a nil *State was passed where a lead's State is needed.
+	ErrNilState = errors.New("leadscore: nil *State")
+	// ErrEventType: the event has no type.
+	ErrEventType = errors.New("leadscore: event has no type")
+	// ErrUnknownEventType: under Config.StrictEventTypes, the event's type is neither built in
+	// (EventTypes) nor declared in Config.EventTypes. The message names the type probably
+	// meant, when one is close.
+	ErrUnknownEventType = errors.New("leadscore: unknown event type")
+	// ErrEventTime: an event's time, or a now, is zero or outside [MinTime, MaxTime).
+	ErrEventTime = errors.New("leadscore: time out of range")
+	// ErrEventNaN: an event's Value is NaN or infinite.
+	ErrEventNaN = errors.New("leadscore: event value is not a finite number")
+	// ErrEventTooLarge: the event is beyond the event limits (Limits.MaxEventBytes,
+	// MaxPropertyDepth, MaxPropertyElements and MaxStringBytes). The message names the value
+	// and the limit it breaks:
+	//
+	//	leadscore: event too large: properties.skus has 4,000 elements, at most 1,000 (Limits.MaxPropertyElements)
+	ErrEventTooLarge = errors.New("leadscore: event too large")
+	// ErrCorruptState is wrapped by every UnmarshalBinary error about the bytes themselves.
+	ErrCorruptState = state.ErrCorrupt
+	// ErrRuleSetTooLarge is wrapped by each *RuleError Compile returns for a limit on the size
+	// of a rule set (Limits.MaxRules, MaxEventTypes, MaxListEntries, MaxWindowSlots,
+	// MaxConfigBytes): errors.Is(err, ErrRuleSetTooLarge) tells a rule set that is too big from
+	// one that is wrong. Such an error has Kind ItemConfig, RuleID "size" and the section as
+	// Field:
+	//
+	//	leadscore: config "size": rules: 2,001 rules, tiers, grades, signals, personas and transitions, at most 2,000 (Limits.MaxRules)
+	ErrRuleSetTooLarge = errors.New("leadscore: rule set too large")
+)
+
+// ItemKind names a part of a rule set, as a RuleError, a ConfigError or a Warning reports it.
+type ItemKind string
+
+// The parts of a rule set.
+const (
+	ItemRule       ItemKind = "rule"       // Config.Rules
+	ItemEventRule  ItemKind = "event rule" // Config.Events
+	ItemTier       ItemKind = "tier"       // Config.Tiers
+	ItemGrade      ItemKind = "grade"      // Config.Grades
+	ItemPersona    ItemKind = "persona"    // Config.Personas
+	ItemSignal     ItemKind = "signal"     // Config.Signals
+	ItemStage      ItemKind = "stage"      // Journey.Stages
+	ItemTransition ItemKind = "transition" // Journey.Transitions
+	ItemDimension  ItemKind = "dimension"  // Config.Dimensions
+	ItemList       ItemKind = "list"       // Config.Lists
+	ItemConfig     ItemKind = "config"     // the rule set as a whole: its name, pages, event types, size
+	ItemROI        ItemKind = "roi"        // a value expression compiled by Scorer.CompileValue
 )
 
 // RuleError reports what is wrong with one item of a rule set — a rule, an event rule, a tier,
@@ -15,9 +71,9 @@ import (
 // Compile returns every RuleError it finds at once, joined with errors.Join; errors.As finds
 // each.
 type RuleError struct {
-	Kind   string // "rule", "event rule", "tier", "grade", "persona", "signal", "stage", "transition", "dimension", "list", "config"
-	RuleID string // the item's id or name (for unnamed items, its position, e.g. "tiers[2]")
-	Field  string // the config field: "when", "value", "points", "half_life", …
+	Kind   ItemKind // which part of the rule set: ItemRule, ItemEventRule, ItemTier, …
+	RuleID string   // the item's id or name (for unnamed items, its position, e.g. "tiers[2]")
+	Field  string   // the config field: "when", "value", "points", "half_life", …
 	// Line and Column locate the problem inside an expression, both 1-based (Column counts
 	// runes); 0 when the error is not about a position.
 	Line, Column int
@@ -55,7 +111,7 @@ func (e *RuleError) Unwrap() error { return e.Err }
 // errorList collects RuleErrors during compilation.
 type errorList []error
 
-func (l *errorList) add(kind, id, field string, err error) {
+func (l *errorList) add(kind ItemKind, id, field string, err error) {
 	re := &RuleError{Kind: kind, RuleID: id, Field: field, Err: err}
 	var fe *file.Error
 	if errors.As(err, &fe) && fe.Line > 0 {
@@ -64,7 +120,7 @@ func (l *errorList) add(kind, id, field string, err error) {
 	*l = append(*l, re)
 }
 
-func (l *errorList) addf(kind, id, field, format string, args ...any) {
+func (l *errorList) addf(kind ItemKind, id, field, format string, args ...any) {
 	l.add(kind, id, field, fmt.Errorf(format, args...))
 }
 
@@ -85,12 +141,12 @@ func shortName(s string) string {
 
 // ruleErrorJSON is a RuleError in the wire format: the cause as its message.
 type ruleErrorJSON struct {
-	Kind    string `json:"kind"`
-	RuleID  string `json:"rule"`
-	Field   string `json:"field,omitempty"`
-	Line    int    `json:"line,omitempty"`
-	Column  int    `json:"column,omitempty"`
-	Message string `json:"message"`
+	Kind    ItemKind `json:"kind"`
+	RuleID  string   `json:"rule"`
+	Field   string   `json:"field,omitempty"`
+	Line    int      `json:"line,omitempty"`
+	Column  int      `json:"column,omitempty"`
+	Message string   `json:"message"`
 }
 
 // MarshalJSON writes e in the wire format: {"kind", "rule", "field", "line", "column",

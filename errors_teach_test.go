@@ -97,7 +97,7 @@ func TestConfigErrorsTeach(t *testing.T) {
 			if err.Error() != tt.want {
 				t.Errorf("message\n  %s\nwant\n  %s", err, tt.want)
 			}
-			if ce.Kind != tt.wantKind || ce.RuleID != tt.wantID || ce.Field != tt.field {
+			if string(ce.Kind) != tt.wantKind || ce.RuleID != tt.wantID || ce.Field != tt.field {
 				t.Errorf("Kind %q RuleID %q Field %q, want %q %q %q", ce.Kind, ce.RuleID, ce.Field, tt.wantKind, tt.wantID, tt.field)
 			}
 		})
@@ -247,7 +247,7 @@ func TestConfigErrorPositionProperty(t *testing.T) {
 			t.Fatalf("#%d: ParseConfig = %v, want a *ConfigError\n%s", n, err, data)
 		}
 		line, col := 1+strings.Count(string(data[:d.marked]), "\n"), d.marked-strings.LastIndexByte(string(data[:d.marked]), '\n')
-		if ce.Line != line || ce.Column != col || ce.Kind != wantKind || ce.RuleID != wantID || ce.Field != wantField {
+		if ce.Line != line || ce.Column != col || string(ce.Kind) != wantKind || ce.RuleID != wantID || ce.Field != wantField {
 			t.Fatalf("#%d: %v\nat %d:%d %s %q %q, want %d:%d %s %q %q\n%s", n, err, ce.Line, ce.Column, ce.Kind, ce.RuleID, ce.Field,
 				line, col, wantKind, wantID, wantField, data)
 		}
@@ -310,7 +310,7 @@ func TestExpressionErrorsNameTheirItem(t *testing.T) {
 	} {
 		found := false
 		for _, e := range compileErrors(t, tt.cfg) {
-			if e.Kind == tt.kind && e.Field == "when" {
+			if string(e.Kind) == tt.kind && e.Field == "when" {
 				found = true
 				if e.RuleID != tt.wantID {
 					t.Errorf("%s when error names %q, want %q", tt.kind, e.RuleID, tt.wantID)

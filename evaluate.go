@@ -127,7 +127,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 		if r.when != nil {
 			ok, err := s.runBool(sc, r.when)
 			if err != nil {
-				res.Errors = append(res.Errors, runtimeError("rule", r.id, "when", err))
+				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
 				// Fail closed: a disqualifying rule that cannot be evaluated must not let the
 				// lead through to sales.
 				res.Disqualified = res.Disqualified || r.disqualify
@@ -141,7 +141,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 		if r.value != nil {
 			v, err := s.runNumber(sc, r.value)
 			if err != nil {
-				res.Errors = append(res.Errors, runtimeError("rule", r.id, "value", err))
+				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "value", err))
 				res.Disqualified = res.Disqualified || r.disqualify // fail closed, as above
 				continue
 			}
@@ -222,7 +222,7 @@ func (s *Scorer[L]) pickTier(sc *scratch[L], res *Result, current string) int {
 		}
 		ok, err := s.runBool(sc, g)
 		if err != nil {
-			res.Errors = append(res.Errors, runtimeError("tier", s.tiers[i].name, "when", err))
+			res.Errors = append(res.Errors, runtimeError(ItemTier, s.tiers[i].name, "when", err))
 			return false
 		}
 		return ok

@@ -1,7 +1,6 @@
 package leadscore
 
 import (
-	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -12,15 +11,6 @@ import (
 
 	"github.com/leadscore/leadscore/internal/text"
 )
-
-// ErrEventTooLarge is wrapped by the error Observe, ObserveInto and Accumulate return for an
-// event beyond the event limits (Limits.MaxEventBytes, MaxPropertyDepth, MaxPropertyElements
-// and MaxStringBytes). The message names the value and the limit it breaks:
-//
-//	leadscore: event too large: properties.skus has 4,000 elements, at most 1,000 (Limits.MaxPropertyElements)
-//
-// The State is left untouched.
-var ErrEventTooLarge = errors.New("leadscore: event too large")
 
 // How an event is measured against the limits.
 //

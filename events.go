@@ -1,7 +1,6 @@
 package leadscore
 
 import (
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -89,18 +88,6 @@ var (
 	MaxTime = time.Unix(0, state.MaxTime).UTC()
 )
 
-// Errors a call may return for bad input; the messages say which value.
-var (
-	ErrNilState  = errors.New("leadscore: nil *State")
-	ErrEventType = errors.New("leadscore: event has no type")
-	ErrEventTime = errors.New("leadscore: time out of range")
-	ErrEventNaN  = errors.New("leadscore: event value is not a finite number")
-	// ErrUnknownEventType: under Config.StrictEventTypes, the event's type is neither built
-	// in (EventTypes) nor declared in Config.EventTypes. The message names the type probably
-	// meant, when one is close.
-	ErrUnknownEventType = errors.New("leadscore: unknown event type")
-)
-
 // unixTime converts t for the State's arithmetic, rejecting the zero time and times outside
 // the representable range.
 func unixTime(what string, t time.Time) (int64, error) {
@@ -148,11 +135,11 @@ func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
 	var m pageMatcher
 	for _, cat := range text.SortedKeys(pages) {
 		if cat == "" {
-			errs.addf("config", "pages", "", "empty page category name")
+			errs.addf(ItemConfig, "pages", "", "empty page category name")
 		}
 		for _, p := range pages[cat] {
 			if p == "" {
-				errs.addf("config", "pages", cat, "empty path prefix (it would match every page)")
+				errs.addf(ItemConfig, "pages", cat, "empty path prefix (it would match every page)")
 				continue
 			}
 			m.prefixes = append(m.prefixes, pagePrefix{prefix: p, category: cat})
@@ -161,7 +148,7 @@ func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
 	slices.SortStableFunc(m.prefixes, func(a, b pagePrefix) int { return len(b.prefix) - len(a.prefix) })
 	for i := 1; i < len(m.prefixes); i++ {
 		if a, b := m.prefixes[i-1], m.prefixes[i]; strings.EqualFold(a.prefix, b.prefix) {
-			errs.addf("config", "pages", b.category, "path prefix %q is also in category %q", b.prefix, a.category)
+			errs.addf(ItemConfig, "pages", b.category, "path prefix %q is also in category %q", b.prefix, a.category)
 		}
 	}
 	return m
@@ -211,7 +198,7 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 			continue
 		}
 		if c := suggest.Closest(typ, vocabulary); c != "" {
-			*warns = append(*warns, Warning{Kind: "config", ID: "event_types", Message: fmt.Sprintf(
+			*warns = append(*warns, Warning{Kind: ItemConfig, ID: "event_types", Message: fmt.Sprintf(
 				"declared event type %q is not built in%s: rules on %q never see %q events",
 				shortName(typ), suggest.Format(c, true), shortName(typ), c)})
 		}
@@ -230,9 +217,9 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 			switch {
 			case cfg.StrictEventTypes:
 				msg := fmt.Sprintf("event.Type is compared with %q, a type strict_event_types does not know%s", shortName(lit.value), hint)
-				errs.add("event rule", id, "when", (&file.Error{Location: lit.loc, Message: msg}).Bind(file.NewSource(src)))
+				errs.add(ItemEventRule, id, "when", (&file.Error{Location: lit.loc, Message: msg}).Bind(file.NewSource(src)))
 			case hint != "":
-				*warns = append(*warns, Warning{Kind: "event rule", ID: id, Field: "when", Message: fmt.Sprintf(
+				*warns = append(*warns, Warning{Kind: ItemEventRule, ID: id, Field: "when", Message: fmt.Sprintf(
 					"event.Type is compared with %q, which is no known event type%s: no event of a known type matches it", shortName(lit.value), hint)})
 			}
 		}

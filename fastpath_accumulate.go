@@ -52,7 +52,7 @@ func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, d *state.Data, ev *Event,
 		if r.when != nil {
 			ok, err := s.runBool(sc, r.when)
 			if err != nil {
-				errs = append(errs, runtimeError("event rule", r.id, "when", err))
+				errs = append(errs, runtimeError(ItemEventRule, r.id, "when", err))
 				continue
 			}
 			if !ok {

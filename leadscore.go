@@ -144,7 +144,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	types := newTypeTable(cfg.EventTypes, cfg.Pages)
 	for _, typ := range cfg.EventTypes {
 		if typ == "" {
-			errs.addf("config", "event_types", "", "empty event type")
+			errs.addf(ItemConfig, "event_types", "", "empty event type")
 		}
 	}
 	lists := compileLists(cfg.Lists, &errs)
@@ -176,7 +176,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.index = indexEventRules(s.events)
 	s.tiers = compileTiers(c, cfg.Tiers, &errs)
 	if !finite(cfg.Hysteresis) || cfg.Hysteresis < 0 {
-		errs.addf("config", "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
+		errs.addf(ItemConfig, "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
 	}
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
@@ -236,7 +236,7 @@ func compileLists(lists map[string][]string, errs *errorList) map[string]classif
 	out := make(map[string]classify.List, len(lists))
 	for _, name := range text.SortedKeys(lists) {
 		if name == "" {
-			errs.addf("list", name, "", "a list needs a name")
+			errs.addf(ItemList, name, "", "a list needs a name")
 		}
 		out[name] = classify.NewList(lists[name])
 	}
@@ -254,7 +254,7 @@ func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []ba
 		if len(t.Name) > state.MaxName {
 			// A State records its tier by name: one it cannot store would make every State
 			// of the rule set fail MarshalBinary.
-			errs.addf("tier", shortName(t.Name), "name", "a tier name is at most %d bytes (this one has %d)", state.MaxName, len(t.Name))
+			errs.addf(ItemTier, shortName(t.Name), "name", "a tier name is at most %d bytes (this one has %d)", state.MaxName, len(t.Name))
 		}
 		out[i].handoff = t.Handoff
 		if t.When != "" {
@@ -589,7 +589,7 @@ func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error
 	return nil
 }
 
-func runtimeError(kind, id, field string, err error) *RuleError {
+func runtimeError(kind ItemKind, id, field string, err error) *RuleError {
 	var l errorList
 	l.add(kind, id, field, err)
 	return l[0].(*RuleError)

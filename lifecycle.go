@@ -159,24 +159,24 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 	}
 	j := journey[L]{index: map[Stage]int{}}
 	if len(cfg.Stages) == 0 {
-		errs.addf("stage", "journey", "stages", "a journey with transitions needs stages")
+		errs.addf(ItemStage, "journey", "stages", "a journey with transitions needs stages")
 	}
 	if len(cfg.Stages) > maxStages {
-		errs.addf("stage", "journey", "stages", "%d stages, at most %d", len(cfg.Stages), maxStages)
+		errs.addf(ItemStage, "journey", "stages", "%d stages, at most %d", len(cfg.Stages), maxStages)
 	}
 	for i, sc := range cfg.Stages {
 		id := string(sc.Name)
 		if id == "" {
 			id = fmt.Sprintf("stages[%d]", i)
-			errs.addf("stage", id, "name", "a stage needs a name")
+			errs.addf(ItemStage, id, "name", "a stage needs a name")
 		} else if _, dup := j.index[sc.Name]; dup {
-			errs.addf("stage", id, "name", "duplicate stage")
+			errs.addf(ItemStage, id, "name", "duplicate stage")
 		}
 		if sc.SLA < 0 {
-			errs.addf("stage", id, "sla", "negative duration %v", sc.SLA)
+			errs.addf(ItemStage, id, "sla", "negative duration %v", sc.SLA)
 		}
 		if err := state.CheckName("stage", string(sc.Name)); err != nil || len(sc.Name) > state.MaxName {
-			errs.addf("stage", shortName(id), "name", "a stage name is at most %d bytes of UTF-8", state.MaxName)
+			errs.addf(ItemStage, shortName(id), "name", "a stage name is at most %d bytes of UTF-8", state.MaxName)
 		}
 		metBy := slices.Clone(sc.SLAMetBy)
 		if metBy == nil && sc.Owner == OwnerSales {
@@ -184,7 +184,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		}
 		for _, typ := range metBy {
 			if !c.types.known[typ] {
-				errs.addf("stage", id, "sla_met_by", "%s", c.types.unknownEventType(typ))
+				errs.addf(ItemStage, id, "sla_met_by", "%s", c.types.unknownEventType(typ))
 			}
 		}
 		j.index[sc.Name] = len(j.stages)
@@ -199,17 +199,17 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		from, okFrom := j.index[tc.From]
 		to, okTo := j.index[tc.To]
 		if !okFrom {
-			errs.addf("transition", id, "from", "no stage %q in the journey", tc.From)
+			errs.addf(ItemTransition, id, "from", "no stage %q in the journey", tc.From)
 		}
 		if !okTo {
-			errs.addf("transition", id, "to", "no stage %q in the journey", tc.To)
+			errs.addf(ItemTransition, id, "to", "no stage %q in the journey", tc.To)
 		}
 		if okFrom && okTo && from == to {
-			errs.addf("transition", id, "to", "a transition must change the stage")
+			errs.addf(ItemTransition, id, "to", "a transition must change the stage")
 		}
 		for _, typ := range tc.On {
 			if !c.types.known[typ] {
-				errs.addf("transition", id, "on", "%s", c.types.unknownEventType(typ))
+				errs.addf(ItemTransition, id, "on", "%s", c.types.unknownEventType(typ))
 			}
 		}
 		t := transitionDef[L]{from: from, to: to, on: slices.Clone(tc.On), reason: tc.Reason}
@@ -241,7 +241,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		}
 		for i, ok := range seen {
 			if !ok {
-				errs.addf("stage", string(j.stages[i].name), "", "unreachable: no transitions lead to it from %q", j.stages[0].name)
+				errs.addf(ItemStage, string(j.stages[i].name), "", "unreachable: no transitions lead to it from %q", j.stages[0].name)
 			}
 		}
 	}
@@ -294,7 +294,7 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, a
 				s.setGuardStage(sc, d, cur, at, res)
 				ok, err := s.runBool(sc, t.when)
 				if err != nil {
-					res.Errors = append(res.Errors, runtimeError("transition", t.reason, "when", err))
+					res.Errors = append(res.Errors, runtimeError(ItemTransition, t.reason, "when", err))
 					continue
 				}
 				if !ok {

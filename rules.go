@@ -41,9 +41,9 @@ func (r *eventRule[L]) contribution(a state.Accum, at int64) float64 {
 
 // checkID records the problems with a rule's ID: empty, or used by an earlier rule. Attribute
 // and event rules share one namespace, since Contributions name them side by side.
-func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) string {
+func checkID(kind ItemKind, id string, i int, seen map[string]bool, errs *errorList) string {
 	if id == "" {
-		id = fmt.Sprintf("%ss[%d]", map[string]string{"rule": "rule", "event rule": "event"}[kind], i)
+		id = fmt.Sprintf("%ss[%d]", map[ItemKind]string{ItemRule: "rule", ItemEventRule: "event"}[kind], i)
 		errs.addf(kind, id, "id", "a rule needs an id")
 		return id
 	}
@@ -64,7 +64,7 @@ func checkID(kind, id string, i int, seen map[string]bool, errs *errorList) stri
 // or "kind"). A stored history under a former name goes to exactly one item (Layout.source),
 // so a former name must be one no item has now — that item would keep the history — and be
 // claimed by one item only; claimed maps each former name to its claimant so far.
-func checkRenames(kind, id, noun string, former []string, isCurrent func(string) bool, claimed map[string]string, errs *errorList) {
+func checkRenames(kind ItemKind, id, noun string, former []string, isCurrent func(string) bool, claimed map[string]string, errs *errorList) {
 	for _, f := range former {
 		prev, dup := claimed[f]
 		switch {
@@ -84,13 +84,13 @@ func checkRenames(kind, id, noun string, former []string, isCurrent func(string)
 	}
 }
 
-func checkNumber(kind, id, field string, v float64, errs *errorList) {
+func checkNumber(kind ItemKind, id, field string, v float64, errs *errorList) {
 	if !finite(v) {
 		errs.addf(kind, id, field, "%v is not a finite number", v)
 	}
 }
 
-func checkMax(kind, id string, v float64, errs *errorList) {
+func checkMax(kind ItemKind, id string, v float64, errs *errorList) {
 	checkNumber(kind, id, "max", v, errs)
 	if v < 0 {
 		errs.addf(kind, id, "max", "max %v is negative: it limits the contribution's magnitude", v)
@@ -100,7 +100,7 @@ func checkMax(kind, id string, v float64, errs *errorList) {
 func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool, errs *errorList) []attrRule[L] {
 	out := make([]attrRule[L], 0, len(rules))
 	for i, r := range rules {
-		const kind = "rule"
+		const kind = ItemRule
 		id := checkID(kind, r.ID, i, seen, errs)
 		if r.Dimension.index() < 0 {
 			errs.addf(kind, id, "dimension", "unknown dimension %q (want fit, engagement or relationship)", r.Dimension)
@@ -127,7 +127,7 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 
 func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[string]bool, errs *errorList) []eventRule[L] {
 	if len(rules) > state.MaxRules {
-		errs.addf("config", "events", "", "%d event rules, at most %d: a State keeps one accumulator per event rule", len(rules), state.MaxRules)
+		errs.addf(ItemConfig, "events", "", "%d event rules, at most %d: a State keeps one accumulator per event rule", len(rules), state.MaxRules)
 		rules = rules[:state.MaxRules]
 	}
 	current := make(map[string]bool, len(rules))
@@ -137,7 +137,7 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 	claimed := map[string]string{} // former ID → the rule that takes its history
 	out := make([]eventRule[L], 0, len(rules))
 	for i, r := range rules {
-		const kind = "event rule"
+		const kind = ItemEventRule
 		id := checkID(kind, r.ID, i, seen, errs)
 		checkRenames(kind, id, "id", r.RenamedFrom, func(f string) bool { return current[f] }, claimed, errs)
 		dim := r.Dimension

@@ -2,21 +2,12 @@ package leadscore
 
 import (
 	"cmp"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
 
 	"github.com/leadscore/leadscore/internal/text"
 )
-
-// ErrRuleSetTooLarge is wrapped by each *RuleError Compile returns for a limit on the size of a
-// rule set (Limits.MaxRules, MaxEventTypes, MaxListEntries, MaxWindowSlots, MaxConfigBytes):
-// errors.Is(err, ErrRuleSetTooLarge) tells a rule set that is too big from one that is wrong.
-// Such an error has Kind "config", RuleID "size" and the section as Field:
-//
-//	leadscore: config "size": rules: 2,001 rules, tiers, grades, signals, personas and transitions, at most 2,000 (Limits.MaxRules)
-var ErrRuleSetTooLarge = errors.New("leadscore: rule set too large")
 
 // tooLarge is the cause of a size RuleError: its message, which errors.Is matches with
 // ErrRuleSetTooLarge.
@@ -26,7 +17,7 @@ func (e tooLarge) Error() string        { return string(e) }
 func (e tooLarge) Is(target error) bool { return target == ErrRuleSetTooLarge }
 
 func (l *errorList) tooLarge(section, format string, args ...any) {
-	l.add("config", "size", section, tooLarge(fmt.Sprintf(format, args...)))
+	l.add(ItemConfig, "size", section, tooLarge(fmt.Sprintf(format, args...)))
 }
 
 // checkRuleSetSize holds cfg to the size limits that can be checked before anything is

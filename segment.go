@@ -22,8 +22,9 @@ const MaxPersonas = 20
 // Warning is a finding that does not stop Compile but deserves a look: a persona no lead could
 // reach, say.
 type Warning struct {
-	Kind, ID, Field string
-	Message         string
+	Kind      ItemKind
+	ID, Field string
+	Message   string
 }
 
 func (w Warning) String() string {
@@ -40,7 +41,7 @@ type persona[L any] struct {
 }
 
 func compilePersonas[L any](c *exprCompiler[L], cfg []Persona, errs *errorList, warns *[]Warning) []persona[L] {
-	const kind = "persona"
+	const kind = ItemPersona
 	if len(cfg) > MaxPersonas {
 		errs.addf(kind, "personas", "", "%d personas, at most %d: segments that narrow stop paying", len(cfg), MaxPersonas)
 	}
@@ -94,7 +95,7 @@ func (s *Scorer[L]) pickPersona(sc *scratch[L], res *Result) {
 		if p.when != nil {
 			ok, err := s.runBool(sc, p.when)
 			if err != nil {
-				res.Errors = append(res.Errors, runtimeError("persona", p.id, "when", err))
+				res.Errors = append(res.Errors, runtimeError(ItemPersona, p.id, "when", err))
 				continue
 			}
 			if !ok {

@@ -160,7 +160,7 @@ func signalKindIndex(cfg []SignalConfig) map[string]int {
 // compileSignals builds the detectors: every built-in one with its defaults unless configured
 // or turned off, then the custom ones in config order.
 func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[string]classify.List, pages map[string][]string, errs *errorList) []detector[L] {
-	const kind = "signal"
+	const kind = ItemSignal
 	byKind := map[string]SignalConfig{}
 	for i, sc := range cfg {
 		id := sc.Kind
@@ -288,7 +288,7 @@ func checkSignalKeys(sc SignalConfig, allowed string, errs *errorList) {
 	}
 	for _, k := range text.SortedKeys(set) {
 		if set[k] && !ok[k] {
-			errs.addf("signal", sc.Kind, k, "the %s detector does not use %s", sc.Kind, k)
+			errs.addf(ItemSignal, sc.Kind, k, "the %s detector does not use %s", sc.Kind, k)
 		}
 	}
 }
@@ -353,7 +353,7 @@ func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 		}
 		ok, err := s.runBool(sc, d.when)
 		if err != nil {
-			res.Errors = append(res.Errors, runtimeError("signal", d.kind, "when", err))
+			res.Errors = append(res.Errors, runtimeError(ItemSignal, d.kind, "when", err))
 			continue
 		}
 		if ok {

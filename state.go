@@ -23,9 +23,6 @@ type State struct {
 	d state.Data
 }
 
-// ErrCorruptState is wrapped by every UnmarshalBinary error about the bytes themselves.
-var ErrCorruptState = state.ErrCorrupt
-
 // Stage returns the lead's lifecycle stage: StageAttract for a new lead (or the first stage
 // of the journey that last moved it).
 func (st *State) Stage() Stage {

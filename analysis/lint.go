@@ -105,7 +105,7 @@ func Lint[L any](cfg leadscore.Config, population iter.Seq[ReplayedLead[L]], opt
 		out = append(out, Finding{Severity: sev, Kind: kind, ID: id, Message: fmt.Sprintf(format, args...)})
 	}
 	for _, w := range s.Warnings() {
-		kind := w.Kind + "-warning"
+		kind := string(w.Kind) + "-warning"
 		if w.Kind == "persona" && w.Field == "when" {
 			kind = "persona-unreachable"
 		}

@@ -279,7 +279,7 @@ func compileErrors(src source, err error) error {
 			if src.yaml != nil {
 				fe.Line, fe.Column = definition(src.yaml.doc, re)
 			} else {
-				fe.Line = definitionLine(src.data, re.Kind, re.RuleID)
+				fe.Line = definitionLine(src.data, string(re.Kind), re.RuleID)
 			}
 		}
 		out = append(out, fe)
@@ -299,7 +299,7 @@ func unjoin(err error) []error {
 // their line and column, 0 when not found.
 func definition(doc *yamljson.Doc, re *leadscore.RuleError) (line, column int) {
 	for _, s := range sections {
-		if s.kind != re.Kind {
+		if s.kind != string(re.Kind) {
 			continue
 		}
 		items, ok := doc.Get(s.path)
