@@ -33,6 +33,15 @@ type Config struct {
 	// Category is the category of its longest matching prefix.
 	Pages map[string][]string `json:"pages,omitempty" yaml:"pages,omitempty"`
 
+	// LeadFields tells the built-in detectors that read the lead (competitor, target_account,
+	// student, generic_email) where their inputs are in a lead type other than Lead. Keys:
+	// email, title, name, company and company_domain; values: string expressions over lead,
+	// such as "lead.WorkEmail", or "''" for a type that has no such field. A key left out
+	// reads the standard Lead's field (lead.Email, lead.Title, lead.Name, lead.Company.Name,
+	// lead.Company.Domain); when the lead type has no such field, the detectors that need it
+	// are a compile error that says what to map.
+	LeadFields map[string]string `json:"lead_fields,omitempty" yaml:"lead_fields,omitempty"`
+
 	// EventTypes declares event types beyond the built-in vocabulary (EventTypes()) so that
 	// rules may name them; an undeclared type in a rule is a compile error, which catches typos
 	// (with the known type probably meant). A declared type that looks like a misspelling of a

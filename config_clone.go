@@ -12,6 +12,7 @@ func (c Config) Clone() Config {
 	out := c
 	out.Lists = cloneStringLists(c.Lists)
 	out.Pages = cloneStringLists(c.Pages)
+	out.LeadFields = maps.Clone(c.LeadFields)
 	if c.Dimensions != nil {
 		out.Dimensions = make(map[Dimension]DimensionConfig, len(c.Dimensions))
 		for k, v := range c.Dimensions {

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/expr-lang/expr"
@@ -53,7 +54,7 @@ const (
 	scopeRule  scope = iota // attribute rules: lead, now, stage, days_in_stage, count, days_since
 	scopeEvent              // event rules: the above and event
 	scopeGuard              // tiers, personas, signals, journey guards: the above (no event) and scores, has_signal
-	scopeValue              // report expressions (ROI): lead and now only
+	scopeValue              // report values (CompileValue) and lead fields: lead and now only
 )
 
 func (s scope) String() string {
@@ -63,7 +64,7 @@ func (s scope) String() string {
 	case scopeEvent:
 		return "event rules"
 	case scopeValue:
-		return "report expressions"
+		return "expressions over the lead alone (report values, lead_fields)"
 	}
 	return "tiers, personas, signals and journey guards"
 }
@@ -103,6 +104,7 @@ type program[L any] struct {
 	prog     *vm.Program
 	fastBool func(*fastEnv[L]) bool    // nil: run prog on the VM
 	fastNum  func(*fastEnv[L]) float64 // nil: run prog on the VM
+	fastStr  func(*fastEnv[L]) string  // nil: run prog on the VM
 	// eventOnly: the fast closure reads nothing but event fields and constants, so it may
 	// run with only env.Event set (Accumulate).
 	eventOnly bool
@@ -138,9 +140,27 @@ type exprCompiler[L any] struct {
 	nodesOver bool          // nodes went over Limits.MaxTotalNodes
 }
 
+// resultKind is what an expression must evaluate to.
+type resultKind uint8
+
+const (
+	resultNumber resultKind = iota
+	resultBool
+	resultString // lead_fields (lead_fields.go)
+)
+
 // compile compiles src as a boolean (asBool) or numeric expression in the given scope. It
 // returns nil and records a positioned RuleError when src is invalid.
 func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *errorList, kind ItemKind, id, field string) *program[L] {
+	want := resultNumber
+	if asBool {
+		want = resultBool
+	}
+	return c.compileAs(src, sc, want, errs, kind, id, field)
+}
+
+// compileAs compiles src as an expression of the result kind want in the given scope.
+func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs *errorList, kind ItemKind, id, field string) *program[L] {
 	if c.nodesOver {
 		return nil // the rule set is over MaxTotalNodes: reported once, nothing more compiles
 	}
@@ -167,9 +187,12 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 			opts = append(opts, expr.Patch(&budgetPatcher{reuses: needs.reuses, chains: needs.chains}))
 		}
 	}
-	if asBool {
+	switch want {
+	case resultBool:
 		opts = append(opts, expr.AsBool())
-	} else {
+	case resultString:
+		opts = append(opts, expr.AsKind(reflect.String))
+	default:
 		opts = append(opts, expr.AsFloat64())
 	}
 	prog, err := compileExpr(src, opts)
@@ -183,8 +206,12 @@ func (c *exprCompiler[L]) compile(src string, sc scope, asBool bool, errs *error
 	v.commit()
 	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: callsCharging(prog.Node())}
 	c.programs = append(c.programs, p)
-	if c.fast != nil {
-		if x, ok := c.fast.Compile(prog.Node(), asBool); ok {
+	switch {
+	case c.fast == nil:
+	case want == resultString:
+		p.fastStr, _ = c.fast.CompileString(prog.Node())
+	default:
+		if x, ok := c.fast.Compile(prog.Node(), want == resultBool); ok {
 			p.fastBool, p.fastNum, p.eventOnly = x.Bool, x.Num, x.EventOnly
 		}
 	}
@@ -283,6 +310,8 @@ func (p *patcher[L]) checkName(n *ast.IdentifierNode) {
 		p.fail(n, "event is only available in event rules")
 	case scoreNames[n.Value] && p.scope == scopeValue:
 		p.fail(n, "%s is not available in %s", n.Value, p.scope)
+	case (n.Value == "stage" || n.Value == "days_in_stage") && p.scope == scopeValue:
+		p.fail(n, "%s is not available in %s: they see the lead, not its journey", n.Value, p.scope)
 	case (n.Value == "stage" || n.Value == "days_in_stage") && p.scope == scopeEvent:
 		p.fail(n, "%s is not available in event rules: %s", n.Value, orderDependent)
 	case scoreNames[n.Value] && p.scope != scopeGuard:

@@ -63,7 +63,7 @@ const (
 	ItemDimension  ItemKind = "dimension"  // Config.Dimensions
 	ItemList       ItemKind = "list"       // Config.Lists
 	ItemConfig     ItemKind = "config"     // the rule set as a whole: its name, pages, event types, size
-	ItemROI        ItemKind = "roi"        // a value expression compiled by Scorer.CompileValue
+	ItemExpression ItemKind = "expression" // a value expression compiled by Scorer.CompileValue
 )
 
 // RuleError reports what is wrong with one item of a rule set — a rule, an event rule, a tier,

@@ -35,6 +35,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, now
 	}
 	clear(e.Signals)
 	sc.boxedOK = false
+	sc.leadHave = 0
 	sc.fast.Load()
 }
 
@@ -80,6 +81,26 @@ func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
 		return false, fmt.Errorf("expected a boolean, got %T", out)
 	}
 	return b, nil
+}
+
+// runString evaluates a string program (a lead field), as runBool does a boolean one.
+func (s *Scorer[L]) runString(sc *scratch[L], p *program[L]) (string, error) {
+	if p.fastStr != nil {
+		if v, ok := sc.fast.RunStr(p.fastStr); ok {
+			return v, nil
+		}
+	}
+	sc.budget.start(s.limits)
+	out, err := sc.vm.Run(p.prog, sc.vmEnv())
+	sc.budget.finish()
+	if err != nil {
+		return "", err
+	}
+	v, ok := out.(string)
+	if !ok { // AsKind(reflect.String) makes this unreachable, short of a bug in expr
+		return "", fmt.Errorf("expected a string, got %T", out)
+	}
+	return v, nil
 }
 
 func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err error) {
@@ -186,7 +207,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
 	sc.boxedOK = false
-	s.detect(sc, lead, d, at, res)
+	s.detect(sc, d, at, res)
 	s.detectCustom(sc, res)
 	e.Disqualified = res.Disqualified
 	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {

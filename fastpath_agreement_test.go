@@ -241,6 +241,8 @@ func diffConfig() Config {
 	return Config{
 		Lists:   map[string][]string{"targets": {"globex.example", "VP Sales"}, "competitors": {"gmail.com"}},
 		Signals: []SignalConfig{{Kind: "vip", When: "lead.N > 1000"}},
+		// diffLead has no Company: the list detectors read its Co and no domain.
+		LeadFields: map[string]string{"company": "lead.Co.Name", "company_domain": "''"},
 	}
 }
 

@@ -43,8 +43,9 @@ type Scorer[L any] struct {
 	journey        journey[L]
 	personas       []persona[L]
 	warnings       []Warning
-	wake           timeUse       // what NextWakeup watches
-	exprOpts       []expr.Option // for expressions compiled after Compile (CompileValue)
+	leadFields     [nLeadFields]*program[L] // what the lead-reading detectors read (lead_fields.go); nil: none does
+	wake           timeUse                  // what NextWakeup watches
+	exprOpts       []expr.Option            // for expressions compiled after Compile (CompileValue)
 	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration
@@ -74,6 +75,11 @@ type scratch[L any] struct {
 	signals       []Signal
 	matched       []int
 	budget        budget // the step budget of the expression running on the VM (budget.go)
+	// The lead fields of this evaluation, computed when a detector first reads them
+	// (Scorer.leadField): bit f of leadHave says leadVals[f] and leadErrs[f] are current.
+	leadVals [nLeadFields]string
+	leadErrs [nLeadFields]error
+	leadHave uint8
 }
 
 // Option configures Compile.
@@ -180,6 +186,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
+	s.leadFields, s.detectors = compileLeadFields(c, cfg.LeadFields, cfg.Signals, s.detectors, &errs, &s.warnings)
 	for _, d := range s.detectors {
 		if d.kind == SignalVelocity {
 			s.velocity = d.window
@@ -325,6 +332,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 	sc.env.Event = Event{}
 	sc.boxed, sc.boxedOK = nil, false
 	sc.fast.Release()
+	sc.leadVals, sc.leadErrs, sc.leadHave = [nLeadFields]string{}, [nLeadFields]error{}, 0
 	s.pool.Put(sc)
 }
 

@@ -1,11 +1,7 @@
 package leadscore
 
 import (
-	"fmt"
 	"time"
-
-	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/file"
 
 	"github.com/leadscore/leadscore/internal/state"
 )
@@ -79,14 +75,7 @@ func (s *Scorer[L]) CompileValue(src string) (func(lead L, now time.Time) (float
 	// and get no slots.
 	c := &exprCompiler[L]{types: newTypeTable(nil, nil), lists: s.listNames, options: s.exprOpts, limits: s.limits}
 	id := shortName(src)
-	p := c.compile(src, scopeValue, false, &errs, "expression", id, "")
-	if p != nil {
-		// The stage is not a value's to read: nothing sets it for a value expression.
-		if n := ast.Find(p.prog.Node(), readsStage); n != nil {
-			msg := fmt.Sprintf("%s is not available in %s: they see the lead, not its journey", n.(*ast.IdentifierNode).Value, scopeValue)
-			errs.add("expression", id, "", (&file.Error{Location: n.Location(), Message: msg}).Bind(file.NewSource(src)))
-		}
-	}
+	p := c.compile(src, scopeValue, false, &errs, ItemExpression, id, "")
 	if len(errs) > 0 {
 		return nil, errs.err()
 	}
@@ -97,9 +86,4 @@ func (s *Scorer[L]) CompileValue(src string) (func(lead L, now time.Time) (float
 		sc.boxedOK = false
 		return s.runNumber(sc, p)
 	}, nil
-}
-
-func readsStage(n ast.Node) bool {
-	id, ok := n.(*ast.IdentifierNode)
-	return ok && (id.Value == "stage" || id.Value == "days_in_stage")
 }

@@ -129,9 +129,9 @@ func TestCompileValue(t *testing.T) {
 
 	for src, want := range map[string]string{
 		"lead.Nope":                         "lead.Nope",
-		"count('purchase', '30d')":          "count is not available in report expressions",
+		"count('purchase', '30d')":          "count is not available in expressions over the lead alone",
 		"days_since('purchase')":            "days_since is not available",
-		"total * 2":                         "total is not available in report expressions",
+		"total * 2":                         "total is not available in expressions over the lead alone",
 		"stage == 'x' ? 1 : 0":              "",
 		"event.Value":                       "event is only available in event rules",
 		"now().Year()":                      "clock",

@@ -66,6 +66,9 @@ func configBytes(cfg *Config) int {
 	for cat, prefixes := range cfg.Pages {
 		n += len(cat) + strs(prefixes)
 	}
+	for key, src := range cfg.LeadFields {
+		n += len(key) + len(src)
+	}
 	for dim := range cfg.Dimensions {
 		n += len(dim)
 	}

@@ -42,7 +42,10 @@ type SignalConfig struct {
 }
 
 // Built-in signal kinds and their defaults. Every built-in detector runs unless a SignalConfig
-// turns it off; the keys in brackets can be configured.
+// turns it off; the keys in brackets can be configured. The detectors that judge the lead
+// itself (target_account, competitor, student, generic_email) read its email, title, name,
+// company and company domain: Lead's fields, or for another lead type the expressions of
+// Config.LeadFields.
 const (
 	// SignalFrequentEngagement: at least 4 engagement actions (email clicks and replies,
 	// downloads, webinars, events, forms, social shares and comments; not email opens, which
@@ -67,7 +70,9 @@ const (
 	// first engagement is less than a window old has no usual pace yet, and no velocity.
 	SignalVelocity = "velocity"
 	// SignalCompetitor (negative): the lead's company or email is on the "competitors" list
-	// [list]. A competitor is disqualified: never a hand-off, never moved to convert.
+	// [list]. A competitor is disqualified: never a hand-off, never moved to convert. When the
+	// lead's fields cannot be read (a nil *Lead, a failing lead_fields expression), the check
+	// fails closed: the lead is disqualified and the failure is in Result.Errors.
 	SignalCompetitor = "competitor"
 	// SignalJobSeeker (negative): at least 1 careers-page view within 60 days [min, window];
 	// needs "careers" in Config.Pages.
@@ -319,14 +324,23 @@ func (d *detector[L]) addCategoryRings(types *typeTable, pages map[string][]stri
 func categoryType(category string) string { return EventPageView + "/" + category }
 
 // detect runs the built-in detectors and sets the active kinds in the environment.
-func (s *Scorer[L]) detect(sc *scratch[L], lead L, sd *state.Data, at int64, res *Result) {
+func (s *Scorer[L]) detect(sc *scratch[L], sd *state.Data, at int64, res *Result) {
 	bound := true
 	for i := range s.detectors {
 		d := &s.detectors[i]
 		if d.when != nil {
 			continue // custom detectors run after the built-in ones (detectCustom)
 		}
-		sig, ok := s.detectBuiltin(d, lead, sd, bound, at)
+		sig, ok, err := s.detectBuiltin(d, sc, sd, bound, at)
+		if err != nil {
+			// A lead field that fails to evaluate: reported, and a competitor check that
+			// cannot run fails closed, as a disqualifying rule does.
+			res.Errors = append(res.Errors, runtimeError(ItemSignal, d.kind, "lead_fields", err))
+			if d.kind == SignalCompetitor {
+				res.Disqualified = true
+			}
+			continue
+		}
 		if ok {
 			sig.Kind = d.kind
 			sig.Strength = min(max(sig.Strength, 0), 1)
@@ -367,15 +381,16 @@ func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 	}
 }
 
-func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound bool, at int64) (Signal, bool) {
+// detectBuiltin runs one built-in detector; the error is a lead field's that failed.
+func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data, bound bool, at int64) (Signal, bool, error) {
 	switch d.kind {
 	case SignalFrequentEngagement, SignalFrequentVisits, SignalJobSeeker:
 		if !bound || len(d.rings) == 0 {
-			return Signal{}, false
+			return Signal{}, false, nil
 		}
 		n, first, last := s.windowCounts(d, sd, at)
 		if n < max(d.min, 1) {
-			return Signal{}, false
+			return Signal{}, false, nil
 		}
 		var reason string
 		switch d.kind {
@@ -386,10 +401,10 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 		default:
 			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, text.Plural(n, "visit", "visits"), humanSpan(d.window))
 		}
-		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true
+		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true, nil
 	case SignalQuestion:
 		if !bound {
-			return Signal{}, false
+			return Signal{}, false, nil
 		}
 		best, bestAt := -1, int64(noTime)
 		for i, r := range d.rings {
@@ -402,18 +417,18 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 			}
 		}
 		if best < 0 {
-			return Signal{}, false
+			return Signal{}, false, nil
 		}
 		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
-			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))}, true
+			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))}, true, nil
 	case SignalAbandonedCart:
 		c := sd.Cart
 		if c.At == noTime || at < state.Add(c.At, d.timeout) || at > state.Add(c.At, d.window) {
-			return Signal{}, false
+			return Signal{}, false, nil
 		}
 		if bound && len(d.rings) > 0 {
 			if p := state.LastIn(sd.Ring(d.rings[0]), at); p != noTime && p >= c.At {
-				return Signal{}, false // bought after all
+				return Signal{}, false, nil // bought after all
 			}
 		}
 		what, strength := "cart", 0.7
@@ -424,21 +439,22 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], lead L, sd *state.Data, bound 
 		if c.Value > 0 {
 			reason += fmt.Sprintf(" (value %s)", formatPoints(c.Value))
 		}
-		return Signal{Strength: strength, At: unixToTime(c.At), Reason: reason + ", no purchase since"}, true
+		return Signal{Strength: strength, At: unixToTime(c.At), Reason: reason + ", no purchase since"}, true, nil
 	case SignalTargetAccount, SignalCompetitor:
-		return listSignal(d, any(lead))
+		return s.listSignal(d, sc)
 	case SignalStudent:
-		return studentSignal(any(lead))
+		return s.studentSignal(sc)
 	case SignalGenericEmail:
-		l, ok := any(lead).(Lead)
-		if !ok || !classify.FreeEmail(l.Email) {
-			return Signal{}, false
+		email, err := s.leadField(sc, fieldEmail)
+		if err != nil || !classify.FreeEmail(email) {
+			return Signal{}, false, err
 		}
-		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(l.Email))}, true
+		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(email))}, true, nil
 	case SignalVelocity:
-		return velocitySignal(d, sd, at)
+		sig, ok := velocitySignal(d, sd, at)
+		return sig, ok, nil
 	}
-	return Signal{}, false
+	return Signal{}, false, nil
 }
 
 // windowCounts counts a detector's rings in its window, and the span of the events counted.
@@ -470,40 +486,51 @@ func (s *Scorer[L]) windowParts(d *detector[L], sd *state.Data, at int64) string
 	return b.String()
 }
 
-// listSignal matches the standard Lead against the detector's list; other lead types are left
-// to custom detectors with listed().
-func listSignal[L any](d *detector[L], lead any) (Signal, bool) {
-	l, ok := lead.(Lead)
-	if !ok || d.list.Len() == 0 {
-		return Signal{}, false
+// listSignal matches the lead's company, company domain, email, name and title against the
+// detector's list.
+func (s *Scorer[L]) listSignal(d *detector[L], sc *scratch[L]) (Signal, bool, error) {
+	if d.list.Len() == 0 {
+		return Signal{}, false, nil
 	}
-	for _, f := range []struct{ what, v string }{
-		{"company", l.Company.Name}, {"company domain", l.Company.Domain}, {"email", l.Email},
-		{"person", l.Name}, {"title", l.Title},
+	for _, f := range [...]struct {
+		what  string
+		field leadField
+	}{
+		{"company", fieldCompany}, {"company domain", fieldCompanyDomain}, {"email", fieldEmail},
+		{"person", fieldName}, {"title", fieldTitle},
 	} {
-		if f.v != "" && d.list.Contains(f.v) {
-			return Signal{Strength: 1, Reason: fmt.Sprintf("%s %q is on the %s list", f.what, f.v, d.listName)}, true
+		v, err := s.leadField(sc, f.field)
+		if err != nil {
+			return Signal{}, false, err
+		}
+		if v != "" && d.list.Contains(v) {
+			return Signal{Strength: 1, Reason: fmt.Sprintf("%s %q is on the %s list", f.what, v, d.listName)}, true, nil
 		}
 	}
-	return Signal{}, false
+	return Signal{}, false, nil
 }
 
-func studentSignal(lead any) (Signal, bool) {
-	l, ok := lead.(Lead)
-	if !ok {
-		return Signal{}, false
+// studentSignal finds an academic email domain or a student title.
+func (s *Scorer[L]) studentSignal(sc *scratch[L]) (Signal, bool, error) {
+	email, err := s.leadField(sc, fieldEmail)
+	if err != nil {
+		return Signal{}, false, err
 	}
-	acad := classify.Academic(l.Email)
-	stud := classify.Seniority(l.Title) == SeniorityStudent
+	title, err := s.leadField(sc, fieldTitle)
+	if err != nil {
+		return Signal{}, false, err
+	}
+	acad := classify.Academic(email)
+	stud := classify.Seniority(title) == SeniorityStudent
 	switch {
 	case acad && stud:
-		return Signal{Strength: 1, Reason: fmt.Sprintf("student title %q and academic domain %s", l.Title, classify.Domain(l.Email))}, true
+		return Signal{Strength: 1, Reason: fmt.Sprintf("student title %q and academic domain %s", title, classify.Domain(email))}, true, nil
 	case acad:
-		return Signal{Strength: 0.7, Reason: fmt.Sprintf("academic email domain %s", classify.Domain(l.Email))}, true
+		return Signal{Strength: 0.7, Reason: fmt.Sprintf("academic email domain %s", classify.Domain(email))}, true, nil
 	case stud:
-		return Signal{Strength: 0.7, Reason: fmt.Sprintf("student title %q", l.Title)}, true
+		return Signal{Strength: 0.7, Reason: fmt.Sprintf("student title %q", title)}, true, nil
 	}
-	return Signal{}, false
+	return Signal{}, false, nil
 }
 
 // velocity compares two decayed sums of the event-rule points a lead earned: a fast one

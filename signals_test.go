@@ -1,6 +1,8 @@
 package leadscore
 
 import (
+	"errors"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,16 +272,40 @@ func TestSignalConfig(t *testing.T) {
 	}
 }
 
-// A user lead type gets the event-based detectors; the lead-based ones need the standard Lead.
+// A user lead type gets the event-based detectors as they are, and the lead-based ones
+// through lead_fields: the list detectors, which the config asks for by giving their lists,
+// are a compile error until their fields are mapped.
 func TestSignalsWithCustomLeadType(t *testing.T) {
 	type acct struct{ Email string }
-	s, err := Compile[acct](signalConfig())
+	_, err := Compile[acct](signalConfig())
+	for _, kind := range []string{SignalTargetAccount, SignalCompetitor} {
+		var re *RuleError
+		want := "the " + kind + " detector reads the lead's company, company_domain, name and title, which lead type leadscore.acct does not have: map them in the config's lead_fields"
+		if !errors.As(err, &re) || !strings.Contains(err.Error(), `signal "`+kind+`": lead_fields: `+want) {
+			t.Errorf("Compile: %v, want an error for %s saying %q", err, kind, want)
+		}
+	}
+	// student reads a title acct lacks, and runs only by default: it is left out, with a warning.
+	cfg := signalConfig()
+	cfg.LeadFields = map[string]string{"company": "''", "company_domain": "domain(lead.Email)", "name": "''", "title": "''"}
+	s, err := Compile[acct](cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var st State
 	r, err := s.Observe(acct{Email: "x@gmail.com"}, &st, Event{Type: EventCall, Time: t0})
-	if err != nil || len(r.Signals) != 1 || r.Signals[0].Kind != SignalQuestion { // no event rules: no velocity
-		t.Fatalf("%v %+v", err, r.Signals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var kinds []string
+	for _, sig := range r.Signals {
+		kinds = append(kinds, sig.Kind)
+	}
+	if want := []string{SignalQuestion, SignalGenericEmail}; !slices.Equal(kinds, want) { // no event rules: no velocity
+		t.Fatalf("signals %v, want %v", kinds, want)
+	}
+	r, err = s.Score(acct{Email: "ceo@rival.example"}, &st, t0)
+	if err != nil || !r.Disqualified || !slices.ContainsFunc(r.Signals, func(s Signal) bool { return s.Kind == SignalCompetitor }) {
+		t.Fatalf("a lead at a competitor's domain (mapped from its email): %v, disqualified %v, signals %+v", err, r.Disqualified, r.Signals)
 	}
 }

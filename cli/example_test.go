@@ -30,7 +30,7 @@ func Example() {
 	//   rules          3/3   100.0%
 	//   tiers          2/2   100.0%
 	//   personas       0/0   100.0%
-	//   signals        0/6     0.0%  never raised: frequent_engagement, question, abandoned_cart, velocity, student, generic_email
+	//   signals        0/5     0.0%  never raised: frequent_engagement, question, abandoned_cart, velocity, generic_email
 	//   transitions    3/7    42.9%  never taken: nurture→convert (asked for sales), convert→expand, convert→nurture, expand→nurture
 	// exit 0
 }

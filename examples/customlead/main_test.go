@@ -34,7 +34,8 @@ func TestCases(t *testing.T) {
 	}
 	for _, want := range []string{
 		"ok   logistics director asks for a demo\nok   paying team on a trial reads pricing\nok   a student browsing is cold\n",
-		"3 cases: 3 passed, 0 failed",
+		"ok   a competitor's director is never handed off\nok   a free-mail owner is flagged\n",
+		"5 cases: 5 passed, 0 failed",
 		"rules          7/7   100.0%",
 		"tiers          3/3   100.0%",
 	} {

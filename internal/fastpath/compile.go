@@ -54,6 +54,22 @@ func (p *Plan[E]) Compile(node ast.Node, asBool bool) (Compiled[E], bool) {
 	return c, true
 }
 
+// CompileString compiles node, the root of a checked and optimised expr AST of a program whose
+// result the checker made a string (expr.AsKind(reflect.String)), such as a field read
+// "lead.Email". It returns false, as Compile does, when the VM must run the program.
+func (p *Plan[E]) CompileString(node ast.Node) (func(*Env[E]) string, bool) {
+	if p.bound.Load() {
+		panic("fastpath: Compile after Bind: the Envs bound already have tables too small for it")
+	}
+	fc := &compiler[E]{plan: p}
+	x, ok := fc.compile(node)
+	if !ok || x.kind != kString {
+		return nil, false
+	}
+	fc.commit()
+	return x.s, true
+}
+
 // compiler compiles one expression; the fields and memo slots it stages join the plan only
 // if the whole expression compiles.
 type compiler[E any] struct {

@@ -15,11 +15,15 @@
 //
 // A compiled closure cannot fail. Where the VM would fail (a nil pointer on a field path, an
 // integer modulo by zero), the closure sets the Env's hand-over flag and returns a
-// meaningless value: RunBool and RunNum then report ok false, and the caller must run the
+// meaningless value: RunBool, RunNum and RunStr then report ok false, and the caller must run the
 // program on the VM, which reports the error exactly as it would have. Expressions are pure,
 // so running them again is safe. That is the contract: where ok is true the value is the
 // VM's, bit for bit; where the VM fails ok is false. fastpath_test.go checks it on generated
-// expressions and environments (TestAgreement, FuzzAgreement).
+// expressions and environments (TestAgreement, TestAgreementString, FuzzAgreement).
+//
+// Compile takes boolean and numeric programs (the conditions and values of rules);
+// CompileString takes string-valued ones (expr.AsKind(reflect.String)), such as the field reads
+// the lead-reading detectors run.
 //
 // A Plan is what one environment type's expressions share: the fields they read, each with
 // a slot in typed tables, and the calls they memoise. Compile stages the fields and memo

@@ -174,6 +174,13 @@ func (f *Env[E]) RunBool(fn func(*Env[E]) bool) (v, ok bool) {
 	return v, !f.slow
 }
 
+// RunStr runs a compiled string closure on f; ok as for RunBool.
+func (f *Env[E]) RunStr(fn func(*Env[E]) string) (v string, ok bool) {
+	f.slow = false
+	v = fn(f)
+	return v, !f.slow
+}
+
 // RunNum runs a compiled numeric closure on f; ok as for RunBool.
 func (f *Env[E]) RunNum(fn func(*Env[E]) float64) (v float64, ok bool) {
 	f.slow = false

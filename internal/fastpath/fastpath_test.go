@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -690,5 +691,67 @@ func TestAllocs(t *testing.T) {
 		}
 	}); n != 0 {
 		t.Errorf("%v allocations per Load and run", n)
+	}
+}
+
+// TestAgreementString: CompileString's closures agree with the VM on generated string
+// expressions — values, and hand-overs exactly where the VM fails.
+func TestAgreementString(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 2026))
+	p := NewPlan[testEnv](testDescription())
+	type strCase struct {
+		src  string
+		prog *vm.Program
+		fn   func(*Env[testEnv]) string
+	}
+	var cases []strCase
+	compiled := 0
+	for range 1500 {
+		g := &gen{r: r}
+		src := g.str(1 + r.IntN(3))
+		opts := append(exprOptions(false)[:0:0], exprOptions(false)...)
+		opts[len(opts)-1] = expr.AsKind(reflect.String)
+		prog, err := expr.Compile(src, opts...)
+		if err != nil {
+			continue
+		}
+		compiled++
+		if fn, ok := p.CompileString(prog.Node()); ok {
+			cases = append(cases, strCase{src, prog, fn})
+		}
+	}
+	if compiled < 500 || len(cases) < compiled/2 {
+		t.Fatalf("%d compiled, %d on the fast path: the generator has drifted", compiled, len(cases))
+	}
+	vars := newVars()
+	var f Env[testEnv]
+	f.Bind(p, vars)
+	for range 40 {
+		e := genEnv(r)
+		assign(vars, e)
+		f.Load()
+		for _, c := range cases {
+			out, vmErr := expr.Run(c.prog, *f.vars)
+			got, ok := f.RunStr(c.fn)
+			switch {
+			case vmErr != nil && ok:
+				t.Fatalf("%s: VM failed (%v), fast path gave %q", c.src, vmErr, got)
+			case vmErr == nil && !ok:
+				t.Fatalf("%s: fast path handed over, VM gave %v", c.src, out)
+			case vmErr == nil && out != got:
+				t.Fatalf("%s: VM %q, fast path %q\nenv %+v", c.src, out, got, e)
+			}
+		}
+	}
+	// A number or a bool is not a string: CompileString leaves it to the caller's VM.
+	p = NewPlan[testEnv](testDescription())
+	for _, src := range []string{"1 + 2", "lead.Name == 'x'"} {
+		prog, err := expr.Compile(src, exprOptions(false)[:len(exprOptions(false))-1]...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, ok := p.CompileString(prog.Node()); ok {
+			t.Errorf("CompileString(%q) compiled a non-string expression", src)
+		}
 	}
 }

@@ -1,0 +1,239 @@
+package leadscore
+
+import (
+	"errors"
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// teamLead is a team's own lead type: the detectors' inputs live elsewhere than in Lead.
+type teamLead struct {
+	WorkEmail string
+	JobTitle  string
+	FullName  string
+	Account   struct{ Name, Website string }
+	Employees int
+}
+
+// teamFields maps the detectors' inputs onto teamLead.
+var teamFields = map[string]string{
+	"email": "lead.WorkEmail", "title": "lead.JobTitle", "name": "lead.FullName",
+	"company": "lead.Account.Name", "company_domain": "lead.Account.Website",
+}
+
+// detectorConfig is the presets' detectors with both of their lists, and no rules (the
+// presets' rules read Lead's fields).
+func detectorConfig() Config {
+	cfg := DefaultB2B()
+	cfg.Rules, cfg.Events, cfg.Personas = nil, nil, nil
+	cfg.Lists = map[string][]string{"competitors": {"rival.example", "Rival Inc"}, "targets": {"bigco.example", "Initech"}}
+	return cfg
+}
+
+func toTeam(l Lead) teamLead {
+	c := teamLead{WorkEmail: l.Email, JobTitle: l.Title, FullName: l.Name, Employees: l.Company.Employees}
+	c.Account.Name, c.Account.Website = l.Company.Name, l.Company.Domain
+	return c
+}
+
+// leadView is what the lead-reading detectors decide, to compare across lead types.
+func leadView(r Result) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "disqualified=%v handoff=%v errors=%d\n", r.Disqualified, r.Handoff, len(r.Errors))
+	for _, s := range r.Signals {
+		fmt.Fprintf(&b, "%s %.2f %s\n", s.Kind, s.Strength, s.Reason)
+	}
+	return b.String()
+}
+
+// TestDetectorsForAnyLeadType: the presets' detectors, compiled for Lead, for *Lead and for a
+// custom struct with lead_fields, decide exactly the same for the same person — on the
+// issue's leads (a competitor is disqualified, a student and a free-mail address are
+// flagged) and on generated ones.
+func TestDetectorsForAnyLeadType(t *testing.T) {
+	plain := compileT(t, detectorConfig())
+	ptr, err := Compile[*Lead](detectorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	cfg := detectorConfig()
+	cfg.LeadFields = teamFields
+	crm, err := Compile[teamLead](cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := crm.Warnings(); len(w) != 0 {
+		t.Errorf("warnings for a complete mapping: %v", w)
+	}
+	for _, s := range [][]string{ptr.SignalKinds(), crm.SignalKinds()} {
+		if !slices.Equal(s, plain.SignalKinds()) {
+			t.Fatalf("signal kinds %v, want %v", s, plain.SignalKinds())
+		}
+	}
+	same := func(l Lead) (Result, bool) {
+		var st State
+		want, err := plain.Score(l, &st, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lp := l
+		gotPtr, err := ptr.Score(&lp, &st, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		gotCRM, err := crm.Score(toTeam(l), &st, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w := leadView(want)
+		if p, c := leadView(gotPtr), leadView(gotCRM); p != w || c != w {
+			t.Errorf("lead %+v:\nLead:\n%s*Lead:\n%scrmLead:\n%s", l, w, p, c)
+			return want, false
+		}
+		return want, true
+	}
+	has := func(r Result, kind string) bool {
+		return slices.ContainsFunc(r.Signals, func(s Signal) bool { return s.Kind == kind })
+	}
+	for _, c := range []struct {
+		lead Lead
+		kind string
+	}{
+		{Lead{Email: "eve@rival.example", Title: "CEO"}, SignalCompetitor},
+		{Lead{Email: "ann@acme.example", Company: Company{Name: "Rival Inc"}}, SignalCompetitor},
+		{Lead{Email: "sam@mit.edu", Title: "PhD Student"}, SignalStudent},
+		{Lead{Email: "joe@gmail.com", Title: "Owner"}, SignalGenericEmail},
+		{Lead{Email: "kim@bigco.example", Title: "VP Sales"}, SignalTargetAccount},
+	} {
+		r, ok := same(c.lead)
+		if ok && !has(r, c.kind) {
+			t.Errorf("%+v: no %s signal: %s", c.lead, c.kind, leadView(r))
+		}
+		if c.kind == SignalCompetitor && !r.Disqualified {
+			t.Errorf("%+v: a competitor is not disqualified", c.lead)
+		}
+	}
+	rng := rand.New(rand.NewPCG(3, 11))
+	emails := []string{"a@rival.example", "b@bigco.example", "c@gmail.com", "d@stanford.edu", "e@acme.example", "", "f@sub.rival.example", "g@yahoo.co.uk"}
+	titles := []string{"", "CEO", "Student", "Graduate Student", "VP Sales", "Intern", "Head of IT"}
+	companies := []string{"", "Rival Inc", "Initech", "Acme", "initech"}
+	domains := []string{"", "rival.example", "bigco.example", "acme.example"}
+	for range 500 {
+		l := Lead{Email: pick(rng, emails), Title: pick(rng, titles), Name: pick(rng, []string{"", "Initech", "Ann"}),
+			Company: Company{Name: pick(rng, companies), Domain: pick(rng, domains)}}
+		if _, ok := same(l); !ok {
+			break
+		}
+	}
+}
+
+func TestLeadFieldErrors(t *testing.T) {
+	type bare struct{ Seats int }
+	for _, c := range []struct {
+		name   string
+		fields map[string]string
+		want   string
+	}{
+		{"unknown key", map[string]string{"emial": "lead.WorkEmail"},
+			`leadscore: config "lead_fields": emial: unknown lead field "emial" (did you mean "email"?); the lead fields are email, title, name, company, company_domain`},
+		{"not a string", map[string]string{"email": "lead.Employees"},
+			`leadscore: config "lead_fields": email: expected string, but got int`},
+		{"events are not the lead", map[string]string{"email": `count("page_view", "7d") > 0 ? "a" : "b"`},
+			`leadscore: config "lead_fields": email 1:1: count is not available in expressions over the lead alone (report values, lead_fields): they see the lead, not its events`},
+		{"misspelt field", map[string]string{"title": "lead.JobTitel"},
+			`leadscore: config "lead_fields": title 1:6: type leadscore.teamLead has no field JobTitel (did you mean JobTitle?)`},
+	} {
+		cfg := detectorConfig()
+		cfg.LeadFields = withFields(teamFields, c.fields)
+		_, err := Compile[teamLead](cfg)
+		if err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v\nwant an error containing\n%s", c.name, err, c.want)
+		}
+	}
+
+	// A type with none of the fields: the list detectors, asked for by their lists, are errors
+	// naming what to map; student and generic_email run only by default, so they are left out
+	// with a warning saying the same.
+	_, err := Compile[bare](detectorConfig())
+	want := `leadscore: signal "competitor": lead_fields: the competitor detector reads the lead's company, company_domain, email, name and title, which lead type leadscore.bare does not have: map them in the config's lead_fields, e.g. "lead_fields": {"company": "lead.Account.Name", "company_domain": "lead.Account.Domain", "email": "lead.WorkEmail", "name": "lead.FullName", "title": "lead.JobTitle"} ('' for a field your leads lack), or turn the detector off: {"kind": "competitor", "off": true}`
+	if err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("bare lead type: %v\nwant an error containing\n%s", err, want)
+	}
+	cfg := detectorConfig()
+	cfg.Lists = nil
+	s, err := Compile[bare](cfg)
+	if err != nil {
+		t.Fatalf("a lead type without emails or titles, no lists: %v", err)
+	}
+	if slices.Contains(s.SignalKinds(), SignalStudent) || slices.Contains(s.SignalKinds(), SignalGenericEmail) {
+		t.Errorf("detectors that cannot read bare run: %v", s.SignalKinds())
+	}
+	var kinds []string
+	for _, w := range s.Warnings() {
+		if w.Field == "lead_fields" {
+			kinds = append(kinds, w.ID)
+		}
+	}
+	if !slices.Equal(kinds, []string{SignalStudent, SignalGenericEmail}) {
+		t.Errorf("warnings about the detectors left out: %v", s.Warnings())
+	}
+	// Asked for by a SignalConfig, student is an error instead.
+	cfg.Signals = []SignalConfig{{Kind: SignalStudent}}
+	if _, err := Compile[bare](cfg); err == nil || !strings.Contains(err.Error(), `signal "student": lead_fields: the student detector reads the lead's email and title`) {
+		t.Errorf("a configured student detector on a type without email: %v", err)
+	}
+
+	// A mapping no detector reads is a warning.
+	cfg = detectorConfig()
+	cfg.Lists = nil
+	cfg.LeadFields = withFields(teamFields, nil)
+	team, err := Compile[teamLead](cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var unread []string
+	for _, w := range team.Warnings() {
+		if w.ID == "lead_fields" {
+			unread = append(unread, w.Field)
+		}
+	}
+	if !slices.Equal(unread, []string{"name", "company", "company_domain"}) {
+		t.Errorf("unread mapped fields warned about: %v (%v)", unread, team.Warnings())
+	}
+}
+
+// TestLeadFieldRuntimeError: a lead field that fails at run time (a nil *Lead) is a rule
+// error in the Result, and the competitor check fails closed.
+func TestLeadFieldRuntimeError(t *testing.T) {
+	s, err := Compile[*Lead](detectorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	r, err := s.Score(nil, &st, t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var re *RuleError
+	if len(r.Errors) == 0 || !errors.As(r.Errors[0], &re) || re.Kind != ItemSignal || re.Field != "lead_fields" {
+		t.Fatalf("errors %v, want a signal's lead_fields rule error", r.Errors)
+	}
+	if !r.Disqualified || r.Handoff {
+		t.Errorf("a competitor check that cannot run: disqualified %v, hand-off %v; want it to fail closed", r.Disqualified, r.Handoff)
+	}
+}
+
+// withFields returns a copy of base with over's entries set.
+func withFields(base, over map[string]string) map[string]string {
+	out := make(map[string]string, len(base)+len(over))
+	for k, v := range base {
+		out[k] = v
+	}
+	for k, v := range over {
+		out[k] = v
+	}
+	return out
+}
