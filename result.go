@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
@@ -172,13 +171,7 @@ func (r Result) rankedContributions(neutral bool) []Contribution {
 }
 
 // formatPoints renders points with at most one decimal, without a trailing ".0".
-func formatPoints(v float64) string {
-	v = math.Round(v*10) / 10
-	if v == 0 {
-		v = 0 // no "-0"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
+func formatPoints(v float64) string { return text.Decimal(v, 1) }
 
 func signedPoints(v float64) string {
 	s := formatPoints(v)

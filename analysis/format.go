@@ -2,31 +2,15 @@ package analysis
 
 import (
 	"fmt"
-	"math"
-	"strconv"
-	"strings"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // points renders a score with at most two decimals: 64.25, 70, -3.5.
-func points(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	v = math.Round(v*100) / 100
-	if v == 0 {
-		v = 0 // no "-0"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
+func points(v float64) string { return text.Decimal(v, 2) }
 
 // signed renders points with their sign: +20, -15, +0.
-func signed(v float64) string {
-	s := points(v)
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s
-}
+func signed(v float64) string { return text.Signed(v, 2) }
 
 // orNone renders an empty name as "(none)".
 func orNone(s string) string {

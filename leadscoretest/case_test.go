@@ -1,9 +1,7 @@
 package leadscoretest_test
 
 import (
-	"errors"
 	"testing"
-	"time"
 
 	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/leadscoretest"
@@ -45,70 +43,8 @@ func TestReplay(t *testing.T) {
 	}
 }
 
-// Without At, the lead is evaluated at its latest event, whatever the order of the events.
-func TestReplayAtLatestEvent(t *testing.T) {
-	s := compile(t, rules())
-	c := vp()
-	c.At = time.Time{}
-	c.Events = []leadscore.Event{{Type: "demo_request", Time: day(3)}, {Type: "page_view", Path: "/pricing", Time: day(1)}}
-	tr, err := leadscoretest.Replay(s, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !tr.Result.At.Equal(day(3)) {
-		t.Errorf("evaluated at %v, want the latest event's time %v", tr.Result.At, day(3))
-	}
-}
-
-// Time-driven changes up to At are applied, as an engine calling Advance would see them.
-func TestReplayAdvancesToAt(t *testing.T) {
-	cfg := rules()
-	cfg.Journey = leadscore.DefaultJourney()
-	cfg.Journey.Stages[3].SLA = leadscore.Duration(48 * time.Hour) // convert
-	s := compile(t, cfg)
-	c := vp()
-	c.At = day(10)
-	tr, err := leadscoretest.Replay(s, c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !tr.Result.Stalled {
-		t.Errorf("not stalled 9 days into a 2-day SLA")
-	}
-	found := false
-	for _, x := range tr.Result.Transitions {
-		found = found || x.Kind == leadscore.TransitionSLA
-	}
-	if !found {
-		t.Errorf("the final Advance reported no SLA transition: %+v", tr.Result.Transitions)
-	}
-}
-
-func TestReplayErrors(t *testing.T) {
-	s := compile(t, rules())
-	if _, err := leadscoretest.Replay(s, leadscoretest.Case[leadscore.Lead]{Name: "empty"}); err == nil {
-		t.Error("a case with neither events nor At ran")
-	}
-	c := vp()
-	c.Events[1].Time = time.Time{}
-	_, err := leadscoretest.Replay(s, c)
-	if !errors.Is(err, leadscore.ErrEventTime) {
-		t.Errorf("got %v, want leadscore.ErrEventTime", err)
-	}
-}
-
-// Rule errors are collected from every evaluation of a run, once per rule and field.
-func TestReplayCollectsRuleErrors(t *testing.T) {
-	cfg := rules()
-	cfg.Rules = append(cfg.Rules, leadscore.Rule{ID: "budget", Dimension: leadscore.Fit, When: `lead.Traits.budget > 1000`, Points: 5})
-	tr, err := leadscoretest.Replay(compile(t, cfg), vp())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if len(tr.Errors) != 1 || tr.Errors[0].RuleID != "budget" {
-		t.Fatalf("errors %v, want one for rule budget", tr.Errors)
-	}
-}
+// Replay is analysis.Replay on the case's lead, events and At: analysis/replay_test.go tests
+// the replay itself (the time it evaluates at, Advance to At, errors, rule errors).
 
 // Population gives analysis the cases' leads, events and times, and stops when asked to.
 func TestPopulation(t *testing.T) {

@@ -3,12 +3,11 @@ package leadscoretest
 import (
 	"errors"
 	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // Mismatch is one way a case failed: an expectation it did not meet, a rule that errored
@@ -226,25 +225,10 @@ func stagePath(ts []leadscore.Transition) string {
 }
 
 // points renders a score with at most two decimals: 64.25, 70, -3.5.
-func points(v float64) string {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
-	v = math.Round(v*100) / 100
-	if v == 0 {
-		v = 0 // no "-0"
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
+func points(v float64) string { return text.Decimal(v, 2) }
 
 // signed renders points with their sign: +20, -15, +0.
-func signed(v float64) string {
-	s := points(v)
-	if !strings.HasPrefix(s, "-") {
-		s = "+" + s
-	}
-	return s
-}
+func signed(v float64) string { return text.Signed(v, 2) }
 
 func firstLine(s string) string {
 	if i := strings.IndexByte(s, '\n'); i >= 0 {

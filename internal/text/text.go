@@ -4,8 +4,10 @@ import (
 	"bytes"
 	"cmp"
 	"maps"
+	"math"
 	"slices"
 	"strconv"
+	"strings"
 )
 
 // LineColumn converts a byte offset in data into a 1-based line and a 1-based column counted
@@ -42,6 +44,29 @@ func Thousands(n int) string {
 		b = append(b, s[i])
 	}
 	return string(b)
+}
+
+// Decimal renders v rounded to at most places decimals, without trailing zeros and without
+// "-0": 64.25, 70, -3.5. NaN and infinities read as strconv writes them.
+func Decimal(v float64, places int) string {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	scale := math.Pow10(places)
+	v = math.Round(v*scale) / scale
+	if v == 0 {
+		v = 0 // no "-0"
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
+// Signed is Decimal with the sign always written: +20, -15, +0.
+func Signed(v float64, places int) string {
+	s := Decimal(v, places)
+	if !strings.HasPrefix(s, "-") && !math.IsNaN(v) && !math.IsInf(v, 0) {
+		s = "+" + s
+	}
+	return s
 }
 
 // SortedKeys returns m's keys in order, so that walking a map is deterministic.

@@ -40,6 +40,25 @@ func TestThousands(t *testing.T) {
 	}
 }
 
+func TestDecimalAndSigned(t *testing.T) {
+	for _, c := range []struct {
+		v              float64
+		places         int
+		decimal, signd string
+	}{
+		{64.254, 2, "64.25", "+64.25"}, {70, 2, "70", "+70"}, {-3.5, 2, "-3.5", "-3.5"},
+		{-0.001, 2, "0", "+0"}, {0.05, 1, "0.1", "+0.1"}, {-0.04, 1, "0", "+0"}, {1234.56, 0, "1235", "+1235"},
+		{math.NaN(), 2, "NaN", "NaN"}, {math.Inf(1), 1, "+Inf", "+Inf"}, {math.Inf(-1), 1, "-Inf", "-Inf"},
+	} {
+		if got := Decimal(c.v, c.places); got != c.decimal {
+			t.Errorf("Decimal(%v, %d) = %q, want %q", c.v, c.places, got, c.decimal)
+		}
+		if got := Signed(c.v, c.places); got != c.signd {
+			t.Errorf("Signed(%v, %d) = %q, want %q", c.v, c.places, got, c.signd)
+		}
+	}
+}
+
 func TestSortedKeysAndSet(t *testing.T) {
 	if got := SortedKeys(map[string]int{"b": 1, "a": 2, "c": 3}); !slices.Equal(got, []string{"a", "b", "c"}) {
 		t.Errorf("SortedKeys = %v", got)
