@@ -200,7 +200,8 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 		if c := suggest.Closest(typ, vocabulary); c != "" {
 			*warns = append(*warns, Warning{Kind: ItemConfig, ID: "event_types", Message: fmt.Sprintf(
 				"declared event type %q is not built in%s: rules on %q never see %q events",
-				shortName(typ), suggest.Format(c, true), shortName(typ), c)})
+				shortName(typ), suggest.Format(c, true), shortName(typ), c),
+				Fix: fmt.Sprintf(`remove %q from "event_types" and name the built-in %q in the rules instead, unless %q is a type of your own`, shortName(typ), c, shortName(typ))})
 		}
 	}
 	known := text.SortedKeys(types.known)
@@ -220,7 +221,9 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 				errs.add(ItemEventRule, id, "when", (&file.Error{Location: lit.loc, Message: msg}).Bind(file.NewSource(src)))
 			case hint != "":
 				*warns = append(*warns, Warning{Kind: ItemEventRule, ID: id, Field: "when", Message: fmt.Sprintf(
-					"event.Type is compared with %q, which is no known event type%s: no event of a known type matches it", shortName(lit.value), hint)})
+					"event.Type is compared with %q, which is no known event type%s: no event of a known type matches it", shortName(lit.value), hint),
+					Fix: fmt.Sprintf(`in "when" of event rule %q, compare event.Type with %q instead of %q, or declare %q in "event_types" if it is a type of your own`,
+						id, suggest.Closest(lit.value, known), shortName(lit.value), shortName(lit.value))})
 			}
 		}
 	}

@@ -79,7 +79,8 @@ func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, sig
 		switch {
 		case mapped && len(needed[f]) == 0:
 			*warns = append(*warns, Warning{Kind: ItemConfig, ID: "lead_fields", Field: key,
-				Message: fmt.Sprintf("no detector reads the %s: the detectors that read the lead are off, or have no list", key)})
+				Message: fmt.Sprintf("no detector reads the %s: the detectors that read the lead are off, or have no list", key),
+				Fix:     fmt.Sprintf(`remove %q from "lead_fields", or turn on a detector that reads it`, key)})
 			continue
 		case len(needed[f]) == 0:
 			continue
@@ -117,8 +118,10 @@ func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, sig
 		listed = listed && builtinSignalDefaults[d.kind].list != ""
 		if !listed && !slices.ContainsFunc(signals, func(sc SignalConfig) bool { return sc.Kind == d.kind }) {
 			*warns = append(*warns, Warning{Kind: ItemSignal, ID: d.kind, Field: "lead_fields",
-				Message: fmt.Sprintf("the %s detector does not run: it reads the lead's %s, which lead type %s does not have%s; map %s in the config's lead_fields, e.g. \"lead_fields\": {%s}, or turn the detector off to silence this: {\"kind\": %q, \"off\": true}",
-					d.kind, andList(keys), reflect.TypeFor[L](), reason, text.Plural(len(keys), "it", "them"), strings.Join(example, ", "), d.kind)})
+				Message: fmt.Sprintf("the %s detector does not run: it reads the lead's %s, which lead type %s does not have%s",
+					d.kind, andList(keys), reflect.TypeFor[L](), reason),
+				Fix: fmt.Sprintf(`map %s in "lead_fields", e.g. "lead_fields": {%s}, or turn the detector off to silence this: {"kind": %q, "off": true} in "signals"`,
+					text.Plural(len(keys), "it", "them"), strings.Join(example, ", "), d.kind)})
 			continue
 		}
 		errs.addf(ItemSignal, d.kind, "lead_fields",

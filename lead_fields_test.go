@@ -237,3 +237,37 @@ func withFields(base, over map[string]string) map[string]string {
 	}
 	return out
 }
+
+// TestWarningsHaveFixes: every warning Compile gives says how to resolve it. The configs
+// below produce each kind of warning there is.
+func TestWarningsHaveFixes(t *testing.T) {
+	type bare struct{ Seats int }
+	configs := []Config{
+		{Personas: []Persona{{ID: "only", When: "true"}}},
+		{Personas: []Persona{{ID: "never", When: "false"}, {ID: "rest"}}},
+		{EventTypes: []string{"page_veiw"}},
+		{Events: []EventRule{{ID: "e", When: `event.Type == "page_veiw"`, Points: 1}}},
+		{LeadFields: map[string]string{"email": "''"}, Signals: []SignalConfig{{Kind: SignalStudent, Off: true}, {Kind: SignalGenericEmail, Off: true}}},
+	}
+	seen := map[string]bool{}
+	for _, cfg := range configs {
+		s, err := Compile[bare](cfg)
+		if err != nil {
+			t.Fatalf("%+v: %v", cfg, err)
+		}
+		if len(s.Warnings()) == 0 {
+			t.Errorf("%+v: no warning", cfg)
+		}
+		for _, w := range s.Warnings() {
+			seen[string(w.Kind)+"/"+w.Field] = true
+			if w.Fix == "" {
+				t.Errorf("warning without a fix: %s", w)
+			}
+		}
+	}
+	for _, want := range []string{"persona/", "persona/when", "config/", "event rule/when", "config/email", "signal/lead_fields"} {
+		if !seen[want] {
+			t.Errorf("no warning of kind/field %q among %v", want, seen)
+		}
+	}
+}

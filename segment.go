@@ -20,11 +20,12 @@ type Persona struct {
 const MaxPersonas = 20
 
 // Warning is a finding that does not stop Compile but deserves a look: a persona no lead could
-// reach, say.
+// reach, say. Fix says what to change in the config to resolve it.
 type Warning struct {
 	Kind      ItemKind
 	ID, Field string
 	Message   string
+	Fix       string
 }
 
 func (w Warning) String() string {
@@ -46,7 +47,8 @@ func compilePersonas[L any](c *exprCompiler[L], cfg []Persona, errs *errorList, 
 		errs.addf(kind, "personas", "", "%d personas, at most %d: segments that narrow stop paying", len(cfg), MaxPersonas)
 	}
 	if len(cfg) == 1 {
-		*warns = append(*warns, Warning{Kind: kind, ID: cfg[0].ID, Message: "a single persona does not segment anything"})
+		*warns = append(*warns, Warning{Kind: kind, ID: cfg[0].ID, Message: "a single persona does not segment anything",
+			Fix: `add another persona with its own "when" and "track", or remove "personas" if one track fits every lead`})
 	}
 	out := make([]persona[L], 0, len(cfg))
 	seen := map[string]bool{}
@@ -70,7 +72,8 @@ func compilePersonas[L any](c *exprCompiler[L], cfg []Persona, errs *errorList, 
 			p.when = c.compile(pc.When, scopeGuard, true, errs, kind, id, "when")
 		}
 		if p.when != nil && constantFalse(p.when) {
-			*warns = append(*warns, Warning{Kind: kind, ID: id, Field: "when", Message: "the condition is always false: no lead can reach this persona"})
+			*warns = append(*warns, Warning{Kind: kind, ID: id, Field: "when", Message: "the condition is always false: no lead can reach this persona",
+				Fix: fmt.Sprintf(`change "when" of persona %q so that some lead can satisfy it, or remove the persona`, id)})
 		} else {
 			reachable++
 		}

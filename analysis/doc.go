@@ -28,18 +28,27 @@
 //
 // # Findings
 //
-// A [Finding] is a [Severity], a kind, the ID of what it concerns and a message. Errors are
-// things that can never happen as written; warnings are very likely mistakes; info is worth
-// a look and often intended. [Lint] reports, from the rule set alone:
+// A [Finding] is a [Severity], a kind (one of the Kind constants, such as [KindTierShadowed]),
+// the ID of what it concerns, a message and a fix: what to change — the config key, and
+// where it can be worked out the value — to resolve it ("lower \"min\" of tier \"hot\" to at
+// most 60, or …"). Every finding has a fix. Errors are things that can never happen as
+// written; warnings are very likely mistakes; info is worth a look and often intended.
+// [Lint] reports, from the rule set alone:
 //
 //	tier-shadowed          error    an earlier tier without a when takes every total the tier could have
 //	tier-unreachable       error    the tier's min is above the highest total the rules allow
 //	persona-unreachable    warning  a persona whose when can never hold
+//	persona-warning        warning  a single persona (Compile)
+//	config-warning         warning  a declared event type that looks like a misspelt built-in one (Compile)
+//	event-rule-warning     warning  event.Type compared with a type that looks misspelt (Compile)
+//	signal-warning         warning  a lead-reading detector left out: the lead type lacks its inputs (Compile)
 //	<kind>-warning         warning  Compile's other warnings (Scorer.Warnings), by the item's kind
 //	handoff-inverted       warning  a tier that does not hand off comes before, and above, one that does
 //	handoff-overlap        info     several hand-off tiers
 //	                       warning  a transition to sales on a condition that does not read handoff
 //	list-empty             warning  an empty list that a listed("name", …) call reads
+//	event-type-unread      warning  a declared event type that nothing reads
+//	                       info     the same, under strict_event_types (declaring it lets its events in)
 //	signal-idle            warning  a built-in detector that can never fire
 //	signal-off             warning  has_signal("kind") of a detector the config turns off
 //	max-below-points       warning  a rule's max is below its points
@@ -59,8 +68,9 @@
 // history-approximate (info: a history carried over, not exactly).
 //
 // What an expression reads is found in its syntax tree (expr's parser), not its text: a
-// name in a string literal or a comment reads nothing, and listed and has_signal calls are
-// found however they are spaced, commented or split over lines, by their constant first
-// argument. Compile rejects a computed list name or signal kind, so [Lint] returns that
-// error rather than guessing which list such a call reads.
+// name in a string literal or a comment reads nothing, and listed, has_signal, count and
+// days_since calls are found however they are spaced, commented or split over lines, by their
+// constant first argument, and event.Type comparisons by their string constants. Compile
+// rejects a computed list name, signal kind or event type, so [Lint] returns that error
+// rather than guessing which list such a call reads.
 package analysis

@@ -83,9 +83,13 @@ func ExampleLint() {
 	}
 	// Output:
 	// error: tier-shadowed "hot": can never be reached: tier "warm" before it (min 30, no when) takes every total from 70
+	//   fix: move tier "hot" before tier "warm" (tiers are tried in order, highest "min" first), or give tier "warm" a "when"
 	// warning: list-empty "partners": the list is empty, so listed("partners", …) never matches in rule "partner"
+	//   fix: add entries to the "partners" list in "lists", or remove listed("partners", …) from rule "partner"
 	// warning: rule-never-fires "partner": fired for none of the 3 leads
+	//   fix: check "when" of rule "partner" against these leads (a misspelt value or field?), or remove the rule if none of them should match it
 	// info: tier-never-reached "hot": none of the 3 leads reached it
+	//   fix: check "min" and "when" of tier "hot" and of the tiers before it (the first that takes a lead wins); none needed if none of these leads belongs in it
 }
 
 // LintMigration says what a change does to the States a service has stored: here a rename
@@ -100,7 +104,8 @@ func ExampleLintMigration() {
 		fmt.Println(f)
 	}
 	// Output:
-	// warning: history-reset "demo": the event rule is gone from the new rule set: its history is dropped from every stored lead; if "demo-request" replaces it, add "renamed_from": ["demo"]
+	// warning: history-reset "demo": the event rule is gone from the new rule set: its history is dropped from every stored lead
+	//   fix: if "demo-request" replaces it, add "renamed_from": ["demo"]; none needed if nothing replaces it
 }
 
 // Diff shows what a rule change does to a population before it ships: here, directors

@@ -2,7 +2,9 @@ package analysis
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 
 	"github.com/leadscore/leadscore"
 )
@@ -33,16 +35,66 @@ func LintMigration[L any](previous, cfg leadscore.Config, opts ...leadscore.Opti
 			if s.Kind == leadscore.MigrationSignal {
 				what = "its active flag is"
 			}
-			resets = append(resets, Finding{Severity: SeverityWarning, Kind: "history-reset", ID: s.ID,
-				Message: fmt.Sprintf("the %s is gone from the new rule set: %s dropped from every stored lead; %s", s.Kind, what, s.Detail)})
+			// The step's detail says which rule or signal to add renamed_from to.
+			fix := "none needed if nothing replaces it"
+			if s.Detail != "" {
+				fix = s.Detail + "; " + fix
+			}
+			resets = append(resets, Finding{Severity: SeverityWarning, Kind: KindHistoryReset, ID: s.ID,
+				Message: fmt.Sprintf("the %s is gone from the new rule set: %s dropped from every stored lead", s.Kind, what),
+				Fix:     fix})
 		case !s.Exact && (s.Action == leadscore.MigrationKept || s.Action == leadscore.MigrationRenamed || s.Action == leadscore.MigrationConverted):
 			// The step's line, "kind \"id\": what", without the ID the finding names.
 			line := s.String()
 			if s.Kind != leadscore.MigrationVelocity {
 				line = s.Kind + ": " + strings.TrimPrefix(line, fmt.Sprintf("%s %q: ", s.Kind, s.ID))
 			}
-			approximate = append(approximate, Finding{Severity: SeverityInfo, Kind: "history-approximate", ID: s.ID, Message: line})
+			approximate = append(approximate, Finding{Severity: SeverityInfo, Kind: KindHistoryApproximate, ID: s.ID, Message: line, Fix: approximateFix(s)})
 		}
 	}
 	return append(resets, approximate...), nil
+}
+
+// approximateFix says what to do about a history that carries over approximately: nothing,
+// if approximate is good enough; else how to keep it exact.
+func approximateFix(s leadscore.MigrationStep) string {
+	const rebuild = "rebuild the States from the leads' events (leadscore score -write-states) to make them exact"
+	var fixes []string
+	switch s.Kind {
+	case leadscore.MigrationEventRule:
+		if s.Action == leadscore.MigrationConverted && s.Before != s.After {
+			if s.Before == 0 {
+				fixes = append(fixes, fmt.Sprintf(`to keep histories exact, remove "half_life" from event rule %q (no decay, as before)`, s.ID))
+			} else {
+				fixes = append(fixes, fmt.Sprintf(`to keep histories exact, keep "half_life" of event rule %q at %s`, s.ID, days(s.Before)))
+			}
+		}
+		if strings.Contains(s.Detail, `"on" or "when" changed`) {
+			fixes = append(fixes, fmt.Sprintf(`to count only what the new "on" and "when" match, give event rule %q a new "id" (its history then starts empty)`, s.ID))
+		}
+	case leadscore.MigrationVelocity:
+		switch {
+		case s.After == 0:
+			return "none needed: nothing reads the velocity sums any more"
+		case s.Before == 0:
+			return "none needed: velocity builds up from new events; " + rebuild + " now"
+		case s.Before != s.After:
+			fixes = append(fixes, fmt.Sprintf(`to keep the sums exact, keep "window" of the velocity signal at %s`, days(s.Before)))
+		}
+	case leadscore.MigrationEventType:
+		return "none needed: counts catch up as new events arrive; " + rebuild + " now"
+	}
+	if len(fixes) == 0 {
+		fixes = []string{rebuild}
+	}
+	return "none needed if approximate is good enough; " + strings.Join(fixes, "; ")
+}
+
+// days renders a half-life or window as rule sets usually spell it: whole days as "14d",
+// other durations as Duration does.
+func days(d leadscore.Duration) string {
+	if d > 0 && time.Duration(d)%leadscore.Day == 0 {
+		return strconv.FormatInt(int64(time.Duration(d)/leadscore.Day), 10) + "d"
+	}
+	return d.String()
 }

@@ -21,8 +21,10 @@ func TestLintMigration(t *testing.T) {
 		got = append(got, f.String())
 	}
 	want := []string{
-		`warning: history-reset "demo": the event rule is gone from the new rule set: its history is dropped from every stored lead; if "demo-request" replaces it, add "renamed_from": ["demo"]`,
-		`info: history-approximate "pricing-page": event rule: renamed from "pricing", half-life none → 15d, history converted (exact for leads with 1–2 matched events, approximate otherwise)`,
+		`warning: history-reset "demo": the event rule is gone from the new rule set: its history is dropped from every stored lead` +
+			"\n  fix: " + `if "demo-request" replaces it, add "renamed_from": ["demo"]; none needed if nothing replaces it`,
+		`info: history-approximate "pricing-page": event rule: renamed from "pricing", half-life none → 15d, history converted (exact for leads with 1–2 matched events, approximate otherwise)` +
+			"\n  fix: " + `none needed if approximate is good enough; to keep histories exact, remove "half_life" from event rule "pricing-page" (no decay, as before)`,
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))

@@ -1,6 +1,8 @@
 package analysis
 
 import (
+	"slices"
+
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
 )
@@ -13,18 +15,24 @@ type reads struct {
 	// "total"): not a member's name (lead.Traits.handoff), not a function's name, not a
 	// name a let declares.
 	idents map[string]bool
-	// args maps listed and has_signal to the constant string first argument of each of
-	// their calls, in the expression's order, duplicates included.
+	// args maps listed, has_signal, days_since and count (the event count, count(type,
+	// window)) to the constant string first argument of each of their calls, in the
+	// expression's order, duplicates included.
 	args map[string][]string
-	// dynamic lists the listed and has_signal calls whose first argument is not a string
-	// constant: they read a list or signal that only the run decides. Compile rejects them
-	// (the list name and the signal kind must be constants), so Lint never meets one; were
-	// it to, such a call reads no particular list or signal.
+	// dynamic lists the listed, has_signal and days_since calls whose first argument is not
+	// a string constant: they read a list, signal or event type that only the run decides.
+	// Compile rejects them (the list name, the signal kind and the event type must be
+	// constants), so Lint never meets one; were it to, such a call reads no particular list,
+	// signal or type. A count whose first argument is not a string is expr's count(array,
+	// predicate), which reads no event type.
 	dynamic []string
+	// compared lists the strings event.Type is compared with — event.Type == "x",
+	// "x" != event.Type, event.Type in ["x", "y"] — in the expression's order.
+	compared []string
 }
 
 // constArgCalls are the functions whose constant first argument lint follows.
-var constArgCalls = map[string]bool{"listed": true, "has_signal": true}
+var constArgCalls = map[string]bool{"listed": true, "has_signal": true, "days_since": true}
 
 // readsOf parses src and reports what it reads. An expression that does not parse reads
 // nothing (Lint parses only expressions that compiled).
@@ -67,9 +75,61 @@ func readsOf(src string) reads {
 			} else {
 				r.dynamic = append(r.dynamic, id.Value)
 			}
+		case *ast.BuiltinNode:
+			// The parser reads count(type, window) as expr's built-in count; a string first
+			// argument makes it the event count.
+			if n.Name != "count" || len(n.Arguments) == 0 {
+				return
+			}
+			if s, ok := n.Arguments[0].(*ast.StringNode); ok {
+				r.args["count"] = append(r.args["count"], s.Value)
+			}
+		case *ast.BinaryNode:
+			r.compared = append(r.compared, comparedTypes(n)...)
 		}
 	}))
 	return r
+}
+
+// comparedTypes returns the strings n compares event.Type with: event.Type == "x",
+// "x" != event.Type, event.Type in ["x", "y"] (and not in).
+func comparedTypes(n *ast.BinaryNode) []string {
+	isType := func(n ast.Node) bool {
+		m, ok := n.(*ast.MemberNode)
+		if !ok {
+			return false
+		}
+		id, ok1 := m.Node.(*ast.IdentifierNode)
+		p, ok2 := m.Property.(*ast.StringNode)
+		return ok1 && ok2 && id.Value == "event" && p.Value == "Type"
+	}
+	var out []string
+	lit := func(n ast.Node) {
+		if s, ok := n.(*ast.StringNode); ok {
+			out = append(out, s.Value)
+		}
+	}
+	switch n.Operator {
+	case "==", "!=":
+		if isType(n.Left) {
+			lit(n.Right)
+		} else if isType(n.Right) {
+			lit(n.Left)
+		}
+	case "in", "not in":
+		if a, ok := n.Right.(*ast.ArrayNode); ok && isType(n.Left) {
+			for _, e := range a.Nodes {
+				lit(e)
+			}
+		}
+	}
+	return out
+}
+
+// eventTypes returns the event types the expression reads: the constant first arguments of
+// count and days_since, and the strings it compares event.Type with.
+func (r reads) eventTypes() []string {
+	return slices.Concat(r.args["count"], r.args["days_since"], r.compared)
 }
 
 // calls reports whether the expression calls fn with the constant first argument arg.

@@ -74,3 +74,30 @@ func TestReadsCalls(t *testing.T) {
 		}
 	}
 }
+
+// The event types an expression reads: count and days_since's constant first argument, and
+// the strings it compares event.Type with.
+func TestReadsEventTypes(t *testing.T) {
+	for _, tc := range []struct {
+		name, src string
+		types     []string
+		dynamic   []string
+	}{
+		{"count and days_since", `count("page_view", "7d") >= 3 && days_since("demo_request") < 7`, []string{"page_view", "demo_request"}, nil},
+		{"count over an array", `count(lead.Tags, {# == "invoice_paid"}) > 0`, nil, nil},
+		{"comparisons", `event.Type == "a" || "b" != event.Type || event.Type in ["c", "d"]`, []string{"a", "b", "c", "d"}, nil},
+		{"other members", `lead.Type == "x" || event.Category == "y"`, nil, nil},
+		{"string literal", `lead.Title == "event.Type == 'x' or count('y', '7d')"`, nil, nil},
+		{"computed type", `days_since(lead.Title) < 3`, nil, []string{"days_since"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := readsOf(tc.src)
+			if got := r.eventTypes(); !slices.Equal(got, tc.types) {
+				t.Errorf("event types %q, want %q", got, tc.types)
+			}
+			if !slices.Equal(r.dynamic, tc.dynamic) {
+				t.Errorf("dynamic calls %q, want %q", r.dynamic, tc.dynamic)
+			}
+		})
+	}
+}

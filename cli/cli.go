@@ -16,7 +16,7 @@ import (
 // Exit codes of [Main].
 const (
 	ExitOK       = 0 // all is well
-	ExitFailed   = 1 // a test failed, diff found changes, lint found problems, a rule errored while scoring
+	ExitFailed   = 1 // a test failed, diff found changes, lint found problems (see its -fail-on), a rule errored while scoring
 	ExitBadInput = 2 // a usage error, or input that cannot be read or makes no sense
 )
 
@@ -110,7 +110,7 @@ Usage:
   {program} score -rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]
   {program} test  -rules rules.json [-v] [-min-coverage percent] cases.json
   {program} diff  -old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]
-  {program} lint  -rules rules.json [-previous old.json] [-json] [-progress] [population.jsonl]
+  {program} lint  -rules rules.json [-previous old.json] [-fail-on severity] [-json] [-progress] [population.jsonl]
   {program} version
 
 Run "{program} <command> -h" for a command's flags and formats.
@@ -120,8 +120,9 @@ Rule sets are JSON or YAML. Leads are JSON Lines, one object per line:
    "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}], "at": "2026-03-03T09:00:00Z"}
 read from standard input when no file is given.
 
-Exit status: 0 all is well; 1 test failures, leads that change (diff), lint errors or
-warnings, rule errors while scoring; 2 usage errors and bad input.
+Exit status: 0 all is well; 1 test failures, leads that change (diff), lint findings at or
+above -fail-on (errors and warnings by default), rule errors while scoring; 2 usage errors
+and bad input.
 `
 
 // run runs the command line args for leads of type L and returns the exit code.

@@ -26,7 +26,7 @@
 //	score -rules rules.yaml [-at time] [-write-states states.jsonl] [-progress] [leads]
 //	test  -rules rules.yaml [-v] [-min-coverage percent] cases.yaml
 //	diff  -old old.yaml -new new.yaml [-json] [-leads n] [-at time] [-progress] [leads | -states states]
-//	lint  -rules rules.yaml [-previous old.yaml] [-json] [-progress] [leads]
+//	lint  -rules rules.yaml [-previous old.yaml] [-fail-on severity] [-json] [-progress] [leads]
 //	version
 //
 // score writes one JSON result per lead to standard output (its line in the input, name, the
@@ -34,7 +34,8 @@
 // transitions, explanation, rule errors) and with -write-states, each lead's State to a file;
 // test writes each failing case (all with -v), a summary and the rule-set coverage; diff
 // writes what a rule-set change does to a population (text, or JSON with -json); lint writes
-// its findings (text, or JSON with -json). Problems go to standard error; progress on a long
+// its findings, each with the fix that resolves it (text, the fix on a second line indented
+// "  fix: …", or JSON with -json, a "fix" field). Problems go to standard error; progress on a long
 // run too, when standard error is a terminal or with -progress. "<command> -h" prints a
 // command's flags and formats.
 //
@@ -68,11 +69,19 @@
 // placed at the field at fault. JSON keeps its decoder's first error; a compile error there
 // gives the line of the rule.
 //
+// # Gating a pipeline on lint
+//
+// lint -fail-on sets the least serious finding that fails the run (exit 1): error, warning
+// (the default: errors and warnings fail, info does not), info (any finding fails) or none
+// (lint never fails; a pipeline reads its output, such as -json's). Another value is a usage
+// error (exit 2) that names the value probably meant.
+//
 // # Exit codes
 //
 //   - [ExitOK] (0): all is well — the cases pass and coverage reaches -min-coverage, diff finds
-//     no lead that changes, lint finds no error or warning (info findings do not fail);
+//     no lead that changes, lint finds nothing at or above -fail-on;
 //   - [ExitFailed] (1): a case fails or coverage falls short, some leads change, lint finds
-//     errors or warnings, a rule errored while scoring (score still writes every result);
+//     something at or above -fail-on, a rule errored while scoring (score still writes every
+//     result);
 //   - [ExitBadInput] (2): a usage error, or a file that cannot be read or makes no sense.
 package cli

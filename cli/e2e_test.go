@@ -67,6 +67,29 @@ func TestCommandEndToEnd(t *testing.T) {
 		{name: "lint json", args: []string{"lint", "-json", "-rules", "testdata/bad/lint_rules.json"}, code: 1, golden: "lint.json"},
 		{name: "lint previous", args: []string{"lint", "-rules", "testdata/migrate/v2.json", "-previous", "testdata/migrate/v1.json"}, code: 1, golden: "lint_previous.txt"},
 		{name: "lint previous unchanged", args: []string{"lint", "-rules", "testdata/migrate/v2.json", "-previous", "testdata/migrate/v2.json"}, golden: "lint_clean.txt"},
+		{name: "lint declared type unread", args: []string{"lint", "-rules", "testdata/lint_unread.json"}, code: 1, golden: "lint_unread.txt", stderr: []string{""}},
+		{name: "lint strict declared type unread", args: []string{"lint", "-rules", "testdata/lint_strict.json"}, golden: "lint_strict.txt", stderr: []string{""}},
+
+		// lint -fail-on: the least serious finding that fails the run
+		{name: "lint fail-on error, an error", args: []string{"lint", "-fail-on", "error", "-rules", "testdata/bad/lint_rules.json"}, code: 1, golden: "lint.txt", stderr: []string{""}},
+		{name: "lint fail-on error, warnings", args: []string{"lint", "-fail-on", "error", "-rules", "testdata/lint_unread.json"}, golden: "lint_unread.txt", stderr: []string{""}},
+		{name: "lint fail-on warning, warnings", args: []string{"lint", "-fail-on", "warning", "-rules", "testdata/lint_unread.json"}, code: 1, golden: "lint_unread.txt", stderr: []string{""}},
+		{name: "lint fail-on warning, info", args: []string{"lint", "-fail-on", "warning", "-rules", "testdata/lint_strict.json"}, golden: "lint_strict.txt", stderr: []string{""}},
+		{name: "lint fail-on info, info", args: []string{"lint", "-fail-on", "info", "-rules", "testdata/lint_strict.json"}, code: 1, golden: "lint_strict.txt", stderr: []string{""}},
+		{name: "lint fail-on info, nothing", args: []string{"lint", "-fail-on", "info", "-rules", "testdata/rules.json"}, golden: "lint_clean.txt", stderr: []string{""}},
+		{name: "lint fail-on none, an error", args: []string{"lint", "-fail-on", "none", "-rules", "testdata/bad/lint_rules.json"}, golden: "lint.txt", stderr: []string{""}},
+		{name: "lint fail-on none, json", args: []string{"lint", "-json", "-fail-on=none", "-rules", "testdata/bad/lint_rules.json"}, golden: "lint.json", stderr: []string{""}},
+		{name: "lint fail-on previous", args: []string{"lint", "-fail-on", "error", "-rules", "testdata/migrate/v2.json", "-previous", "testdata/migrate/v1.json"}, golden: "lint_previous.txt"},
+		{name: "lint fail-on abbreviated", args: []string{"lint", "-fail-on", "warn", "-rules", "testdata/rules.json"}, code: 2,
+			stderr: []string{"leadscore lint: -fail-on: unknown severity \"warn\" (did you mean \"warning\"?); use error, warning, info or none\n"}},
+		{name: "lint fail-on misspelt", args: []string{"lint", "-fail-on", "eror", "-rules", "testdata/rules.json"}, code: 2,
+			stderr: []string{"leadscore lint: -fail-on: unknown severity \"eror\" (did you mean \"error\"?); use error, warning, info or none\n"}},
+		{name: "lint fail-on capitals", args: []string{"lint", "-fail-on", "Info", "-rules", "testdata/rules.json"}, code: 2,
+			stderr: []string{"leadscore lint: -fail-on: unknown severity \"Info\" (did you mean \"info\"?); use error, warning, info or none\n"}},
+		{name: "lint fail-on unknown", args: []string{"lint", "-fail-on", "all", "-rules", "testdata/rules.json"}, code: 2,
+			stderr: []string{"leadscore lint: -fail-on: unknown severity \"all\"; use error, warning, info or none\n"}},
+		{name: "lint fail-on empty", args: []string{"lint", "-fail-on=", "-rules", "testdata/nope.json"}, code: 2,
+			stderr: []string{"leadscore lint: -fail-on: unknown severity \"\"; use error, warning, info or none\n"}},
 		{name: "lint previous with errors", args: []string{"lint", "-rules", "testdata/rules.json", "-previous", "testdata/bad/bad_rules.json"}, code: 2,
 			stderr: []string{`testdata/bad/bad_rules.json:4: rule "exec": when 1:6: type leadscore.Lead has no field Titel`}},
 
@@ -139,4 +162,20 @@ func mustRead(t *testing.T, name string) string {
 		t.Fatal(err)
 	}
 	return string(data)
+}
+
+// A bad -fail-on is a usage error, said in one line on stderr, before any file is read.
+func TestLintFailOnUsage(t *testing.T) {
+	for value, want := range map[string]string{
+		"warn":     `leadscore lint: -fail-on: unknown severity "warn" (did you mean "warning"?); use error, warning, info or none`,
+		"errors":   `leadscore lint: -fail-on: unknown severity "errors" (did you mean "error"?); use error, warning, info or none`,
+		"in":       `leadscore lint: -fail-on: unknown severity "in" (did you mean "info"?); use error, warning, info or none`,
+		"never":    `leadscore lint: -fail-on: unknown severity "never"; use error, warning, info or none`,
+		"warning,": `leadscore lint: -fail-on: unknown severity "warning," (did you mean "warning"?); use error, warning, info or none`,
+	} {
+		r := execute(t, "", "lint", "-rules", "testdata/nope.json", "-fail-on", value)
+		if r.code != ExitBadInput || r.stdout != "" || r.stderr != want+"\n" {
+			t.Errorf("-fail-on %q: exit %d, stdout %q, stderr %q; want exit 2 and stderr %q", value, r.code, r.stdout, r.stderr, want+"\n")
+		}
+	}
 }

@@ -150,7 +150,11 @@ func ExamplePopulation() {
 	}
 	// Output:
 	// error: tier-shadowed "hot": can never be reached: tier "warm" before it (min 30, no when) takes every total from 70
+	//   fix: move tier "hot" before tier "warm" (tiers are tried in order, highest "min" first), or give tier "warm" a "when"
 	// warning: list-empty "partners": the list is empty, so listed("partners", …) never matches in rule "partner"
+	//   fix: add entries to the "partners" list in "lists", or remove listed("partners", …) from rule "partner"
 	// warning: rule-never-fires "partner": fired for none of the 3 leads
+	//   fix: check "when" of rule "partner" against these leads (a misspelt value or field?), or remove the rule if none of them should match it
 	// info: tier-never-reached "hot": none of the 3 leads reached it
+	//   fix: check "min" and "when" of tier "hot" and of the tiers before it (the first that takes a lead wins); none needed if none of these leads belongs in it
 }
