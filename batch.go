@@ -214,7 +214,7 @@ func (b *batch[L]) score(sc *scratch[L], c *scoreChunk[L]) {
 	for j := range c.leads {
 		it := &c.leads[j]
 		// Each lead is a call of its own, with its own budget; a nil *State is a new lead.
-		sc.budget.startCall(s.limits)
+		sc.budget.StartCall(s.limits.CallBudget)
 		d := &s.empty
 		if it.st != nil {
 			d = s.view(&it.st.d)

@@ -15,6 +15,7 @@ import (
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/leadscore/leadscore/internal/budget"
 	"github.com/leadscore/leadscore/internal/classify"
 	"github.com/leadscore/leadscore/internal/fastpath"
 	"github.com/leadscore/leadscore/internal/suggest"
@@ -28,23 +29,23 @@ import (
 // Their slices are made once per scratch and written in place: the fast path points into
 // them (fastDescription).
 type env[L any] struct {
-	Lead         L         `expr:"lead"`
-	Now          time.Time `expr:"now"`
-	Event        Event     `expr:"event"`
-	Stage        string    `expr:"stage"`
-	DaysInStage  float64   `expr:"days_in_stage"`
-	Fit          float64   `expr:"fit"`
-	Engagement   float64   `expr:"engagement"`
-	Relationship float64   `expr:"relationship"`
-	Total        float64   `expr:"total"`
-	Tier         string    `expr:"tier"`
-	Handoff      bool      `expr:"handoff"`
-	Disqualified bool      `expr:"disqualified"`
-	FreshHandoff bool      `expr:"fresh_handoff"`
-	Counts       []int     `expr:"·count"`
-	DaysSince    []float64 `expr:"·days_since"`
-	Signals      []bool    `expr:"·signal"`
-	Budget       *budget   `expr:"·budget"` // the evaluation's step budget (budget.go)
+	Lead         L              `expr:"lead"`
+	Now          time.Time      `expr:"now"`
+	Event        Event          `expr:"event"`
+	Stage        string         `expr:"stage"`
+	DaysInStage  float64        `expr:"days_in_stage"`
+	Fit          float64        `expr:"fit"`
+	Engagement   float64        `expr:"engagement"`
+	Relationship float64        `expr:"relationship"`
+	Total        float64        `expr:"total"`
+	Tier         string         `expr:"tier"`
+	Handoff      bool           `expr:"handoff"`
+	Disqualified bool           `expr:"disqualified"`
+	FreshHandoff bool           `expr:"fresh_handoff"`
+	Counts       []int          `expr:"·count"`
+	DaysSince    []float64      `expr:"·days_since"`
+	Signals      []bool         `expr:"·signal"`
+	Budget       *budget.Budget `expr:"·budget"` // the evaluation's step budget (internal/budget: budget.Field)
 }
 
 // scope says where an expression lives, and so which names it may read.
@@ -111,7 +112,7 @@ type program[L any] struct {
 	// Where it comes from, for reports such as Costs: kind, ID and field as in RuleError.
 	kind      ItemKind
 	id, field string
-	charged   bool // rewritten to charge the step budget (budget_patch.go)
+	charged   bool // rewritten to charge the step budget (internal/budget)
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -183,8 +184,8 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
 	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
 	if c.limits.StepBudget != Unlimited {
-		if needs := analyzeBudget(tree.Node, c.config().Functions); needs.any() {
-			opts = append(opts, expr.Patch(&budgetPatcher{reuses: needs.reuses, chains: needs.chains}))
+		if needs := budget.Analyze(tree.Node, c.builtinIsCall); needs.Any() {
+			opts = append(opts, expr.Patch(&budget.Patcher{Needs: needs}))
 		}
 	}
 	switch want {
@@ -204,7 +205,7 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 		return nil
 	}
 	v.commit()
-	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: callsCharging(prog.Node())}
+	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: budget.Charged(prog.Node())}
 	c.programs = append(c.programs, p)
 	switch {
 	case c.fast == nil:
@@ -255,6 +256,18 @@ func (c *exprCompiler[L]) config() *conf.Config {
 	}
 	return c.plain
 }
+
+// builtinIsCall reports whether a built-in node of a tree parsed without the config is in
+// fact a call, not one of expr's loops: a built-in the config's functions shadow, or
+// leadscore's count(type, window) (isEventCount). The step budget charges loops.
+func (c *exprCompiler[L]) builtinIsCall(n *ast.BuiltinNode) bool {
+	_, shadowed := c.config().Functions[n.Name]
+	return shadowed || isEventCount(n)
+}
+
+type visitorFunc func(*ast.Node)
+
+func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 
 // compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text
 // must never take the caller down.

@@ -70,9 +70,9 @@ func (s *Scorer[L]) runBool(sc *scratch[L], p *program[L]) (bool, error) {
 }
 
 func (s *Scorer[L]) runBoolVM(sc *scratch[L], p *program[L]) (bool, error) {
-	sc.budget.start(s.limits)
+	sc.budget.Start(s.limits.StepBudget, s.limits.CallBudget)
 	out, err := sc.vm.Run(p.prog, sc.vmEnv())
-	sc.budget.finish()
+	sc.budget.Finish()
 	if err != nil {
 		return false, err
 	}
@@ -90,9 +90,9 @@ func (s *Scorer[L]) runString(sc *scratch[L], p *program[L]) (string, error) {
 			return v, nil
 		}
 	}
-	sc.budget.start(s.limits)
+	sc.budget.Start(s.limits.StepBudget, s.limits.CallBudget)
 	out, err := sc.vm.Run(p.prog, sc.vmEnv())
-	sc.budget.finish()
+	sc.budget.Finish()
 	if err != nil {
 		return "", err
 	}
@@ -110,9 +110,9 @@ func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err err
 	}
 	if !ok {
 		var out any
-		sc.budget.start(s.limits)
+		sc.budget.Start(s.limits.StepBudget, s.limits.CallBudget)
 		out, err = sc.vm.Run(p.prog, sc.vmEnv())
-		sc.budget.finish()
+		sc.budget.Finish()
 		if f, ok = out.(float64); err == nil && !ok {
 			err = fmt.Errorf("expected a number, got %T", out)
 		}

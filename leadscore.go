@@ -11,6 +11,7 @@ import (
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
 
+	"github.com/leadscore/leadscore/internal/budget"
 	"github.com/leadscore/leadscore/internal/classify"
 	"github.com/leadscore/leadscore/internal/fastpath"
 	"github.com/leadscore/leadscore/internal/state"
@@ -74,7 +75,7 @@ type scratch[L any] struct {
 	contributions []Contribution
 	signals       []Signal
 	matched       []int
-	budget        budget // the step budget of the expression running on the VM (budget.go)
+	budget        budget.Budget // the step budget of the expression running on the VM (internal/budget)
 	// The lead fields of this evaluation, computed when a detector first reads them
 	// (Scorer.leadField): bit f of leadHave says leadVals[f] and leadErrs[f] are current.
 	leadVals [nLeadFields]string
@@ -158,7 +159,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 
 	// The clock and zone files are the world: time comes in as an argument, so the limits
 	// always disable now, date and timezone.
-	exprOpts := append([]expr.Option{expr.Env(env[L]{}), budgetFunctions()}, o.limits.builtinOptions()...)
+	exprOpts := append([]expr.Option{expr.Env(env[L]{}), budget.Functions()}, o.limits.builtinOptions()...)
 	exprOpts = append(exprOpts, builtinFunctions(lists)...)
 	for _, f := range o.functions {
 		opt, err := f.option()
@@ -322,7 +323,7 @@ func (s *Scorer[L]) Config() Config { return s.cfg.Clone() }
 // get checks out a scratch for one call, with the call's step budget.
 func (s *Scorer[L]) get() *scratch[L] {
 	sc := s.pool.Get().(*scratch[L])
-	sc.budget.startCall(s.limits)
+	sc.budget.StartCall(s.limits.CallBudget)
 	return sc
 }
 

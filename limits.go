@@ -10,6 +10,8 @@ import (
 	"github.com/expr-lang/expr/builtin"
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
+
+	"github.com/leadscore/leadscore/internal/budget"
 )
 
 // Limits bound what a rule set and the events it reads may cost, for rule sets written by
@@ -240,8 +242,8 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 			pattern, ok := n.Right.(*ast.StringNode)
 			if !ok {
 				c.fail(n.Right, "matches needs a literal pattern under the step budget: a pattern built at run time is compiled at every evaluation, at a cost no budget can charge beforehand")
-			} else if insts, err := patternInstructions(pattern.Value); err == nil && insts > maxPatternInstructions {
-				c.fail(n.Right, "the pattern compiles to more than %d instructions (its repeats multiply): too costly to compile and to match", maxPatternInstructions)
+			} else if insts, err := budget.PatternInstructions(pattern.Value); err == nil && insts > budget.MaxPatternInstructions {
+				c.fail(n.Right, "the pattern compiles to more than %d instructions (its repeats multiply): too costly to compile and to match", budget.MaxPatternInstructions)
 			}
 		}
 		c.walk(n.Left, depth)

@@ -1,12 +1,12 @@
-package leadscore
+package budget
 
 import (
-	"errors"
+	"encoding/json"
 	"fmt"
 	"math"
 	"reflect"
+	"regexp/syntax"
 	"strings"
-	"time"
 	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
@@ -14,178 +14,6 @@ import (
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/vm/runtime"
 )
-
-// The step budget: expr has no CPU limit and its memory budget does not count strings, so
-// leadscore charges the work of an evaluation itself. Compilation (budget_patch.go) rewrites
-// the expressions whose work depends on data so that the work is charged to a per-evaluation
-// budget before or as it is done; the functions below do the charging. An evaluation that
-// runs out stops with errStepBudget, which becomes a rule error.
-
-// budget is what one evaluation of one expression may still spend, in steps. Two limits meet
-// in it: Limits.StepBudget for the expression, and Limits.CallBudget for all the expressions
-// one call (Score, Observe, Advance) evaluates, so that a rule set of many expensive rules is
-// bounded too.
-type budget struct {
-	left  int64  // steps this expression may still take
-	limit int64  // what it started with
-	on    bool   // a budget applies (not Unlimited)
-	why   string // the limit that set it, for the error
-	call  int64  // steps the call may still take, across its expressions
-}
-
-// errStepBudget is the cause of a rule error for an evaluation that ran out of steps.
-var errStepBudget = errors.New("the evaluation exceeded its step budget")
-
-// startCall gives a new call (one lead's Score, Observe or Advance) its budget.
-func (b *budget) startCall(l Limits) { b.call = l.CallBudget }
-
-// start gives the next expression its budget: the step budget, or what the call has left.
-func (b *budget) start(l Limits) {
-	b.on = l.StepBudget != Unlimited
-	b.limit, b.why = l.StepBudget, "Limits.StepBudget"
-	if l.CallBudget != Unlimited && b.call < b.limit {
-		b.limit, b.why = max(b.call, 0), "Limits.CallBudget, for all the rules of one call"
-	}
-	b.left = b.limit
-}
-
-// finish takes what the expression spent from the call's budget.
-func (b *budget) finish() {
-	if b.on {
-		b.call -= b.limit - max(b.left, 0)
-	}
-}
-
-// charge spends n steps, or fails without spending when fewer are left.
-func (b *budget) charge(n int64) error {
-	if b == nil || !b.on {
-		return nil // no budget: an evaluation outside a Scorer's scratch, or Unlimited
-	}
-	if n > b.left {
-		b.left = -1
-		return fmt.Errorf("%w of %d steps (%s): the rule builds or scans too much", errStepBudget, b.limit, b.why)
-	}
-	b.left -= n
-	return nil
-}
-
-// chargeDeep charges what it costs to traverse v: a step for v, one per byte of each string
-// and one per element of each collection, all the way down. It charges as it walks and stops
-// when the budget runs out, so values that share parts (a DAG of arrays built with let, whose
-// traversal is exponential in its size) or refer to themselves cannot make the walk itself
-// unbounded.
-func (b *budget) chargeDeep(v any) error {
-	if b == nil || !b.on {
-		return nil
-	}
-	switch v := v.(type) {
-	case nil, bool, int, int64, float64:
-		return b.charge(1)
-	case string:
-		return b.charge(int64(len(v)) + 1)
-	case []any:
-		if err := b.charge(int64(len(v)) + 1); err != nil {
-			return err
-		}
-		for _, e := range v {
-			switch e := e.(type) {
-			case nil, bool, int, int64, float64:
-				// counted by the element's step
-			case string:
-				if err := b.charge(int64(len(e))); err != nil {
-					return err
-				}
-			default:
-				if err := b.chargeDeep(e); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	case map[string]any:
-		if err := b.charge(int64(len(v)) + 1); err != nil {
-			return err
-		}
-		for k, e := range v {
-			if err := b.charge(int64(len(k))); err != nil {
-				return err
-			}
-			if err := b.chargeDeep(e); err != nil {
-				return err
-			}
-		}
-		return nil
-	}
-	return b.chargeValue(reflect.ValueOf(v), 0)
-}
-
-// chargeValue is chargeDeep for the typed values expressions read from the lead and built-ins
-// return: typed slices and maps, structs, pointers.
-func (b *budget) chargeValue(v reflect.Value, depth int) error {
-	if err := b.charge(1); err != nil {
-		return err
-	}
-	if depth > 64 { // a pointer cycle the budget has not ended yet: its first 64 links are charged
-		return nil
-	}
-	switch v.Kind() {
-	case reflect.String:
-		return b.charge(int64(v.Len()))
-	case reflect.Slice, reflect.Array:
-		if err := b.charge(int64(v.Len())); err != nil {
-			return err
-		}
-		if simple(v.Type().Elem()) {
-			return nil
-		}
-		for i := range v.Len() {
-			if err := b.chargeValue(v.Index(i), depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.Map:
-		if err := b.charge(int64(v.Len())); err != nil {
-			return err
-		}
-		if simple(v.Type().Key()) && simple(v.Type().Elem()) {
-			return nil
-		}
-		for it := v.MapRange(); it.Next(); {
-			if err := b.chargeValue(it.Key(), depth+1); err != nil {
-				return err
-			}
-			if err := b.chargeValue(it.Value(), depth+1); err != nil {
-				return err
-			}
-		}
-	case reflect.Pointer, reflect.Interface:
-		if !v.IsNil() {
-			return b.chargeValue(v.Elem(), depth+1)
-		}
-	case reflect.Struct:
-		if v.Type() == reflect.TypeFor[time.Time]() {
-			return nil
-		}
-		for i := range v.NumField() {
-			if v.Type().Field(i).IsExported() {
-				if err := b.chargeValue(v.Field(i), depth+1); err != nil {
-					return err
-				}
-			}
-		}
-	}
-	return nil
-}
-
-// simple reports whether values of type t have a fixed, small size.
-func simple(t reflect.Type) bool {
-	switch t.Kind() {
-	case reflect.Bool, reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
-		reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64, reflect.Float32, reflect.Float64:
-		return true
-	}
-	return false
-}
 
 // The functions the patched expressions call. Their names start with '·', which the
 // expression lexer rejects: only compilation can write them.
@@ -198,8 +26,9 @@ const (
 	fnLoop    = "·loop"    // ·loop(budget, c, w): charges a loop over c whose body weighs w, returns c
 )
 
-// budgetFunctions declares the charging functions to expr.
-func budgetFunctions() expr.Option {
+// Functions declares to expr the functions the Patcher's rewritten expressions call: an
+// option for every expr.Compile of an expression the Patcher may rewrite.
+func Functions() expr.Option {
 	return func(c *conf.Config) {
 		if c.Functions == nil {
 			c.Functions = conf.FunctionsTable{}
@@ -239,8 +68,8 @@ func returns(t reflect.Type, lo, hi int) func([]reflect.Type) (reflect.Type, err
 	}
 }
 
-func budgetOf(v any) *budget {
-	b, _ := v.(*budget)
+func budgetOf(v any) *Budget {
+	b, _ := v.(*Budget)
 	return b
 }
 
@@ -263,7 +92,7 @@ func chargeLoop(args ...any) (any, error) {
 	if v := reflect.ValueOf(args[1]); v.Kind() == reflect.Slice || v.Kind() == reflect.Array || v.Kind() == reflect.Map || v.Kind() == reflect.String {
 		n = int64(v.Len())
 	}
-	if err := b.charge(n * int64(runtime.ToInt(args[2]))); err != nil {
+	if err := b.Charge(n * int64(runtime.ToInt(args[2]))); err != nil {
 		return nil, err
 	}
 	return args[1], nil
@@ -274,7 +103,7 @@ func chargeLoop(args ...any) (any, error) {
 func chargeMatch(args ...any) (any, error) {
 	s, _ := args[1].(string)
 	pattern := int64(runtime.ToInt(args[2]))
-	if err := budgetOf(args[0]).charge((int64(len(s)) + 1) * (pattern + 1)); err != nil {
+	if err := budgetOf(args[0]).Charge((int64(len(s)) + 1) * (pattern + 1)); err != nil {
 		return nil, err
 	}
 	return args[1], nil
@@ -301,7 +130,7 @@ func chargedReplace(args ...any) (any, error) {
 		count = min(count, int64(n))
 	}
 	size := int64(len(s)) + count*max(int64(len(repl))-int64(len(old)), 0)
-	if err := budgetOf(args[0]).charge(int64(len(s)) + size + 1); err != nil {
+	if err := budgetOf(args[0]).Charge(int64(len(s)) + size + 1); err != nil {
 		return nil, err
 	}
 	return strings.Replace(s, old, repl, n), nil
@@ -338,7 +167,7 @@ func chargedJoin(args ...any) (any, error) {
 	for _, p := range parts {
 		size += int64(len(p))
 	}
-	if err := budgetOf(args[0]).charge(size + 1); err != nil {
+	if err := budgetOf(args[0]).Charge(size + 1); err != nil {
 		return nil, err
 	}
 	return strings.Join(parts, sep), nil
@@ -358,8 +187,194 @@ func chargedRepeat(args ...any) (any, error) {
 	if len(s) == 0 || int64(n) <= math.MaxInt64/int64(len(s)) {
 		size = int64(len(s)) * int64(n)
 	}
-	if err := budgetOf(args[0]).charge(size); err != nil {
+	if err := budgetOf(args[0]).Charge(size); err != nil {
 		return nil, err
 	}
 	return strings.Repeat(s, n), nil
+}
+
+// Charged versions of the built-ins whose work is not linear in their input: toJSON indents
+// each line by its depth (quadratic in nesting), flatten appends level by level (depth ×
+// leaves), uniq compares each element with every one kept (quadratic), fromJSON can turn a
+// flat string into a structure 10,000 levels deep for the others to work on. Each charges its
+// work before doing it, then does exactly what expr's built-in does.
+const (
+	fnToJSON   = "·toJSON"
+	fnFromJSON = "·fromJSON"
+	fnFlatten  = "·flatten"
+	fnUniq     = "·uniq"
+)
+
+var anyType = reflect.TypeFor[any]()
+var anySliceType = reflect.TypeFor[[]any]()
+
+// chargedToJSON charges the JSON's size before writing it: per element and key its
+// indentation (two spaces a level) and punctuation, and the bytes of its strings.
+func chargedToJSON(args ...any) (any, error) {
+	if err := budgetOf(args[0]).chargeJSON(reflect.ValueOf(args[1]), 0); err != nil {
+		return nil, err
+	}
+	b, err := json.MarshalIndent(args[1], "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return string(b), nil
+}
+
+func (b *Budget) chargeJSON(v reflect.Value, depth int) error {
+	if b == nil || !b.on {
+		return nil
+	}
+	if err := b.Charge(2*int64(depth) + 4); err != nil {
+		return err
+	}
+	if depth > builtin.MaxDepth {
+		return nil // json.Marshal refuses it first
+	}
+	switch v.Kind() {
+	case reflect.String:
+		return b.Charge(int64(v.Len()))
+	case reflect.Slice, reflect.Array:
+		for i := range v.Len() {
+			if err := b.chargeJSON(v.Index(i), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Map:
+		for it := v.MapRange(); it.Next(); {
+			if err := b.chargeJSON(it.Key(), depth+1); err != nil {
+				return err
+			}
+			if err := b.chargeJSON(it.Value(), depth+1); err != nil {
+				return err
+			}
+		}
+	case reflect.Pointer, reflect.Interface:
+		if !v.IsNil() {
+			return b.chargeJSON(v.Elem(), depth)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if v.Type().Field(i).IsExported() {
+				if err := b.chargeJSON(v.Field(i), depth+1); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// chargedFromJSON charges the parse, and the values it builds, before parsing: a value per
+// input byte at most, of a few words each.
+func chargedFromJSON(args ...any) (any, error) {
+	s, ok := args[1].(string)
+	if !ok {
+		return nil, fmt.Errorf("fromJSON: want a string, got %T", args[1])
+	}
+	if err := budgetOf(args[0]).Charge(4*int64(len(s)) + 1); err != nil {
+		return nil, err
+	}
+	var v any
+	if err := json.Unmarshal([]byte(s), &v); err != nil {
+		return nil, err
+	}
+	return v, nil
+}
+
+// chargedFlatten charges the input to the bottom, then flattens it into one slice: linear,
+// where expr's flatten copies each level into the one above.
+func chargedFlatten(args ...any) (any, error) {
+	v := reflect.ValueOf(args[1])
+	if v.Kind() != reflect.Array && v.Kind() != reflect.Slice {
+		return nil, fmt.Errorf("cannot flatten %s", v.Kind())
+	}
+	if err := budgetOf(args[0]).chargeDeep(args[1]); err != nil {
+		return nil, err
+	}
+	out := []any{}
+	if err := flattenInto(&out, v, 0); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func flattenInto(out *[]any, v reflect.Value, depth int) error {
+	if depth > builtin.MaxDepth {
+		return builtin.ErrorMaxDepth
+	}
+	for i := range v.Len() {
+		e := v.Index(i)
+		for (e.Kind() == reflect.Pointer || e.Kind() == reflect.Interface) && !e.IsNil() {
+			e = e.Elem()
+		}
+		if e.Kind() == reflect.Array || e.Kind() == reflect.Slice {
+			if err := flattenInto(out, e, depth+1); err != nil {
+				return err
+			}
+			continue
+		}
+		*out = append(*out, e.Interface())
+	}
+	return nil
+}
+
+// chargedUniq is expr's uniq, each element charged the comparisons it takes before they run.
+func chargedUniq(args ...any) (any, error) {
+	v := reflect.ValueOf(args[1])
+	if v.Kind() != reflect.Array && v.Kind() != reflect.Slice {
+		return nil, fmt.Errorf("cannot uniq %s", v.Kind())
+	}
+	b := budgetOf(args[0])
+	if err := b.chargeDeep(args[1]); err != nil {
+		return nil, err
+	}
+	out := []any{}
+next:
+	for i := range v.Len() {
+		if err := b.Charge(int64(len(out)) + 1); err != nil {
+			return nil, err
+		}
+		x := v.Index(i).Interface()
+		for _, kept := range out {
+			if runtime.Equal(x, kept) {
+				continue next
+			}
+		}
+		out = append(out, x)
+	}
+	return out, nil
+}
+
+// MaxPatternInstructions bounds the program a literal matches pattern compiles to: a few bytes
+// such as "(?:.{0,1000}){0,999}" compile to a million instructions, which take seconds and
+// gigabytes to compile and time per instruction to match. The caller refuses larger patterns
+// before compiling (leadscore's limits); the Patcher charges a match by PatternInstructions.
+const MaxPatternInstructions = 2_000
+
+// PatternInstructions estimates how many instructions a regular expression compiles to,
+// from its syntax tree, without compiling it: repeats multiply their body. Past
+// MaxPatternInstructions it says MaxPatternInstructions+1, not more.
+func PatternInstructions(pattern string) (int, error) {
+	re, err := syntax.Parse(pattern, syntax.Perl)
+	if err != nil {
+		return 0, err
+	}
+	var size func(r *syntax.Regexp) int
+	size = func(r *syntax.Regexp) int {
+		n := 1 + len(r.Rune)
+		for _, s := range r.Sub {
+			n += size(s)
+			n = min(n, MaxPatternInstructions+1)
+		}
+		if r.Op == syntax.OpRepeat {
+			m := r.Max
+			if m < 0 {
+				m = r.Min + 1
+			}
+			n = min(2+max(m, 1)*n, MaxPatternInstructions+1)
+		}
+		return n
+	}
+	return size(re), nil
 }

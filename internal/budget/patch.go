@@ -1,15 +1,14 @@
-package leadscore
+package budget
 
 import (
 	"reflect"
 
 	"github.com/expr-lang/expr/ast"
-	"github.com/expr-lang/expr/conf"
 )
 
-// budgetPatcher rewrites a type-checked expression so that every piece of work whose size
-// depends on data is charged to the evaluation's step budget (budget.go). The argument that
-// the bound is complete, construct by construct:
+// Patcher rewrites a type-checked expression, as an expr.Patch, so that every piece of work
+// whose size depends on data is charged to the evaluation's Budget. The argument that the
+// bound is complete, construct by construct:
 //
 //   - Loops: expr has no loop but its predicate built-ins (all, any, map, filter, reduce, …).
 //     Each is charged the size of its collection before it starts, every time it starts, so
@@ -23,56 +22,59 @@ import (
 //   - Work that is a product of input sizes even once — replace, join and repeat building,
 //     toJSON, flatten and uniq working quadratically, fromJSON building nesting for them,
 //     matches scanning its subject once per pattern instruction — is charged before it is
-//     done. A pattern must be a literal of bounded size (Limits.check), compiled once.
+//     done. A pattern must be a literal of at most MaxPatternInstructions, which the caller
+//     checks before compiling; it is compiled once.
 //   - Everything else takes constant time per syntax node, or time linear in an input the
 //     expression did not build (the lead, bounded by the embedder; the event, bounded by
-//     the event limits), and runs once: MaxNodes bounds it.
+//     the event limits), and runs once: the caller's bound on syntax nodes bounds it.
 //
-// Expressions with none of loops, lets, replace, join, repeat and matches are left as they
-// are, which keeps them on the fast path.
-type budgetPatcher struct {
-	reuses bool // the expression has let bindings or loops
-	// chains: the expression adds more than two things, so string concatenations may build on
+// Expressions with none of loops, lets, + chains and the built-ins and operator of products
+// need no Patcher (Needs.Any is false), which keeps them on the fast path.
+type Patcher struct {
+	Needs Needs // what Analyze found: Reuses and Chains decide what is charged
+}
+
+// Needs says what an expression needs charged.
+type Needs struct {
+	Reuses bool // let bindings or loops: values may be read or built more than once
+	// Chains: the expression adds more than two things, so string concatenations may build on
 	// each other: 100 of them over a 16 KiB string allocate 80 MB though each input is small.
-	chains bool
+	Chains   bool
+	Products bool // replace, join, repeat, toJSON, … or matches: work beyond linear even once
 }
 
-// budgetNeeds says what an expression needs charged, from the tree parsed without the config
-// (before type checking): a built-in the config's functions shadow is a call there, not a
-// loop, and so is leadscore's count(type, window) (isEventCount); count(array, predicate) is
-// a loop, charged its array's length times its predicate's weight.
-type budgetNeeds struct {
-	reuses   bool // let bindings or loops: values may be read or built more than once
-	chains   bool // more than one +: concatenations may build on each other
-	products bool // replace, join, repeat, toJSON, … or matches: work beyond linear even once
-}
-
-func analyzeBudget(root ast.Node, shadowed conf.FunctionsTable) budgetNeeds {
-	var b budgetNeeds
+// Analyze says what an expression needs charged, from the tree parsed without the config
+// (before type checking). isCall reports whether a built-in node is in fact a call, not a
+// loop: a built-in the config's functions shadow, or leadscore's count(type, window); nil
+// means none is. count(array, predicate) is a loop, charged its array's length times its
+// predicate's weight.
+func Analyze(root ast.Node, isCall func(*ast.BuiltinNode) bool) Needs {
+	var b Needs
 	adds := 0
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		switch v := (*n).(type) {
 		case *ast.VariableDeclaratorNode:
-			b.reuses = true
+			b.Reuses = true
 		case *ast.BuiltinNode:
-			_, isCall := shadowed[v.Name]
-			b.reuses = b.reuses || (!isCall && !isEventCount(v) && loopBody(v) != nil)
-			b.products = b.products || chargedBuiltins[v.Name] != ""
+			b.Reuses = b.Reuses || ((isCall == nil || !isCall(v)) && loopBody(v) != nil)
+			b.Products = b.Products || chargedBuiltins[v.Name] != ""
 		case *ast.BinaryNode:
-			b.products = b.products || v.Operator == "matches"
+			b.Products = b.Products || v.Operator == "matches"
 			if v.Operator == "+" {
 				adds++
 			}
 		}
 	}))
-	b.chains = adds > 1
+	b.Chains = adds > 1
 	return b
 }
 
-func (b budgetNeeds) any() bool { return b.reuses || b.chains || b.products }
+// Any reports whether the expression needs charging at all: whether to patch it.
+func (b Needs) Any() bool { return b.Reuses || b.Chains || b.Products }
 
-// callsCharging reports whether a compiled expression charges the step budget.
-func callsCharging(root ast.Node) bool {
+// Charged reports whether a compiled expression charges its Budget: whether a Patcher
+// rewrote it.
+func Charged(root ast.Node) bool {
 	found := false
 	ast.Walk(&root, visitorFunc(func(n *ast.Node) {
 		if c, ok := (*n).(*ast.CallNode); ok && ours(c) {
@@ -86,7 +88,8 @@ type visitorFunc func(*ast.Node)
 
 func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 
-func (p *budgetPatcher) Visit(node *ast.Node) {
+// Visit rewrites node, as expr.Patch calls it for every node, children first.
+func (p *Patcher) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.BuiltinNode:
 		if body := loopBody(n); body != nil {
@@ -106,7 +109,7 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			*node = c
 			return
 		}
-		if p.reuses {
+		if p.Needs.Reuses {
 			for i := range n.Arguments {
 				chargeOperand(&n.Arguments[i]) // what the built-in reads, to the bottom
 			}
@@ -115,11 +118,11 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			}
 		}
 	case *ast.MemberNode:
-		if p.reuses {
+		if p.Needs.Reuses {
 			chargeOperand(&n.Property) // a computed key is hashed whole: lead.Traits[lead.Title]
 		}
 	case *ast.CallNode:
-		if ours(n) || !p.reuses {
+		if ours(n) || !p.Needs.Reuses {
 			return
 		}
 		for i := range n.Arguments {
@@ -131,7 +134,7 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 	case *ast.BinaryNode:
 		if n.Operator == "matches" {
 			if pattern, ok := n.Right.(*ast.StringNode); ok {
-				insts, _ := patternInstructions(pattern.Value) // a bad pattern fails at compile
+				insts, _ := PatternInstructions(pattern.Value) // a bad pattern fails at compile
 				m := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fnMatch},
 					Arguments: []ast.Node{budgetRef(), n.Left, &ast.IntegerNode{Value: insts}}}
 				m.SetLocation(n.Left.Location())
@@ -139,10 +142,10 @@ func (p *budgetPatcher) Visit(node *ast.Node) {
 			}
 			return
 		}
-		if (p.reuses || p.chains) && n.Operator == "+" && costly(n.Type()) {
+		if (p.Needs.Reuses || p.Needs.Chains) && n.Operator == "+" && costly(n.Type()) {
 			defer func() { *node = charged(*node) }() // what it builds, after its operands below
 		}
-		if !p.reuses {
+		if !p.Needs.Reuses {
 			return
 		}
 		if scanOperators[n.Operator] {
@@ -216,7 +219,7 @@ func charged(n ast.Node) ast.Node {
 	return c
 }
 
-func budgetRef() ast.Node { return &ast.IdentifierNode{Value: "·budget"} }
+func budgetRef() ast.Node { return &ast.IdentifierNode{Value: Field} }
 
 func isCharge(n ast.Node) bool {
 	c, ok := n.(*ast.CallNode)
