@@ -38,8 +38,12 @@ type Config struct {
 	// email, title, name, company and company_domain; values: string expressions over lead,
 	// such as "lead.WorkEmail", or "''" for a type that has no such field. A key left out
 	// reads the standard Lead's field (lead.Email, lead.Title, lead.Name, lead.Company.Name,
-	// lead.Company.Domain); when the lead type has no such field, the detectors that need it
-	// are a compile error that says what to map.
+	// lead.Company.Domain), and a nil pointer on that path reads as "". When the lead type has
+	// no such field, a detector the config asks for (competitor and target_account through
+	// their lists, any through a SignalConfig) is a compile error that says what to map; one
+	// that only runs by default (student, generic_email) is left out, with a Warning. A
+	// mapping that fails at run time is a rule error in the Result, and a competitor check
+	// that cannot run fails closed (the lead is disqualified).
 	LeadFields map[string]string `json:"lead_fields,omitempty" yaml:"lead_fields,omitempty"`
 
 	// EventTypes declares event types beyond the built-in vocabulary (EventTypes()) so that

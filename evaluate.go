@@ -3,6 +3,7 @@ package leadscore
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"time"
 
 	"github.com/leadscore/leadscore/internal/state"
@@ -96,11 +97,15 @@ func (s *Scorer[L]) runString(sc *scratch[L], p *program[L]) (string, error) {
 	if err != nil {
 		return "", err
 	}
-	v, ok := out.(string)
-	if !ok { // AsKind(reflect.String) makes this unreachable, short of a bug in expr
-		return "", fmt.Errorf("expected a string, got %T", out)
+	if v, ok := out.(string); ok {
+		return v, nil
 	}
-	return v, nil
+	// A named string type (type Email string): AsKind(reflect.String) lets it through.
+	if rv := reflect.ValueOf(out); rv.Kind() == reflect.String {
+		return rv.String(), nil
+	}
+	return "", fmt.Errorf("expected a string, got %T", out) // unreachable short of a bug in expr
+
 }
 
 func (s *Scorer[L]) runNumber(sc *scratch[L], p *program[L]) (f float64, err error) {

@@ -53,9 +53,8 @@ var detectorFields = map[string][]leadField{
 // asks for it (it has its list, or a SignalConfig names it); a detector that only runs by
 // default (student, generic_email) is left out instead, with a warning saying the same, so
 // a lead type without emails or titles needs no configuration to compile. It returns the
-// fields and the detectors that run.
-func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, signals []SignalConfig, detectors []detector[L], errs *errorList, warns *[]Warning) ([nLeadFields]*program[L], []detector[L]) {
-	var out [nLeadFields]*program[L]
+// fields, which of them read the standard path, and the detectors that run.
+func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, signals []SignalConfig, detectors []detector[L], errs *errorList, warns *[]Warning) (out [nLeadFields]*program[L], std [nLeadFields]bool, kept []detector[L]) {
 	known := leadFieldKeys[:]
 	for _, key := range text.SortedKeys(mapping) {
 		if !isLeadFieldKey(key) {
@@ -92,8 +91,9 @@ func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, sig
 		if out[f] = c.compileAs(leadFieldDefaults[f], scopeValue, resultString, &probe, ItemConfig, "lead_fields", key); out[f] == nil {
 			missing[f] = fieldProblem(probe)
 		}
+		std[f] = true
 	}
-	kept := detectors[:0:0]
+	kept = detectors[:0:0]
 	for _, d := range detectors {
 		var keys, why, example []string
 		for _, f := range detectorFields[d.kind] {
@@ -129,7 +129,7 @@ func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, sig
 			d.kind, andList(keys), reflect.TypeFor[L](), reason,
 			text.Plural(len(keys), "it", "them"), strings.Join(example, ", "), d.kind)
 	}
-	return out, kept
+	return out, std, kept
 }
 
 // andList joins names as a reader lists them: "a", "a and b", "a, b and c".
@@ -163,7 +163,9 @@ func fieldProblem(probe errorList) string {
 }
 
 // leadField returns the lead's field f for the evaluation in sc, computing it once per
-// evaluation (fillEnv forgets them).
+// evaluation (fillEnv forgets them). A standard field (lead.Company.Name, say) that cannot be
+// read — a nil pointer on its path, a key a map lead lacks — is absent, "", as an empty
+// Company is in a Lead; a mapping that fails is an error, which the detector reports.
 func (s *Scorer[L]) leadField(sc *scratch[L], f leadField) (string, error) {
 	if sc.leadHave&(1<<f) != 0 {
 		return sc.leadVals[f], sc.leadErrs[f]
@@ -173,6 +175,9 @@ func (s *Scorer[L]) leadField(sc *scratch[L], f leadField) (string, error) {
 		return "", nil
 	}
 	v, err := s.runString(sc, p)
+	if err != nil && s.leadFieldStd[f] {
+		v, err = "", nil
+	}
 	sc.leadVals[f], sc.leadErrs[f] = v, err
 	sc.leadHave |= 1 << f
 	return v, err

@@ -205,15 +205,23 @@ func TestLeadFieldErrors(t *testing.T) {
 	}
 }
 
-// TestLeadFieldRuntimeError: a lead field that fails at run time (a nil *Lead) is a rule
-// error in the Result, and the competitor check fails closed.
+// TestLeadFieldRuntimeError: a mapped lead field that fails at run time (a nil pointer on its
+// path) is a rule error in the Result, and the competitor check fails closed; a nil *Lead on
+// the standard paths reads as a lead with no fields.
 func TestLeadFieldRuntimeError(t *testing.T) {
-	s, err := Compile[*Lead](detectorConfig())
+	type account struct{ Name string }
+	type mapped struct {
+		Email   string
+		Account *account
+	}
+	cfg := detectorConfig()
+	cfg.LeadFields = map[string]string{"company": "lead.Account.Name", "company_domain": "''", "name": "''", "title": "''"}
+	s, err := Compile[mapped](cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var st State
-	r, err := s.Score(nil, &st, t0)
+	r, err := s.Score(mapped{Email: "ann@acme.example"}, &st, t0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -223,6 +231,13 @@ func TestLeadFieldRuntimeError(t *testing.T) {
 	}
 	if !r.Disqualified || r.Handoff {
 		t.Errorf("a competitor check that cannot run: disqualified %v, hand-off %v; want it to fail closed", r.Disqualified, r.Handoff)
+	}
+	p, err := Compile[*Lead](detectorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r, err := p.Score(nil, &st, t0); err != nil || len(r.Errors) > 0 || r.Disqualified {
+		t.Errorf("a nil *Lead: %v, errors %v, disqualified %v; want a lead with no fields", err, r.Errors, r.Disqualified)
 	}
 }
 
@@ -269,5 +284,58 @@ func TestWarningsHaveFixes(t *testing.T) {
 		if !seen[want] {
 			t.Errorf("no warning of kind/field %q among %v", want, seen)
 		}
+	}
+}
+
+// Review findings: named string fields, nil pointers on a standard path, and lead fields that
+// read the clock.
+func TestLeadFieldEdges(t *testing.T) {
+	type email string
+	type named struct {
+		Email email
+		Title string
+	}
+	cfg := detectorConfig()
+	cfg.LeadFields = map[string]string{"company": "''", "company_domain": "domain(string(lead.Email))", "name": "''"}
+	s, err := Compile[named](cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var st State
+	r, err := s.Score(named{Email: "joe@gmail.com"}, &st, t0)
+	if err != nil || len(r.Errors) > 0 || r.Disqualified || !slices.ContainsFunc(r.Signals, func(s Signal) bool { return s.Kind == SignalGenericEmail }) {
+		t.Fatalf("a named string type: %v, errors %v, disqualified %v, signals %+v", err, r.Errors, r.Disqualified, r.Signals)
+	}
+
+	// A nil *Company on the standard path is an absent company, as an empty Company is in a
+	// Lead: not an error, and no fail-closed disqualification.
+	type co struct{ Name, Domain string }
+	type ptrCo struct {
+		Email, Title, Name string
+		Company            *co
+	}
+	p, err := Compile[ptrCo](detectorConfig())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range []ptrCo{{Email: "ann@acme.example"}, {Email: "ann@acme.example", Company: &co{Name: "Rival Inc"}}} {
+		r, err := p.Score(l, &st, t0)
+		if err != nil || len(r.Errors) > 0 {
+			t.Fatalf("%+v: %v %v", l, err, r.Errors)
+		}
+		if want := l.Company != nil; r.Disqualified != want {
+			t.Errorf("%+v: disqualified %v, want %v", l, r.Disqualified, want)
+		}
+	}
+
+	// A lead field that reads the clock decides signals as time passes: NextWakeup sees it.
+	cfg = detectorConfig()
+	cfg.LeadFields = map[string]string{"email": "years_since(lead.CustomerSince) < 1 ? lead.Email : 'x@acme.example'"}
+	w := compileT(t, cfg)
+	lead := Lead{Email: "eve@rival.example", CustomerSince: t0.AddDate(0, -6, 0)}
+	var ws State
+	observeT(t, w, lead, &ws, ev(EventPageView, t0))
+	if _, ok := w.NextWakeup(&ws); !ok {
+		t.Error("NextWakeup: never, though the email a detector reads changes with time")
 	}
 }

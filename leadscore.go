@@ -45,6 +45,7 @@ type Scorer[L any] struct {
 	personas       []persona[L]
 	warnings       []Warning
 	leadFields     [nLeadFields]*program[L] // what the lead-reading detectors read (lead_fields.go); nil: none does
+	leadFieldStd   [nLeadFields]bool        // the field is read by the standard path, not a mapping: a failed read is an absent field
 	wake           timeUse                  // what NextWakeup watches
 	exprOpts       []expr.Option            // for expressions compiled after Compile (CompileValue)
 	limits         Limits
@@ -187,7 +188,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	}
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
-	s.leadFields, s.detectors = compileLeadFields(c, cfg.LeadFields, cfg.Signals, s.detectors, &errs, &s.warnings)
+	s.leadFields, s.leadFieldStd, s.detectors = compileLeadFields(c, cfg.LeadFields, cfg.Signals, s.detectors, &errs, &s.warnings)
 	for _, d := range s.detectors {
 		if d.kind == SignalVelocity {
 			s.velocity = d.window
@@ -302,6 +303,9 @@ func (s *Scorer[L]) decidingPrograms() []*program[L] {
 	for _, d := range s.detectors {
 		out = append(out, d.when)
 	}
+	// The lead fields decide the competitor and target-account signals, and so hand-offs: one
+	// that reads the clock (years_since) can change them with time alone.
+	out = append(out, s.leadFields[:]...)
 	return out
 }
 
