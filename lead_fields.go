@@ -38,6 +38,31 @@ var leadFieldDefaults = [nLeadFields]string{"lead.Email", "lead.Title", "lead.Na
 // leadFieldExample shows, by leadField, what a mapping for another lead type looks like.
 var leadFieldExample = [nLeadFields]string{"lead.WorkEmail", "lead.JobTitle", "lead.FullName", "lead.Account.Name", "lead.Account.Domain"}
 
+// leadClass is a classification of a lead field that a detector decides on. It is compiled
+// as an expression over the field (seniority(lead.Title)), so that the fast path's memo
+// shares it with the rules that ask the same: the title is classified once per evaluation.
+type leadClass uint8
+
+const (
+	classSeniority leadClass = iota // seniority(title), for student
+	classAcademic                   // academic(email), for student
+	classFree                       // free_email(email), for generic_email
+	nLeadClasses
+)
+
+// leadClasses says, per classification, the function, the field it reads, what it returns
+// and the detector that needs it.
+var leadClasses = [nLeadClasses]struct {
+	fn       string
+	field    leadField
+	want     resultKind
+	detector string
+}{
+	classSeniority: {"seniority", fieldTitle, resultString, SignalStudent},
+	classAcademic:  {"academic", fieldEmail, resultBool, SignalStudent},
+	classFree:      {"free_email", fieldEmail, resultBool, SignalGenericEmail},
+}
+
 // detectorFields lists, per built-in detector that reads the lead, the fields it reads.
 var detectorFields = map[string][]leadField{
 	SignalTargetAccount: {fieldCompany, fieldCompanyDomain, fieldEmail, fieldName, fieldTitle},
@@ -130,6 +155,53 @@ func compileLeadFields[L any](c *exprCompiler[L], mapping map[string]string, sig
 			text.Plural(len(keys), "it", "them"), strings.Join(example, ", "), d.kind)
 	}
 	return out, std, kept
+}
+
+// compileLeadClasses compiles the classifications the kept detectors decide on, over the
+// same sources as their fields (a mapping, or the standard path).
+func compileLeadClasses[L any](c *exprCompiler[L], mapping map[string]string, fields [nLeadFields]*program[L], detectors []detector[L]) (out [nLeadClasses]*program[L]) {
+	for k, lc := range leadClasses {
+		if fields[lc.field] == nil || !slices.ContainsFunc(detectors, func(d detector[L]) bool { return d.kind == lc.detector && d.when == nil }) {
+			continue
+		}
+		src := leadFieldDefaults[lc.field]
+		if m, ok := mapping[leadFieldKeys[lc.field]]; ok {
+			src = m
+		}
+		var errs errorList // the field compiled, so its classification does: nothing to report
+		if out[k] = c.compileAs(lc.fn+"(("+src+"))", scopeValue, lc.want, &errs, ItemConfig, "lead_fields", leadFieldKeys[lc.field]); out[k] == nil {
+			// A named string type (type Email string) is no string to a typed function.
+			out[k] = c.compileAs(lc.fn+"(string(("+src+")))", scopeValue, lc.want, &errs, ItemConfig, "lead_fields", leadFieldKeys[lc.field])
+		}
+	}
+	return out
+}
+
+// leadClassString and leadClassBool evaluate classification k; like a standard field, a
+// standard path that cannot be read is absent ("", false). A nil program (the field did not
+// compile; unreachable for a kept detector) is absent too.
+func (s *Scorer[L]) leadClassString(sc *scratch[L], k leadClass) (string, error) {
+	p := s.leadClasses[k]
+	if p == nil {
+		return "", nil
+	}
+	v, err := s.runString(sc, p)
+	if err != nil && s.leadFieldStd[leadClasses[k].field] {
+		return "", nil
+	}
+	return v, err
+}
+
+func (s *Scorer[L]) leadClassBool(sc *scratch[L], k leadClass) (bool, error) {
+	p := s.leadClasses[k]
+	if p == nil {
+		return false, nil
+	}
+	v, err := s.runBool(sc, p)
+	if err != nil && s.leadFieldStd[leadClasses[k].field] {
+		return false, nil
+	}
+	return v, err
 }
 
 // andList joins names as a reader lists them: "a", "a and b", "a, b and c".

@@ -44,10 +44,11 @@ type Scorer[L any] struct {
 	journey        journey[L]
 	personas       []persona[L]
 	warnings       []Warning
-	leadFields     [nLeadFields]*program[L] // what the lead-reading detectors read (lead_fields.go); nil: none does
-	leadFieldStd   [nLeadFields]bool        // the field is read by the standard path, not a mapping: a failed read is an absent field
-	wake           timeUse                  // what NextWakeup watches
-	exprOpts       []expr.Option            // for expressions compiled after Compile (CompileValue)
+	leadFields     [nLeadFields]*program[L]  // what the lead-reading detectors read (lead_fields.go); nil: none does
+	leadFieldStd   [nLeadFields]bool         // the field is read by the standard path, not a mapping: a failed read is an absent field
+	leadClasses    [nLeadClasses]*program[L] // classifications of lead fields the detectors decide on (lead_fields.go)
+	wake           timeUse                   // what NextWakeup watches
+	exprOpts       []expr.Option             // for expressions compiled after Compile (CompileValue)
 	limits         Limits
 	listNames      map[string]bool
 	wakeupInterval time.Duration
@@ -189,6 +190,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
 	s.leadFields, s.leadFieldStd, s.detectors = compileLeadFields(c, cfg.LeadFields, cfg.Signals, s.detectors, &errs, &s.warnings)
+	s.leadClasses = compileLeadClasses(c, cfg.LeadFields, s.leadFields, s.detectors)
 	for _, d := range s.detectors {
 		if d.kind == SignalVelocity {
 			s.velocity = d.window

@@ -445,8 +445,12 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 	case SignalStudent:
 		return s.studentSignal(sc)
 	case SignalGenericEmail:
-		email, err := s.leadField(sc, fieldEmail)
-		if err != nil || !classify.FreeEmail(email) {
+		free, err := s.leadClassBool(sc, classFree)
+		if err != nil || !free {
+			return Signal{}, false, err
+		}
+		email, err := s.leadField(sc, fieldEmail) // for the reason, now that it fires
+		if err != nil {
 			return Signal{}, false, err
 		}
 		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(email))}, true, nil
@@ -510,8 +514,21 @@ func (s *Scorer[L]) listSignal(d *detector[L], sc *scratch[L]) (Signal, bool, er
 	return Signal{}, false, nil
 }
 
-// studentSignal finds an academic email domain or a student title.
+// studentSignal finds an academic email domain or a student title. The fields themselves are
+// read only for the reason, when it fires.
 func (s *Scorer[L]) studentSignal(sc *scratch[L]) (Signal, bool, error) {
+	acad, err := s.leadClassBool(sc, classAcademic)
+	if err != nil {
+		return Signal{}, false, err
+	}
+	seniority, err := s.leadClassString(sc, classSeniority)
+	if err != nil {
+		return Signal{}, false, err
+	}
+	stud := seniority == SeniorityStudent
+	if !acad && !stud {
+		return Signal{}, false, nil
+	}
 	email, err := s.leadField(sc, fieldEmail)
 	if err != nil {
 		return Signal{}, false, err
@@ -520,8 +537,6 @@ func (s *Scorer[L]) studentSignal(sc *scratch[L]) (Signal, bool, error) {
 	if err != nil {
 		return Signal{}, false, err
 	}
-	acad := classify.Academic(email)
-	stud := classify.Seniority(title) == SeniorityStudent
 	switch {
 	case acad && stud:
 		return Signal{Strength: 1, Reason: fmt.Sprintf("student title %q and academic domain %s", title, classify.Domain(email))}, true, nil
