@@ -128,7 +128,7 @@ func (w *configWalker) object(raw []byte, off int, at configPlace, t reflect.Typ
 			for i, f := range fields {
 				names[i] = f.name
 			}
-			err := fmt.Errorf("unknown field %q%s", key, suggest.Hint(key, names, true))
+			err := errors.New(suggest.UnknownField(key, names))
 			if at.field != "" {
 				err = fmt.Errorf("%s: %w", at.field, err)
 			}

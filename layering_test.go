@@ -38,7 +38,7 @@ func TestLayering(t *testing.T) {
 		"internal/jsonfield":  nil,
 		"internal/journeykey": {""},
 		"internal/casejson":   {"", "internal/jsonfield"},
-		"internal/yamljson":   {"internal/jsonfield"},
+		"internal/yamljson":   {"internal/jsonfield", "internal/suggest"},
 		"report":              {"", "internal/text"},
 		"analysis":            {"", "internal/casejson", "internal/journeykey", "internal/suggest", "internal/text"},
 		"backtest":            {""},

@@ -105,7 +105,7 @@ func TestOwnLeadType(t *testing.T) {
 		args []string
 		want string
 	}{
-		{[]string{"test", "bad_cases.yaml"}, "bad_cases.yaml:2:10: case \"typo\": lead: unknown field \"JobTitel\"\n"},
+		{[]string{"test", "bad_cases.yaml"}, "bad_cases.yaml:2:10: case \"typo\": lead: unknown field \"JobTitel\" (did you mean \"JobTitle\"?)\n"},
 		{[]string{"test", "-rules", "testdata/rules.json", "cases.json"}, "testdata/rules.json:19: rule \"decision-maker\": when 1:16: type cli.teamLead has no field Title\n"},
 		{[]string{"scroe"}, "teamlead: unknown command \"scroe\"\n\nteamlead scores leads"},
 		{[]string{"lint", "-rules", ""}, "teamlead lint: -rules is required\nusage: teamlead lint -rules rules.json"},

@@ -183,7 +183,11 @@ func (e *env) loadConfig(name string) (leadscore.Config, source, error) {
 		cfg, err := leadscore.ParseConfig(data)
 		var ce *leadscore.ConfigError
 		if errors.As(err, &ce) {
-			return cfg, src, &fileError{File: name, Line: ce.Line, Column: ce.Column, Msg: ce.Err.Error()}
+			msg := ce.Err.Error()
+			if ce.Kind != "" { // the item the problem is in, as in YAML and as Compile names it
+				msg = fmt.Sprintf("%s %q: %s", ce.Kind, ce.RuleID, msg)
+			}
+			return cfg, src, &fileError{File: name, Line: ce.Line, Column: ce.Column, Msg: msg}
 		}
 		if err != nil {
 			return cfg, src, &fileError{File: name, Msg: err.Error()}

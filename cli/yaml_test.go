@@ -59,8 +59,8 @@ hysteresis: yes
 `},
 			args: []string{"lint", "-rules", "rules.yaml"},
 			want: `rules.yaml:6:16: event rule "pricing": half_life: duration must be a string such as "14d", got 30
-rules.yaml:7:5: event rule "pricing": unknown field "maxx"
-rules.yaml:12:5: rule "exec": unknown field "pionts"
+rules.yaml:7:5: event rule "pricing": unknown field "maxx" (did you mean "max"?)
+rules.yaml:12:5: rule "exec": unknown field "pionts" (did you mean "points"?)
 rules.yaml:13:13: rule "exec": points: expected a number, got the string "ten"
 rules.yaml:14:13: hysteresis: expected a number, got the string "yes"
 `,
@@ -126,7 +126,7 @@ rules.yaml:12:12: tier "hot": name: duplicate tier name
   expect: {handoff: no}
 `},
 			args: []string{"test", "-rules", "testdata/rules.yaml", "cases.yaml"},
-			want: `cases.yaml:2:10: case "typo in the lead": lead: unknown field "titel"
+			want: `cases.yaml:2:10: case "typo in the lead": lead: unknown field "titel" (did you mean "title"?)
 cases.yaml:5:31: case "bad employees": lead.company.employees: expected a whole number, got the string "many"
 cases.yaml:7:21: case "bad employees": expect.handoff: expected true or false, got the string "no" (YAML 1.2 reads only true and false as booleans)
 `,
@@ -175,7 +175,7 @@ cases.yaml:7:21: case "bad employees": expect.handoff: expected true or false, g
 `},
 			args: []string{"score", "-rules", "testdata/rules.yaml", "leads.yaml"},
 			want: `leads.yaml:2:39: events[0].time: "yesterday" is not an RFC 3339 time (2026-03-02T09:00:00Z) or a date (2026-03-02)
-leads.yaml:3:10: lead: unknown field "titel"
+leads.yaml:3:10: lead: unknown field "titel" (did you mean "title"?)
 `,
 		},
 		{
@@ -241,5 +241,37 @@ events:
 	code, stdout, stderr := runFiles[leadscore.Lead](t, files, "", "test", "-v", "-rules", "rules.yaml", "cases.yaml")
 	if code != ExitOK || stderr != "" || !strings.HasPrefix(stdout, "ok   no\n") {
 		t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// A rule set's problem reads the same in JSON and in YAML: at its line and column, inside the
+// item by its ID (or position), and an unknown key with the key probably meant.
+func TestConfigErrorsJSONAndYAML(t *testing.T) {
+	for _, tc := range []struct {
+		name, file, data, want string
+	}{
+		{"json unknown field", "r.json", `{"rules": [{"id": "a", "dimension": "fit", "pionts": 1}]}`,
+			`r.json:1:44: rule "a": unknown field "pionts" (did you mean "points"?)`},
+		{"yaml unknown field", "r.yaml", "rules:\n  - id: a\n    dimension: fit\n    pionts: 1\n",
+			`r.yaml:4:5: rule "a": unknown field "pionts" (did you mean "points"?)`},
+		{"json item without an ID", "r.json", "{\"events\": [\n  {\"on\": [\"demo\"], \"half_lfe\": \"7d\"}]}",
+			`r.json:2:20: event rule "events[0]": unknown field "half_lfe" (did you mean "half_life"?)`},
+		{"yaml item without an ID", "r.yaml", "events:\n  - on: [demo]\n    half_lfe: 7d\n",
+			`r.yaml:3:5: event rule "events[0]": unknown field "half_lfe" (did you mean "half_life"?)`},
+		{"json field of an item", "r.json", `{"events": [{"id": "p", "on": ["demo"], "half_life": "7 days"}]}`,
+			`r.json:1:54: event rule "p": half_life: invalid duration "7 days": unknown unit " days"`},
+		{"yaml field of an item", "r.yaml", "events:\n  - {id: p, on: [demo], half_life: 7 days}\n",
+			`r.yaml:2:36: event rule "p": half_life: invalid duration "7 days": unknown unit " days"`},
+		{"json key of the config", "r.json", `{"teirs": []}`,
+			`r.json:1:2: unknown field "teirs" (did you mean "tiers"?)`},
+		{"yaml key of the config", "r.yaml", "teirs: []\n",
+			`r.yaml:1:1: unknown field "teirs" (did you mean "tiers"?)`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			code, _, stderr := runFiles[leadscore.Lead](t, map[string]string{tc.file: tc.data}, "", "lint", "-rules", tc.file)
+			if code != ExitBadInput || stderr != tc.want+"\n" {
+				t.Errorf("exit %d, stderr:\n%s\nwant:\n%s", code, stderr, tc.want)
+			}
+		})
 	}
 }

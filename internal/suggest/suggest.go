@@ -116,6 +116,13 @@ func Hint(name string, candidates []string, quote bool) string {
 	return Format(c, quote)
 }
 
+// UnknownField returns the message for an object key that is none of fields, the keys its
+// type takes: unknown field "pionts" (did you mean "points"?). The JSON rule-set parser and the
+// YAML reader both say it so.
+func UnknownField(key string, fields []string) string {
+	return "unknown field " + strconv.Quote(key) + Hint(key, fields, true)
+}
+
 // Format returns " (did you mean X?)" for a suggestion already found.
 func Format(suggestion string, quote bool) string {
 	if quote {

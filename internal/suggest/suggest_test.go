@@ -102,6 +102,15 @@ func TestHint(t *testing.T) {
 	}
 }
 
+func TestUnknownField(t *testing.T) {
+	if got := UnknownField("pionts", []string{"id", "points"}); got != `unknown field "pionts" (did you mean "points"?)` {
+		t.Errorf("UnknownField = %q", got)
+	}
+	if got := UnknownField("zzz", []string{"id", "points"}); got != `unknown field "zzz"` {
+		t.Errorf("UnknownField without a match = %q", got)
+	}
+}
+
 // The contract, on random names and candidates: Closest returns a candidate or "", within
 // the threshold of the name, and no candidate is strictly nearer.
 func TestClosestProperties(t *testing.T) {

@@ -9,12 +9,15 @@
 // internal/jsonfield):
 //
 //   - a plain scalar bound for a string is that string (id: 2024, when: true, id: no);
-//   - every key the type does not have, every value of the wrong kind, every value that a
+//   - every key the type does not have (with the key probably meant, worded as ParseConfig
+//     words it: internal/suggest), every value of the wrong kind, every value that a
 //     json.Unmarshaler or encoding.TextUnmarshaler of the type rejects (a duration, a time) is
 //     an *Error at its line and column, all of them at once (an ErrorList);
 //   - a duplicate key, an alias that contains itself, a non-scalar key, an infinite or NaN
 //     number (which JSON cannot hold) and a second document are errors too;
-//   - anchors, aliases and merge keys (<<) are expanded, within a limit on the output's size.
+//   - anchors, aliases and merge keys (<<) are expanded, within a limit on the output's size
+//     (a document whose aliases expand to more nodes than that is refused before any is
+//     written).
 //
 // The JSON is compact, on one line, so that a decoder's line and column give its byte offset;
 // Doc.At maps an offset of the JSON back to the YAML position and path of the value or key
@@ -29,7 +32,8 @@
 // (a test checks their dependencies).
 //
 // Contract: Convert never panics and, on success, returns valid JSON; every position it gives
-// lies in the input; converting the JSON again gives the same JSON (the value round-trips).
+// lies in the input; converting the JSON again gives the same JSON (the value round-trips);
+// its time is linear in the input's size (after yaml.v3's own parse), however long a line.
 package yamljson
 
 import (
@@ -51,6 +55,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/leadscore/leadscore/internal/jsonfield"
+	"github.com/leadscore/leadscore/internal/suggest"
 )
 
 // Path leads from a document's root to a value: a string is a mapping's key, an int a list's
@@ -117,7 +122,8 @@ type Doc struct {
 	// byte offset plus one. The empty document is null.
 	JSON  []byte
 	src   []byte
-	lines []int // the offset of each line's start in src
+	lines []int   // the offset of each line's start in src
+	cols  [][]int // each line's columns (see column), built at its first use; shared by quoted
 	spans []span
 	kids  [][]int // the values each span holds, in order: Get's index, built at its first call
 }
@@ -250,6 +256,7 @@ func (d *Doc) Position(line, column int) Pos {
 // second document, the limit on size) is an *Error, and the Doc is nil.
 func Convert(data []byte, t reflect.Type) (*Doc, error) {
 	d := &Doc{src: data, lines: lineStarts(data)}
+	d.cols = make([][]int, len(d.lines))
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var root yaml.Node
 	if err := dec.Decode(&root); err != nil && err != io.EOF {
@@ -267,6 +274,9 @@ func Convert(data []byte, t reflect.Type) (*Doc, error) {
 		return nil, d.syntaxError(err)
 	}
 	c := &converter{doc: d, active: map[*yaml.Node]bool{}, limit: 64*len(data) + 1<<20}
+	if expandedNodes(&root, c.limit) > c.limit {
+		return nil, c.tooLarge() // each node written is a byte at least: refused before any is
+	}
 	if err := c.run(&root, t); err != nil {
 		return nil, err
 	}
@@ -299,28 +309,60 @@ func lineStarts(data []byte) []int {
 }
 
 // column converts yaml's line and column (1-based, in characters) to a line and a byte
-// column, both within the input.
+// column, both within the input. It takes constant time: a line that is not all ASCII has its
+// table of character offsets, built once (walking the line for each value was quadratic in
+// the line's length).
 func (d *Doc) column(line, col int) (int, int) {
 	if line < 1 {
 		return 1, 1
 	}
-	if line > len(d.lines) {
-		line = len(d.lines)
-	}
+	line = min(line, len(d.lines))
 	start, end := d.lines[line-1], len(d.src)
 	if line < len(d.lines) {
 		end = d.lines[line] - 1
 	}
-	rest := d.src[start:end]
-	if line == 1 {
-		rest = bytes.TrimPrefix(rest, []byte("\ufeff")) // yaml does not count a byte-order mark
+	skip := 0
+	if line == 1 && bytes.HasPrefix(d.src[start:end], []byte("\ufeff")) {
+		skip = 3 // yaml does not count a byte-order mark
 	}
-	off := len(d.src[start:end]) - len(rest)
-	for n := 1; n < col && off < end-start; n++ {
-		_, size := utf8.DecodeRune(d.src[start+off : end])
-		off += size
+	if d.cols == nil {
+		d.cols = make([][]int, len(d.lines))
 	}
-	return line, off + 1
+	offs := d.cols[line-1]
+	if offs == nil {
+		offs = charOffsets(d.src[start:end], skip)
+		d.cols[line-1] = offs
+	}
+	n := max(col-1, 0) // characters before the column
+	if len(offs) == 0 {
+		return line, min(skip+n, end-start) + 1
+	}
+	return line, offs[min(n, len(offs)-1)] + 1
+}
+
+// ascii marks a line whose every character is a byte: its columns need no table.
+var ascii = []int{}
+
+// charOffsets returns the byte offset in line of each character after the first skip bytes,
+// and the line's length; ascii when each character is a byte.
+func charOffsets(line []byte, skip int) []int {
+	i := skip
+	for i < len(line) && line[i] < utf8.RuneSelf {
+		i++
+	}
+	if i == len(line) {
+		return ascii
+	}
+	offs := make([]int, 0, i-skip+utf8.RuneCount(line[i:])+1)
+	for j := skip; j < i; j++ {
+		offs = append(offs, j)
+	}
+	for i < len(line) {
+		offs = append(offs, i)
+		_, size := utf8.DecodeRune(line[i:])
+		i += size
+	}
+	return append(offs, len(line))
 }
 
 var syntaxLine = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
@@ -426,11 +468,17 @@ func printable(r rune) bool {
 
 // converter writes a document's JSON and records its spans and errors.
 type converter struct {
-	doc    *Doc
-	out    []byte
-	errs   ErrorList
-	active map[*yaml.Node]bool // the aliased nodes being written, to refuse one inside itself
-	limit  int                 // the most bytes of JSON that aliases may expand the document to
+	doc     *Doc
+	out     []byte
+	errs    ErrorList
+	active  map[*yaml.Node]bool // the aliased nodes being written, to refuse one inside itself
+	limit   int                 // the most bytes of JSON that aliases may expand the document to
+	unknown map[fieldKey]string // the message for an unknown key, by type and key: unknownField
+}
+
+type fieldKey struct {
+	t    reflect.Type
+	name string
 }
 
 // errTooLarge stops a conversion whose aliases expand beyond the limit.
@@ -442,7 +490,7 @@ func (c *converter) run(root *yaml.Node, t reflect.Type) (err error) {
 			if _, ok := r.(errTooLarge); !ok {
 				panic(r)
 			}
-			err = &Error{Line: 1, Column: 1, Err: fmt.Errorf("aliases expand the document to more than %d bytes", c.limit)}
+			err = c.tooLarge()
 		}
 	}()
 	n := root
@@ -457,6 +505,46 @@ func (c *converter) run(root *yaml.Node, t reflect.Type) (err error) {
 	}
 	c.doc.JSON = c.out
 	return nil
+}
+
+func (c *converter) tooLarge() error {
+	return &Error{Line: 1, Column: 1, Err: fmt.Errorf("aliases expand the document to more than %d bytes", c.limit)}
+}
+
+// expandedNodes counts the nodes of the document with its aliases expanded, up to limit+1
+// (past that it stops counting), in time linear in the nodes as written: an anchored node is
+// counted once. An alias inside its own anchor's value counts as one node, as it is written
+// (null); a count made inside such a value may fall short elsewhere, where close's limit on
+// the JSON's size still holds.
+func expandedNodes(root *yaml.Node, limit int) int {
+	counted := map[*yaml.Node]int{}
+	active := map[*yaml.Node]bool{}
+	var count func(n *yaml.Node) int
+	count = func(n *yaml.Node) int {
+		if n.Kind == yaml.AliasNode {
+			if n.Alias == nil || active[n.Alias] {
+				return 1
+			}
+			n = n.Alias
+		}
+		if k, ok := counted[n]; ok {
+			return k
+		}
+		active[n] = true
+		k := 1
+		for _, kid := range n.Content {
+			if k += count(kid); k > limit {
+				k = limit + 1
+				break
+			}
+		}
+		delete(active, n)
+		if n.Anchor != "" {
+			counted[n] = k
+		}
+		return k
+	}
+	return count(root)
 }
 
 // errorf records a problem at node n, whose path is path.
@@ -792,7 +880,7 @@ func (c *converter) mapping(n *yaml.Node, k kind, t reflect.Type, path Path, i i
 		case kindStruct:
 			f, ok := jsonfield.Lookup(t, name)
 			if !ok {
-				c.errorf(p.key, path, "unknown field %q", name)
+				c.errorf(p.key, path, "%s", c.unknownField(t, name))
 				continue
 			}
 			vt, quoted = f.Type, f.Quoted
@@ -820,9 +908,28 @@ func (c *converter) mapping(n *yaml.Node, k kind, t reflect.Type, path Path, i i
 	c.doc.spans[i].n = written
 }
 
+// unknownField says that struct type t has no field name, with the field probably meant; once
+// for each type and name, however often aliases repeat the key.
+func (c *converter) unknownField(t reflect.Type, name string) string {
+	if msg, ok := c.unknown[fieldKey{t, name}]; ok {
+		return msg
+	}
+	fields := jsonfield.Fields(t)
+	names := make([]string, len(fields))
+	for i, f := range fields {
+		names[i] = f.Name
+	}
+	msg := suggest.UnknownField(name, names)
+	if c.unknown == nil {
+		c.unknown = map[fieldKey]string{}
+	}
+	c.unknown[fieldKey{t, name}] = msg
+	return msg
+}
+
 // quoted writes a scalar bound for a ",string" field: the JSON of the value, in a string.
 func (c *converter) quoted(n *yaml.Node, t reflect.Type, path Path, parent int, step any) {
-	inner := &converter{doc: &Doc{src: c.doc.src, lines: c.doc.lines}, active: c.active, limit: c.limit}
+	inner := &converter{doc: &Doc{src: c.doc.src, lines: c.doc.lines, cols: c.doc.cols}, active: c.active, limit: c.limit}
 	inner.value(n, t, path, -1, nil)
 	c.errs = append(c.errs, inner.errs...)
 	i := c.open(n, parent, step, false)

@@ -127,8 +127,8 @@ func TestConvertErrors(t *testing.T) {
 
 		// What does not fit the type: all of it, at once, in order.
 		{"unknown keys, all of them", "name: x\nnmae: y\nrules:\n  - id: a\n    pionts: 1\n    points: 2\n  - {id: b, onn: [x]}\n", docType,
-			"2:1: unknown field \"nmae\"\n5:5: rules[0]: unknown field \"pionts\"\n7:13: rules[1]: unknown field \"onn\""},
-		{"column in bytes", "rules:\n  - {id: é, poïnts: 1}\n", docType, "2:14: rules[0]: unknown field \"poïnts\""},
+			"2:1: unknown field \"nmae\" (did you mean \"name\"?)\n5:5: rules[0]: unknown field \"pionts\" (did you mean \"points\"?)\n7:13: rules[1]: unknown field \"onn\" (did you mean \"on\"?)"},
+		{"column in bytes", "rules:\n  - {id: é, poïnts: 1}\n", docType, "2:14: rules[0]: unknown field \"poïnts\" (did you mean \"points\"?)"},
 		{"duplicate key", "name: a\nrules: []\nname: b\n", docType, "3:1: key \"name\" is already defined on line 1"},
 		{"string for a number", "rules: [{points: ten}]\n", docType, "1:18: rules[0].points: expected a number, got the string \"ten\""},
 		{"quoted number", "rules: [{count: \"5\"}]\n", docType, "1:17: rules[0].count: expected a whole number, got the string \"5\""},
