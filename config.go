@@ -173,11 +173,20 @@ func ParseConfig(data []byte) (Config, error) {
 	if err := dec.Decode(&cfg); err != nil {
 		return Config{}, configError(data, dec.InputOffset(), err, true)
 	}
+	// Trailing data is reported where it starts, at its first byte after white space: Token
+	// would have read past it (a whole string, or the first token after it).
+	trailing := dec.InputOffset()
+	for int(trailing) < len(data) && isJSONSpace(data[trailing]) {
+		trailing++
+	}
 	if _, err := dec.Token(); err != io.EOF {
-		return Config{}, configError(data, dec.InputOffset(), errors.New("unexpected data after the config object"), false)
+		return Config{}, configError(data, trailing, errors.New("unexpected data after the config object"), false)
 	}
 	return cfg, nil
 }
+
+// isJSONSpace reports whether b is white space between JSON tokens.
+func isJSONSpace(b byte) bool { return b == ' ' || b == '\t' || b == '\r' || b == '\n' }
 
 // configError positions err; decoding: err is what decoding the config returned, and the text
 // is a syntactically valid JSON value unless err is a syntax error.

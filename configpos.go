@@ -150,7 +150,7 @@ func (w *configWalker) array(raw []byte, off int, at configPlace, t reflect.Type
 	eachElement(raw, off, func(val []byte, valOff int) bool {
 		place := at.index(i)
 		if isItem && at.kind == "" {
-			place = configPlace{kind: item.kind, id: itemID(val, item.idKey, fmt.Sprintf("%s[%d]", at.key, i))}
+			place = configPlace{kind: item.kind, id: itemID(val, elem, item.idKey, fmt.Sprintf("%s[%d]", at.key, i))}
 		}
 		w.value(val, valOff, elem, place)
 		i++
@@ -173,15 +173,18 @@ func (w *configWalker) mapValues(raw []byte, off int, at configPlace, t reflect.
 	})
 }
 
-// itemID names an array's item as Compile does: by its identifying key, else (a transition)
-// as from→to, else by its position.
-func itemID(raw []byte, idKey, position string) string {
+// itemID names an array's item, raw of type t, as Compile does: by its identifying key, else
+// (a transition) as from→to, else by its position. The key's value is the one encoding/json
+// decodes: each member goes to the field its key names (fieldByJSONName), in order, so of
+// several members for one field — "ID" and "Id" for "id", or "id" and "ID" — the last wins,
+// and a null changes nothing.
+func itemID(raw []byte, t reflect.Type, idKey, position string) string {
+	fields := jsonFields(t)
 	str := func(key string) string {
 		var s string
-		found := false
 		eachMember(raw, 0, func(k string, _ int, val []byte, _ int) bool {
-			if k == key || (!found && strings.EqualFold(k, key)) {
-				found = json.Unmarshal(val, &s) == nil
+			if f, ok := fieldByJSONName(fields, k); ok && f.name == key {
+				_ = json.Unmarshal(val, &s) // a value that is no string is a problem of its own, reported later
 			}
 			return true
 		})

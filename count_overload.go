@@ -14,21 +14,30 @@ import (
 // The parser reads both as expr's built-in (leadscore declares no function named count, which
 // would shadow it), so count("page_view", "14d") arrives as a BuiltinNode whose window is
 // wrapped in a predicate. Which one a call is is decided here, from its first argument, in the
-// tree: a string (a literal, or once types are known any string) makes it an event count; an
-// array, or anything else, expr's built-in. Everything that treats the two differently — the
+// tree: a string (a literal, or once types are known any string) makes it an event count, and
+// so does a window, a string literal as second argument, which no predicate can be; an array,
+// or anything else, expr's built-in. Everything that treats the two differently — the
 // patcher (a slot read), type checking, the limits, the step budget (only the array form is a
 // loop) — asks isEventCount, so an array count never reaches the slot read that the fast path
 // compiles.
 
 // isEventCount reports whether n is leadscore's count(type, window): its first argument is a
-// string literal or, on a type-checked tree, of type string (which the patcher then rejects
-// for not being a constant, rather than expr for not being an array).
+// string literal or, on a type-checked tree, of type string, or its second is a string literal
+// (the patcher then rejects a first argument that is not a string constant, rather than expr
+// an array count whose predicate is a string).
 func isEventCount(n *ast.BuiltinNode) bool {
 	if n.Name != "count" || len(n.Arguments) == 0 {
 		return false
 	}
 	if _, ok := n.Arguments[0].(*ast.StringNode); ok {
 		return true
+	}
+	if len(n.Arguments) == 2 {
+		if p, ok := n.Arguments[1].(*ast.PredicateNode); ok {
+			if _, ok := p.Node.(*ast.StringNode); ok {
+				return true
+			}
+		}
 	}
 	t := n.Arguments[0].Type()
 	return t != nil && t.Kind() == reflect.String
@@ -52,9 +61,8 @@ func rewriteEventCounts(tree *parser.Tree, src string, config *conf.Config) {
 	typed := false
 	for i, n := range nodes {
 		if b := (*n).(*ast.BuiltinNode); len(b.Arguments) > 0 {
-			_, literal := b.Arguments[0].(*ast.StringNode)
-			events[i] = literal
-			typed = typed || !literal
+			events[i] = isEventCount(b) // on a tree not yet checked: by its literals
+			typed = typed || !events[i]
 		}
 	}
 	if typed {

@@ -18,7 +18,6 @@ import (
 	"github.com/leadscore/leadscore/internal/budget"
 	"github.com/leadscore/leadscore/internal/classify"
 	"github.com/leadscore/leadscore/internal/fastpath"
-	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 )
 
@@ -75,6 +74,52 @@ func (s scope) String() string {
 var scoreNames = map[string]bool{
 	"fit": true, "engagement": true, "relationship": true, "total": true,
 	"tier": true, "handoff": true, "disqualified": true, "fresh_handoff": true,
+}
+
+// reads is what an expression may read beyond the lead, now and the functions every scope
+// calls (listed, years_since, the classifiers, expr's built-ins, the embedder's).
+type reads uint8
+
+const (
+	readsEvent   reads = 1 << iota // event
+	readsJourney                   // stage, days_in_stage
+	readsHistory                   // count(type, window), days_since
+	readsScores                    // the scores and what follows from them (scoreNames)
+	readsSignals                   // has_signal
+)
+
+// scopeReads is what each scope may read: the one table that both the patcher (checkName,
+// rewriteCall) and the suggestions (teach.go) go by, so that no error suggests a name its
+// expression could not read either.
+var scopeReads = [...]reads{
+	scopeRule:  readsJourney | readsHistory,
+	scopeEvent: readsEvent, // an event rule decides once, when its event is observed: orderDependent
+	scopeGuard: readsJourney | readsHistory | readsScores | readsSignals,
+	scopeValue: 0, // the lead alone
+}
+
+// nameReads is what reading name, a variable of the environment or one of leadscore's
+// functions, needs; 0 for what every scope reads.
+func nameReads(name string) reads {
+	switch {
+	case name == "event":
+		return readsEvent
+	case name == "stage" || name == "days_in_stage":
+		return readsJourney
+	case name == "count" || name == "days_since": // count: the event count; expr's count is everywhere
+		return readsHistory
+	case name == "has_signal":
+		return readsSignals
+	case scoreNames[name]:
+		return readsScores
+	}
+	return 0
+}
+
+// reads reports whether an expression of scope s may read name.
+func (s scope) reads(name string) bool {
+	need := nameReads(name)
+	return scopeReads[s]&need == need
 }
 
 // fastEnv is the fast path's view of a scratch's env (internal/fastpath).
@@ -223,7 +268,9 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 // a patcher runs, the checker's second pass trusts the types its first pass gave calls to
 // typed functions and skips their arguments, so seniority(lead.Titel) would compile and fail
 // at every evaluation. An event count is checked as what the patcher makes of it, a slot read
-// (count_overload.go). An unknown name or field gets a suggestion (teach.go).
+// (count_overload.go), and calls of expr's array built-ins that its checker passes but that
+// fail when they run are refused (array_builtins.go). An unknown name or field gets a
+// suggestion (teach.go).
 func (c *exprCompiler[L]) typeCheck(src string, sc scope) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
@@ -237,6 +284,9 @@ func (c *exprCompiler[L]) typeCheck(src string, sc scope) (err error) {
 	rewriteEventCounts(tree, src, c.config())
 	if _, err := checker.Check(tree, c.config()); err != nil {
 		return c.teach(tree, err, sc)
+	}
+	if fe := checkArrayBuiltins(&tree.Node, c.config()); fe != nil {
+		return fe.Bind(file.NewSource(src))
 	}
 	return nil
 }
@@ -302,6 +352,14 @@ func (p *patcher[L]) fail(n ast.Node, format string, args ...any) {
 	p.err = (&file.Error{Location: n.Location(), Message: fmt.Sprintf(format, args...)}).Bind(p.src)
 }
 
+// failHint is fail with a suggestion appended, looked for only when the failure is the one
+// reported: an expression reports its first.
+func (p *patcher[L]) failHint(n ast.Node, hint func() string, format string, args ...any) {
+	if p.err == nil {
+		p.fail(n, "%s%s", fmt.Sprintf(format, args...), hint())
+	}
+}
+
 func (p *patcher[L]) Visit(node *ast.Node) {
 	switch n := (*node).(type) {
 	case *ast.IdentifierNode:
@@ -318,16 +376,19 @@ func (p *patcher[L]) Visit(node *ast.Node) {
 }
 
 func (p *patcher[L]) checkName(n *ast.IdentifierNode) {
-	switch {
-	case n.Value == "event" && p.scope != scopeEvent:
+	if p.scope.reads(n.Value) {
+		return
+	}
+	switch need := nameReads(n.Value); {
+	case need == readsEvent:
 		p.fail(n, "event is only available in event rules")
-	case scoreNames[n.Value] && p.scope == scopeValue:
+	case need == readsScores && p.scope == scopeValue:
 		p.fail(n, "%s is not available in %s", n.Value, p.scope)
-	case (n.Value == "stage" || n.Value == "days_in_stage") && p.scope == scopeValue:
+	case need == readsJourney && p.scope == scopeValue:
 		p.fail(n, "%s is not available in %s: they see the lead, not its journey", n.Value, p.scope)
-	case (n.Value == "stage" || n.Value == "days_in_stage") && p.scope == scopeEvent:
+	case need == readsJourney:
 		p.fail(n, "%s is not available in event rules: %s", n.Value, orderDependent)
-	case scoreNames[n.Value] && p.scope != scopeGuard:
+	case need == readsScores:
 		p.fail(n, "%s is not available in rules: rules make the scores, so only tiers, personas, signals and journey guards may read them", n.Value)
 	}
 }
@@ -359,11 +420,12 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 	if want == 0 {
 		return
 	}
-	if p.scope == scopeValue && name != "listed" && name != "years_since" {
+	switch {
+	case p.scope.reads(name):
+	case p.scope == scopeValue:
 		p.fail(call, "%s is not available in %s: they see the lead, not its events", name, p.scope)
 		return
-	}
-	if p.scope == scopeEvent && (name == "count" || name == "days_since") {
+	case nameReads(name) == readsHistory:
 		p.fail(call, "%s is not available in event rules: %s", name, orderDependent)
 		return
 	}
@@ -403,7 +465,7 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		p.newSince = append(p.newSince, t)
 		ast.Patch(node, slotRead("·days_since", k))
 	case "has_signal":
-		if p.scope != scopeGuard {
+		if !p.scope.reads(name) {
 			p.fail(call, "has_signal is not available in rules: signals are detected after the scores")
 			return
 		}
@@ -413,14 +475,18 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		}
 		k, ok := p.c.signalKinds[kind]
 		if !ok {
-			p.fail(call.Arguments[0], "has_signal: unknown signal kind %q%s", kind, suggest.Hint(kind, text.SortedKeys(p.c.signalKinds), true))
+			p.failHint(call.Arguments[0], func() string {
+				return p.c.types.hints.hint(kind, "signal kinds", func() []string { return text.SortedKeys(p.c.signalKinds) }, true)
+			}, "has_signal: unknown signal kind %q", kind)
 			return
 		}
 		ast.Patch(node, slotRead("·signal", k))
 	case "listed":
 		list, ok := p.constString(call, name, 0, "list name")
 		if ok && !p.c.lists[list] {
-			p.fail(call.Arguments[0], "listed: no list %q in the config's lists%s", list, suggest.Hint(list, text.SortedKeys(p.c.lists), true))
+			p.failHint(call.Arguments[0], func() string {
+				return p.c.types.hints.hint(list, "lists", func() []string { return text.SortedKeys(p.c.lists) }, true)
+			}, "listed: no list %q in the config's lists", list)
 		}
 	case "years_since":
 		// Functions cannot see the environment, so pass now explicitly.
@@ -437,7 +503,7 @@ func slotRead(field string, k int) ast.Node {
 
 func (p *patcher[L]) eventType(n ast.Node, typ string) (int, bool) {
 	t, ok := p.c.types.lookup(typ)
-	if !ok {
+	if !ok && p.err == nil { // the first failure is the one reported: suggest only for it
 		p.fail(n, "%s", p.c.types.unknownEventType(typ))
 	}
 	return t, ok

@@ -191,20 +191,22 @@ func urlPath(s string) string {
 // types rules name (an unknown one is an error where it is named): a declared type that looks
 // like a misspelling of a built-in one is a warning, and so is an event rule comparing
 // event.Type with a type the rule set does not know but that looks like one it does — an
-// error under StrictEventTypes.
+// error under StrictEventTypes. Suggestions for the comparisons come from the compile's
+// (typeTable.hints): past its first maxHints, a comparison with an unknown type is an error
+// without a suggestion, or no warning.
 func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable, errs *errorList, warns *[]Warning) {
+	vocab := suggest.NewSet(vocabulary)
 	for _, typ := range cfg.EventTypes {
 		if typ == "" || slices.Contains(vocabulary, typ) {
 			continue
 		}
-		if c := suggest.Closest(typ, vocabulary); c != "" {
+		if c := vocab.Closest(typ); c != "" {
 			*warns = append(*warns, Warning{Kind: ItemConfig, ID: "event_types", Message: fmt.Sprintf(
 				"declared event type %q is not built in%s: rules on %q never see %q events",
 				shortName(typ), suggest.Format(c, true), shortName(typ), c),
 				Fix: fmt.Sprintf(`remove %q from "event_types" and name the built-in %q in the rules instead, unless %q is a type of your own`, shortName(typ), c, shortName(typ))})
 		}
 	}
-	known := text.SortedKeys(types.known)
 	for _, r := range events {
 		if r.when == nil {
 			continue // none, or it did not compile: parsing it again could cost what the limits bound
@@ -214,7 +216,11 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 			if types.known[lit.value] {
 				continue
 			}
-			hint := suggest.Hint(lit.value, known, true)
+			meant := types.hints.closest(lit.value, "event types", func() []string { return text.SortedKeys(types.known) })
+			hint := ""
+			if meant != "" {
+				hint = suggest.Format(meant, true)
+			}
 			switch {
 			case cfg.StrictEventTypes:
 				msg := fmt.Sprintf("event.Type is compared with %q, a type strict_event_types does not know%s", shortName(lit.value), hint)
@@ -223,7 +229,7 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 				*warns = append(*warns, Warning{Kind: ItemEventRule, ID: id, Field: "when", Message: fmt.Sprintf(
 					"event.Type is compared with %q, which is no known event type%s: no event of a known type matches it", shortName(lit.value), hint),
 					Fix: fmt.Sprintf(`in "when" of event rule %q, compare event.Type with %q instead of %q, or declare %q in "event_types" if it is a type of your own`,
-						id, suggest.Closest(lit.value, known), shortName(lit.value), shortName(lit.value))})
+						id, meant, shortName(lit.value), shortName(lit.value))})
 			}
 		}
 	}

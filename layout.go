@@ -19,6 +19,9 @@ type typeTable struct {
 	tracked []string
 	index   map[string]int
 	need    []int // per tracked type: how many of its latest event times the State keeps
+	// hints looks for the compile's did-you-mean suggestions (teach.go): here because every
+	// part of a compile that may name something unknown reaches the type table.
+	hints hinter
 }
 
 func newTypeTable(declared []string, pages map[string][]string) *typeTable {

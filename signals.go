@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/classify"
-	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
 
 	"github.com/leadscore/leadscore/internal/state"
@@ -259,7 +258,7 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			continue
 		}
 		if sc.When == "" {
-			errs.addf(kind, sc.Kind, "when", "unknown built-in signal kind%s; a custom signal needs a when expression", suggest.Hint(sc.Kind, builtinSignalKinds, true))
+			errs.addf(kind, sc.Kind, "when", "unknown built-in signal kind%s; a custom signal needs a when expression", c.types.hints.hint(sc.Kind, "built-in signal kinds", func() []string { return builtinSignalKinds }, true))
 			continue
 		}
 		checkSignalKeys(sc, "when strength reason off", errs)

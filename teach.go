@@ -22,6 +22,54 @@ import (
 // valid where it would be written: a field of the type being read, a function or variable in
 // the expression's scope, a type or kind the rule set knows.
 
+// maxHints is how many suggestions one Compile (or CompileValue) looks for. Looking for one
+// compares a name with every candidate, and a rule set may declare thousands of names and name
+// as many that do not exist: past the first maxHints, problems are reported without one.
+const maxHints = 20
+
+// hinter looks for a compile's suggestions: at most maxHints, each among candidates normalised
+// and ordered once per compile (a suggest.Set per kind of name). Every part of a compile that
+// may name something unknown reaches it, through the type table. Its zero value is ready.
+type hinter struct {
+	used int
+	sets map[string]*suggest.Set
+}
+
+// take reports whether another suggestion may be looked for, and counts it.
+func (h *hinter) take() bool {
+	if h.used >= maxHints {
+		return false
+	}
+	h.used++
+	return true
+}
+
+// closest returns the candidate probably meant by name among the kind of names key, which
+// candidates lists (called once per compile), or "" when none is close or the compile's
+// suggestions are spent.
+func (h *hinter) closest(name, key string, candidates func() []string) string {
+	if !h.take() {
+		return ""
+	}
+	set := h.sets[key]
+	if set == nil {
+		if h.sets == nil {
+			h.sets = map[string]*suggest.Set{}
+		}
+		set = suggest.NewSet(candidates())
+		h.sets[key] = set
+	}
+	return set.Closest(name)
+}
+
+// hint is closest as " (did you mean X?)", or "".
+func (h *hinter) hint(name, key string, candidates func() []string, quote bool) string {
+	if c := h.closest(name, key, candidates); c != "" {
+		return suggest.Format(c, quote)
+	}
+	return ""
+}
+
 // noFieldMessage is what expr's checker says of a member a struct does not have.
 var noFieldMessage = regexp.MustCompile(`^type (.+) has no (field|method) (\S+)$`)
 
@@ -34,7 +82,7 @@ func (c *exprCompiler[L]) teach(tree *parser.Tree, err error, sc scope) error {
 	}
 	hint := ""
 	switch m := noFieldMessage.FindStringSubmatch(fe.Message); {
-	case m != nil:
+	case m != nil && c.types.hints.take(): // the members of a type: no set to share
 		hint = memberHint(tree.Node, fe.Location, m[3], m[2] == "method")
 	case strings.HasPrefix(fe.Message, "unknown name "):
 		hint = c.nameHint(tree.Node, fe.Location, strings.TrimPrefix(fe.Message, "unknown name "), sc)
@@ -223,19 +271,21 @@ func (c *exprCompiler[L]) nameHint(root ast.Node, loc file.Location, name string
 	if ident == nil {
 		return ""
 	}
+	h := &c.types.hints
 	if called {
-		return suggest.Hint(name, c.functionNames(sc), false)
+		return h.hint(name, fmt.Sprint("functions of ", sc), func() []string { return c.functionNames(sc) }, false)
 	}
-	return suggest.Hint(name, variableNames[L](sc), false)
+	return h.hint(name, fmt.Sprint("variables of ", sc), func() []string { return variableNames[L](sc) }, false)
 }
 
-// functionNames are the functions an expression of scope sc may call: leadscore's, the
-// embedder's and the expr built-ins the limits allow.
+// functionNames are the functions an expression of scope sc may call (scope.reads): leadscore's,
+// the embedder's and the expr built-ins the limits allow (count among them: expr's count of an
+// array is everywhere).
 func (c *exprCompiler[L]) functionNames(sc scope) []string {
 	cfg := c.config()
 	var out []string
 	for _, name := range text.SortedKeys(cfg.Functions) {
-		if !strings.HasPrefix(name, "·") && scopeCalls(sc, name) {
+		if !strings.HasPrefix(name, "·") && sc.reads(name) {
 			out = append(out, name)
 		}
 	}
@@ -247,29 +297,12 @@ func (c *exprCompiler[L]) functionNames(sc scope) []string {
 	return out
 }
 
-// scopeCalls reports whether an expression of scope sc may call leadscore's function name
-// (the patcher's rules in rewriteCall).
-func scopeCalls(sc scope, name string) bool {
-	switch name {
-	case "days_since":
-		return sc == scopeRule || sc == scopeGuard
-	case "has_signal":
-		return sc == scopeGuard
-	}
-	return true
-}
-
-// variableNames are the variables an expression of scope sc may read (the patcher's rules in
-// checkName).
+// variableNames are the variables an expression of scope sc may read (scope.reads).
 func variableNames[L any](sc scope) []string {
 	var out []string
 	for _, f := range structFields(reflect.TypeFor[env[L]]()) {
-		switch n := f.name; {
-		case n == "event" && sc != scopeEvent:
-		case scoreNames[n] && sc != scopeGuard:
-		case (n == "stage" || n == "days_in_stage") && sc == scopeEvent:
-		default:
-			out = append(out, n)
+		if sc.reads(f.name) {
+			out = append(out, f.name)
 		}
 	}
 	return out
@@ -277,7 +310,7 @@ func variableNames[L any](sc scope) []string {
 
 // unknownEventType is the message for an event type the rule set does not know.
 func (t *typeTable) unknownEventType(typ string) string {
-	if h := suggest.Hint(typ, text.SortedKeys(t.known), true); h != "" {
+	if h := t.hints.hint(typ, "event types", func() []string { return text.SortedKeys(t.known) }, true); h != "" {
 		return fmt.Sprintf("unknown event type %q%s", typ, h)
 	}
 	return fmt.Sprintf("unknown event type %q (declare custom types in the config's event_types)", typ)

@@ -11,6 +11,13 @@
 // edit. A candidate is close enough when its distance is at most Threshold of the name's
 // normalised length: one edit up to 5 runes, two up to 9, and so on.
 //
+// Looking a name up costs O(n·t) per candidate of a length within t of the name's, n being
+// the name's length and t its threshold, and next to nothing for the others: the distance is
+// computed only as far as the threshold (a band of the dynamic programme, left as soon as no
+// cell can stay within it), after cheaper bounds (the lengths, the runes' counts) have ruled
+// most candidates out. A Set prepares candidates once for many look-ups: an error message may
+// be one of thousands in a rule set, each against thousands of names.
+//
 // Contract: every function is pure and total, never panics, and Closest returns one of the
 // candidates given, or "" — never a name that was not offered.
 package suggest
