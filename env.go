@@ -5,13 +5,16 @@ import (
 	"fmt"
 	"math"
 	"reflect"
+	"slices"
 	"time"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/checker"
+	"github.com/expr-lang/expr/compiler"
 	"github.com/expr-lang/expr/conf"
 	"github.com/expr-lang/expr/file"
+	"github.com/expr-lang/expr/optimizer"
 	"github.com/expr-lang/expr/parser"
 	"github.com/expr-lang/expr/vm"
 
@@ -158,6 +161,9 @@ type program[L any] struct {
 	kind      ItemKind
 	id, field string
 	charged   bool // rewritten to charge the step budget (internal/budget)
+	// typeLits: an event rule's condition, the strings it compares event.Type with
+	// (typeLiterals), found in the tree the limits checked rather than parsed again.
+	typeLits []typeLiteral
 }
 
 // countSlot is one distinct count(type, window) in a rule set.
@@ -175,7 +181,10 @@ type exprCompiler[L any] struct {
 	options     []expr.Option          // shared: environment, built-ins, user functions
 	fast        *fastpath.Plan[env[L]] // the fields the fast path reads; nil: no fast path
 	limits      Limits
-	plain       *conf.Config // the options without the patcher, for typeCheck
+	plain       *conf.Config // the options without the patcher, for typeCheck and compileExpr
+	// plainPartial: building plain panicked part way (config), so compileExpr cannot start
+	// from it.
+	plainPartial bool
 
 	counts    []countSlot
 	countRefs []int         // per count slot: references outside a constant comparison
@@ -222,16 +231,18 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 		errs.add(kind, id, field, err)
 		return nil
 	}
-	if err := c.typeCheck(src, sc); err != nil {
+	needs, typeLits, err := c.readParsed(tree, sc)
+	if err == nil {
+		err = c.typeCheck(src, tree, sc)
+	}
+	if err != nil {
 		errs.add(kind, id, field, err)
 		return nil
 	}
 	v := &patcher[L]{c: c, scope: sc, src: file.NewSource(src)}
-	opts := append(c.options[:len(c.options):len(c.options)], expr.Patch(v))
-	if c.limits.StepBudget != Unlimited {
-		if needs := budget.Analyze(tree.Node, c.builtinIsCall); needs.Any() {
-			opts = append(opts, expr.Patch(&budget.Patcher{Needs: needs}))
-		}
+	opts := []expr.Option{expr.Patch(v)}
+	if needs.Any() {
+		opts = append(opts, expr.Patch(&budget.Patcher{Needs: needs}))
 	}
 	switch want {
 	case resultBool:
@@ -241,7 +252,7 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 	default:
 		opts = append(opts, expr.AsFloat64())
 	}
-	prog, err := compileExpr(src, opts)
+	prog, err := c.compileExpr(src, opts)
 	if v.err != nil { // the patcher's findings are more precise than what the checker says next
 		err = v.err
 	}
@@ -250,7 +261,7 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 		return nil
 	}
 	v.commit()
-	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: budget.Charged(prog.Node())}
+	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: budget.Charged(prog.Node()), typeLits: typeLits}
 	c.programs = append(c.programs, p)
 	switch {
 	case c.fast == nil:
@@ -264,6 +275,24 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 	return p
 }
 
+// readParsed reads what compileAs needs of tree, src as the limits parsed it, before
+// typeCheck rewrites it: what the step budget must charge, and for an event rule the strings it
+// compares event.Type with. A panic building the configuration is an error, as in typeCheck.
+func (c *exprCompiler[L]) readParsed(tree *parser.Tree, sc scope) (needs budget.Needs, lits []typeLiteral, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("expression rejected: %v", r)
+		}
+	}()
+	if c.limits.StepBudget != Unlimited {
+		needs = budget.Analyze(tree.Node, c.builtinIsCall)
+	}
+	if sc == scopeEvent {
+		lits = typeLiterals(tree)
+	}
+	return needs, lits, nil
+}
+
 // typeCheck type-checks src without the patcher. It works around an expr v1.17.8 bug: after
 // a patcher runs, the checker's second pass trusts the types its first pass gave calls to
 // typed functions and skips their arguments, so seniority(lead.Titel) would compile and fail
@@ -271,18 +300,31 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 // (count_overload.go), and calls of expr's array built-ins that its checker passes but that
 // fail when they run are refused (array_builtins.go). An unknown name or field gets a
 // suggestion (teach.go).
-func (c *exprCompiler[L]) typeCheck(src string, sc scope) (err error) {
+//
+// parsed is src as the limits parsed it, without the configuration; typeCheck takes it over
+// (checking rewrites it) unless the configuration would have parsed src otherwise
+// (parsedAlike), and then parses src again.
+func (c *exprCompiler[L]) typeCheck(src string, parsed *parser.Tree, sc scope) (err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("expression rejected: %v", r)
 		}
 	}()
-	tree, err := parser.ParseWithConfig(src, c.config())
-	if err != nil {
-		return err
+	tree, reused := parsed, parsed != nil && c.parsedAlike(parsed)
+	if !reused {
+		if tree, err = parser.ParseWithConfig(src, c.config()); err != nil {
+			return err
+		}
 	}
 	rewriteEventCounts(tree, src, c.config())
 	if _, err := checker.Check(tree, c.config()); err != nil {
+		if reused {
+			// Parsing with the configuration also bounds the nodes the parser makes (a count
+			// the limits' walk need not share): its error is the one to report, as before.
+			if _, perr := parser.ParseWithConfig(src, c.config()); perr != nil {
+				return perr
+			}
+		}
 		return c.teach(tree, err, sc)
 	}
 	if fe := checkArrayBuiltins(&tree.Node, c.config()); fe != nil {
@@ -291,11 +333,29 @@ func (c *exprCompiler[L]) typeCheck(src string, sc scope) (err error) {
 	return nil
 }
 
+// parsedAlike reports whether tree, parsed without the configuration, is what parsing with it
+// gives. They differ only where the parser meets a call of a built-in that the configuration
+// disables or that a function or environment field of the same name overrides: the parser
+// then makes a CallNode instead of a BuiltinNode.
+func (c *exprCompiler[L]) parsedAlike(tree *parser.Tree) bool {
+	cfg := c.config()
+	if cfg.DisableIfOperator {
+		return false
+	}
+	alike := true
+	ast.Walk(&tree.Node, visitorFunc(func(n *ast.Node) {
+		if b, ok := (*n).(*ast.BuiltinNode); ok && (cfg.Disabled[b.Name] || cfg.IsOverridden(b.Name)) {
+			alike = false
+		}
+	}))
+	return alike
+}
+
 // config returns the expression options as expr's configuration, without the patcher: what
 // parsing and type checking need (leadscore's functions, such as count, parse as calls).
 func (c *exprCompiler[L]) config() *conf.Config {
 	if c.plain == nil {
-		c.plain = conf.CreateNew()
+		c.plain, c.plainPartial = conf.CreateNew(), true
 		for _, op := range c.options {
 			op(c.plain)
 		}
@@ -303,6 +363,7 @@ func (c *exprCompiler[L]) config() *conf.Config {
 			delete(c.plain.Builtins, name)
 		}
 		c.plain.Check()
+		c.plainPartial = false
 	}
 	return c.plain
 }
@@ -319,15 +380,44 @@ type visitorFunc func(*ast.Node)
 
 func (f visitorFunc) Visit(n *ast.Node) { f(n) }
 
-// compileExpr runs expr.Compile, turning a panic inside expr into an error: hostile rule text
-// must never take the caller down.
-func compileExpr(src string, opts []expr.Option) (prog *vm.Program, err error) {
+// compileExpr is expr.Compile(src, c.options followed by opts), turning a panic inside expr
+// into an error: hostile rule text must never take the caller down. It does what
+// expr.Compile does, but starts from a copy of the configuration of c.options, built once
+// (config), instead of building it again for every expression: opts only add patchers and
+// set the expected result.
+func (c *exprCompiler[L]) compileExpr(src string, opts []expr.Option) (prog *vm.Program, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			prog, err = nil, fmt.Errorf("expression rejected: %v", r)
 		}
 	}()
-	return expr.Compile(src, opts...)
+	if c.plainPartial { // building it panicked: do as expr.Compile does, which panics alike
+		return expr.Compile(src, append(c.options[:len(c.options):len(c.options)], opts...)...)
+	}
+	config := *c.config()
+	config.Visitors = slices.Clip(config.Visitors)
+	for _, op := range opts {
+		op(&config)
+	}
+	config.Check()
+	tree, err := checker.ParseCheck(src, &config)
+	if err != nil {
+		return nil, err
+	}
+	if config.Optimize {
+		if err := optimizer.Optimize(&tree.Node, &config); err != nil {
+			var fe *file.Error
+			if errors.As(err, &fe) {
+				return nil, fe.Bind(tree.Source)
+			}
+			return nil, err
+		}
+	}
+	prog, err = compiler.Compile(tree, &config)
+	if err != nil {
+		return nil, err
+	}
+	return prog, nil
 }
 
 // patcher checks the names an expression reads and rewrites the calls whose arguments must be

@@ -38,19 +38,20 @@ const (
 
 // checkEvent validates ev (validateEvent), holds it to the Scorer's event limits and, under
 // Config.StrictEventTypes, to its vocabulary: what Observe, ObserveInto and Accumulate
-// accept. It returns the event's time in UnixNano.
-func (s *Scorer[L]) checkEvent(ev *Event) (int64, error) {
+// accept. It returns the event's time in UnixNano and the route of its type.
+func (s *Scorer[L]) checkEvent(ev *Event) (int64, *eventRoute, error) {
 	t, err := validateEvent(ev)
 	if err != nil {
-		return 0, err
+		return 0, nil, err
 	}
 	if _, err := s.limits.sizeEvent(ev); err != nil {
-		return 0, err
+		return 0, nil, err
 	}
-	if s.eventTypes != nil && !s.eventTypes[ev.Type] {
-		return 0, unknownEventError(ev.Type, s.cfg.EventTypes)
+	r := s.route(ev.Type)
+	if !r.accepted {
+		return 0, nil, unknownEventError(ev.Type, s.cfg.EventTypes)
 	}
-	return t, nil
+	return t, r, nil
 }
 
 // sizeEvent holds ev to l's event limits: nil, or an error wrapping ErrEventTooLarge. visited

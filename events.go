@@ -129,6 +129,7 @@ type pageMatcher struct {
 
 type pagePrefix struct {
 	prefix, category string
+	ring             int // the event-time ring of the category's page views (categoryType); -1: none
 }
 
 func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
@@ -142,7 +143,7 @@ func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
 				errs.addf(ItemConfig, "pages", cat, "empty path prefix (it would match every page)")
 				continue
 			}
-			m.prefixes = append(m.prefixes, pagePrefix{prefix: p, category: cat})
+			m.prefixes = append(m.prefixes, pagePrefix{prefix: p, category: cat, ring: -1})
 		}
 	}
 	slices.SortStableFunc(m.prefixes, func(a, b pagePrefix) int { return len(b.prefix) - len(a.prefix) })
@@ -158,20 +159,27 @@ func compilePages(pages map[string][]string, errs *errorList) pageMatcher {
 // segments at a time ("/pricing" matches "/pricing", "/pricing/teams" and "/pricing?plan=x" but
 // not "/pricingfoo"), compared without regard to ASCII case. A full URL is matched by its path.
 func (m pageMatcher) category(path string) string {
+	category, _ := m.match(path)
+	return category
+}
+
+// match is category, also returning the event-time ring of the category's page views
+// (-1: none).
+func (m pageMatcher) match(path string) (category string, ring int) {
 	path = urlPath(path)
 	for _, p := range m.prefixes {
 		if len(path) < len(p.prefix) || !strings.EqualFold(path[:len(p.prefix)], p.prefix) {
 			continue
 		}
 		if len(path) == len(p.prefix) || strings.HasSuffix(p.prefix, "/") {
-			return p.category
+			return p.category, p.ring
 		}
 		switch path[len(p.prefix)] {
 		case '/', '?', '#', '.':
-			return p.category
+			return p.category, p.ring
 		}
 	}
-	return ""
+	return "", -1
 }
 
 // urlPath strips a scheme and host: "https://x.example/pricing" → "/pricing".
@@ -209,10 +217,10 @@ func checkEventTypes[L any](cfg Config, events []eventRule[L], types *typeTable,
 	}
 	for _, r := range events {
 		if r.when == nil {
-			continue // none, or it did not compile: parsing it again could cost what the limits bound
+			continue // none, or it did not compile
 		}
 		id, src := r.id, r.when.src
-		for _, lit := range eventTypeLiterals(src) {
+		for _, lit := range r.when.typeLits {
 			if types.known[lit.value] {
 				continue
 			}
@@ -241,13 +249,10 @@ type typeLiteral struct {
 	loc   file.Location
 }
 
-// eventTypeLiterals finds the strings src compares event.Type with: event.Type == "x",
-// "x" != event.Type, event.Type in ["x", "y"].
-func eventTypeLiterals(src string) []typeLiteral {
-	tree, err := parser.Parse(src)
-	if err != nil {
-		return nil
-	}
+// typeLiterals finds the strings an expression compares event.Type with: event.Type == "x",
+// "x" != event.Type, event.Type in ["x", "y"]. tree is the expression as parsed without the
+// configuration (Limits.checkCounting), before type checking rewrites it.
+func typeLiterals(tree *parser.Tree) []typeLiteral {
 	isType := func(n ast.Node) bool {
 		m, ok := n.(*ast.MemberNode)
 		if !ok {

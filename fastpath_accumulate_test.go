@@ -187,4 +187,90 @@ func TestHotPathsDoNotAllocate(t *testing.T) {
 	}); n != 0 {
 		t.Errorf("Accumulate: %v allocations", n)
 	}
+
+	// On both presets, an event or evaluation where nothing fires — no signal, no transition —
+	// allocates only the slices a fresh Result owns: Contributions (Signals, Transitions and
+	// Errors are empty, so nil). The Into forms allocate nothing.
+	for _, b2c := range []bool{false, true} {
+		s, lead, st, event := quietScenario(t, b2c)
+		name := s.cfg.Name
+		i := len(quietEvents) + 1
+		var res Result
+		for _, tc := range []struct {
+			what string
+			want float64
+			run  func() Result
+		}{
+			{"Observe", 1, func() Result {
+				i++
+				r, _ := s.Observe(lead, st, event(i))
+				return r
+			}},
+			{"ObserveInto", 0, func() Result {
+				i++
+				_ = s.ObserveInto(&res, lead, st, event(i))
+				return res
+			}},
+			{"Score", 1, func() Result {
+				r, _ := s.Score(lead, st, event(i).Time)
+				return r
+			}},
+			{"ScoreInto", 0, func() Result {
+				_ = s.ScoreInto(&res, lead, st, event(i).Time)
+				return res
+			}},
+		} {
+			var last Result
+			if n := testing.AllocsPerRun(100, func() { last = tc.run() }); n != tc.want {
+				t.Errorf("%s %s: %v allocations, want %v", name, tc.what, n, tc.want)
+			}
+			if len(last.Signals)+len(last.Transitions)+len(last.Errors) > 0 || len(last.Contributions) == 0 {
+				t.Errorf("%s %s: the scenario is not what the bound is for: %d contributions, signals %v, transitions %v, errors %v",
+					name, tc.what, len(last.Contributions), last.Signals, last.Transitions, last.Errors)
+			}
+		}
+		i++
+		if n := testing.AllocsPerRun(100, func() {
+			i++
+			_, _ = s.Accumulate(lead, st, event(i))
+		}); n != 0 {
+			t.Errorf("%s Accumulate: %v allocations", name, n)
+		}
+	}
+
+	// When signals fire, Observe allocates what ObserveInto does (their reasons) and one copy
+	// per non-empty slice: Contributions and Signals.
+	for _, preset := range []struct {
+		cfg    Config
+		lead   Lead
+		state  func(testing.TB, *Scorer[Lead]) *State
+		events []Event
+	}{{DefaultB2B(), benchLead, b2bState, b2bEvents}, {DefaultB2C(), benchConsumer, b2cState, b2cEvents}} {
+		cfg, lead, events := preset.cfg, preset.lead, preset.events
+		s := compileT(t, cfg)
+		st := preset.state(t, s)
+		into := st.Clone()
+		stream := func(i int) Event {
+			e := events[i%len(events)]
+			e.Time = t0.Add(time.Duration(100+i) * time.Minute)
+			return e
+		}
+		var res Result
+		i, j := 0, 0
+		var last Result
+		observe := testing.AllocsPerRun(100, func() {
+			last, _ = s.Observe(lead, st, stream(i))
+			i++
+		})
+		observeInto := testing.AllocsPerRun(100, func() {
+			_ = s.ObserveInto(&res, lead, into, stream(j))
+			j++
+		})
+		if len(last.Signals) == 0 || len(last.Transitions) > 0 {
+			t.Fatalf("%s: want signals and no transitions: signals %v, transitions %v", cfg.Name, last.Signals, last.Transitions)
+		}
+		if observe != observeInto+2 {
+			t.Errorf("%s: Observe %v allocations, ObserveInto %v: want ObserveInto's + 2", cfg.Name, observe, observeInto)
+		}
+	}
 }

@@ -483,6 +483,9 @@ func withoutFastPath[L any](s *Scorer[L]) *Scorer[L] {
 	for _, p := range programs(s) {
 		p.fastBool, p.fastNum = nil, nil
 	}
+	for i := range s.routes {
+		s.routes[i].eventOnly = false // as Compile would have found without the closures
+	}
 	return s
 }
 

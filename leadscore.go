@@ -28,7 +28,6 @@ type Scorer[L any] struct {
 	dims           [3]dimensionBounds
 	rules          []attrRule[L]
 	events         []eventRule[L]
-	index          eventIndex
 	tiers          []band[L]
 	hysteresis     float64
 	grades         []band[L]
@@ -56,8 +55,10 @@ type Scorer[L any] struct {
 	programs       []*program[L]          // every expression of the rule set, for Costs
 	pool           sync.Pool              // *scratch[L]
 	chunks         sync.Pool              // *scoreChunk[L], for ScoreAll (batch.go)
-	// eventTypes: under Config.StrictEventTypes, the types an event may have; nil: any.
-	eventTypes map[string]bool
+	// routeOf interns an event type to its route in routes, which ends with the route of
+	// every type routeOf lacks (routes.go): one map lookup per event.
+	routeOf map[string]int32
+	routes  []eventRoute
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -72,10 +73,11 @@ type scratch[L any] struct {
 	boxed   any
 	boxedOK bool
 	fast    fastEnv[L] // the fast path's slot tables over env (internal/fastpath)
-	// Score evaluates into these, then copies them out at their exact size: one allocation
-	// per Result instead of one per doubling.
+	// Score and Observe evaluate into these, then copy them out at their exact size: one
+	// allocation per non-empty slice of the Result instead of one per doubling (lend).
 	contributions []Contribution
 	signals       []Signal
+	transitions   []Transition
 	matched       []int
 	budget        budget.Budget // the step budget of the expression running on the VM (internal/budget)
 	// The lead fields of this evaluation, computed when a detector first reads them
@@ -182,7 +184,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	seen := map[string]bool{}
 	s.rules = compileRules(c, cfg.Rules, seen, &errs)
 	s.events = compileEventRules(c, cfg.Events, seen, &errs)
-	s.index = indexEventRules(s.events)
+	index := indexEventRules(s.events)
 	s.tiers = compileTiers(c, cfg.Tiers, &errs)
 	if !finite(cfg.Hysteresis) || cfg.Hysteresis < 0 {
 		errs.addf(ItemConfig, "hysteresis", "", "hysteresis %v must be a finite number ≥ 0", cfg.Hysteresis)
@@ -226,9 +228,15 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 			s.categoryOf[cat] = i
 		}
 	}
+	for i := range s.pages.prefixes {
+		p := &s.pages.prefixes[i]
+		if r, ok := s.categoryOf[p.category]; ok {
+			p.ring = r
+		}
+	}
+	s.compileRoutes(index)
 	s.fast = c.fast
 	s.programs = c.programs
-	s.eventTypes = strictEventTypes(cfg)
 	s.pool.New = func() any {
 		sc := &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
@@ -357,10 +365,10 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	res := Result{Contributions: sc.contributions[:0], Signals: sc.signals[:0]}
+	var res Result
+	sc.lend(&res)
 	s.evaluate(sc, lead, s.view(&st.d), at, now, &res)
-	sc.contributions, sc.signals = res.Contributions[:0], res.Signals[:0]
-	res.Contributions, res.Signals = cloneOrNil(res.Contributions), cloneOrNil(res.Signals)
+	sc.handOut(&res)
 	return res, nil
 }
 
@@ -382,6 +390,19 @@ func (s *Scorer[L]) ScoreInto(dst *Result, lead L, st *State, now time.Time) err
 	return nil
 }
 
+// lend points res's slices at sc's buffers, for an evaluation into a Result whose slices the
+// caller will own: handOut takes the buffers back before sc is put back in the pool.
+func (sc *scratch[L]) lend(res *Result) {
+	res.Contributions, res.Signals, res.Transitions = sc.contributions[:0], sc.signals[:0], sc.transitions[:0]
+}
+
+// handOut takes back the buffers lend gave res, grown as they may be, and gives res copies of
+// what they hold, each exactly as long: one allocation per non-empty slice, none when empty.
+func (sc *scratch[L]) handOut(res *Result) {
+	sc.contributions, sc.signals, sc.transitions = res.Contributions[:0], res.Signals[:0], res.Transitions[:0]
+	res.Contributions, res.Signals, res.Transitions = cloneOrNil(res.Contributions), cloneOrNil(res.Signals), cloneOrNil(res.Transitions)
+}
+
 // cloneOrNil copies xs into a slice of its own, exactly as long (nil when empty).
 func cloneOrNil[T any](xs []T) []T {
 	if len(xs) == 0 {
@@ -401,7 +422,7 @@ func cloneOrNil[T any](xs []T) []T {
 // being decisions, happen in the order events are observed.
 func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 	var res Result
-	err := s.observe(lead, st, ev, &res)
+	err := s.observe(lead, st, ev, &res, true)
 	return res, err
 }
 
@@ -409,7 +430,7 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 // overwritten; on an invalid event it is left empty.
 func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error {
 	dst.reset()
-	return s.observe(lead, st, ev, dst)
+	return s.observe(lead, st, ev, dst, false)
 }
 
 // Accumulate takes ev into st as Observe does — the decayed accumulators, window counts,
@@ -433,11 +454,11 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	if st == nil {
 		return false, ErrNilState
 	}
-	t, err := s.checkEvent(&ev)
+	t, r, err := s.checkEvent(&ev)
 	if err != nil {
 		return false, err
 	}
-	if s.movedBy(&st.d, ev.Type) {
+	if s.movedBy(&st.d, r) {
 		return false, nil
 	}
 	var idHash uint64
@@ -447,12 +468,10 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 			return true, nil // a repeat changes nothing
 		}
 	}
-	if ev.Category == "" && ev.Type == EventPageView {
-		ev.Category = s.pages.category(ev.Path)
-	}
+	catRing := s.category(&ev)
 	sc := s.get()
 	defer s.put(sc)
-	if ruleErrs := s.matchEvent(sc, lead, &st.d, &ev, t); len(ruleErrs) > 0 {
+	if ruleErrs := s.matchEvent(sc, lead, &st.d, &ev, t, r); len(ruleErrs) > 0 {
 		errs := make([]error, len(ruleErrs))
 		for i, e := range ruleErrs {
 			errs[i] = e
@@ -461,7 +480,7 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	}
 	d := &st.d
 	d.Bind(s.layout)
-	s.record(sc, d, &ev, t)
+	s.record(d, &ev, t, r, catRing, sc.matched)
 	d.Unsettled = true // decisions wait for the next Observe or Advance: NextWakeup says now
 	if idHash != 0 {
 		d.Remember(idHash, t)
@@ -469,11 +488,13 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	return true, nil
 }
 
-func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
+// observe is Observe into res; with own, res is a fresh Result whose slices the caller will
+// own, evaluated into the scratch's buffers and copied out at their exact size.
+func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result, own bool) error {
 	if st == nil {
 		return ErrNilState
 	}
-	t, err := s.checkEvent(&ev)
+	t, r, err := s.checkEvent(&ev)
 	if err != nil {
 		return err
 	}
@@ -484,30 +505,57 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result) error {
 		if d.Seen(idHash) {
 			sc := s.get()
 			defer s.put(sc)
+			if own {
+				sc.lend(res)
+			}
 			s.evaluate(sc, lead, s.view(&st.d), d.At(t), ev.Time, res)
+			if own {
+				sc.handOut(res)
+			}
 			res.Duplicate = true
 			return nil
 		}
 	}
-	if ev.Category == "" && ev.Type == EventPageView {
-		ev.Category = s.pages.category(ev.Path)
-	}
+	catRing := s.category(&ev)
 	sc := s.get()
 	defer s.put(sc)
+	if own {
+		sc.lend(res)
+	}
 
 	// Decide which event rules match before touching st, so a failure leaves it as it was.
-	ruleErrs := s.matchEvent(sc, lead, d, &ev, t)
+	ruleErrs := s.matchEvent(sc, lead, d, &ev, t, r)
 
 	d.Bind(s.layout)
-	s.record(sc, d, &ev, t)
+	s.record(d, &ev, t, r, catRing, sc.matched)
 	if idHash != 0 {
 		d.Remember(idHash, t)
 	}
 	// A late event is folded in at its own time but evaluated at the clock: the lead never
 	// moves back in time, and no transition is dated before an earlier one.
-	s.settle(sc, lead, d, d.Tick(t), ev.Time, ev.Type, res)
+	s.settle(sc, lead, d, d.Tick(t), ev.Time, r, res)
+	if own {
+		sc.handOut(res)
+	}
 	res.Errors = append(ruleErrs, res.Errors...)
 	return nil
+}
+
+// category fills in the page category of a page view that has none from its path, and
+// returns the event-time ring of its category's page views (-1: none, or not a page view).
+func (s *Scorer[L]) category(ev *Event) int {
+	if ev.Type != EventPageView {
+		return -1
+	}
+	if ev.Category == "" {
+		var ring int
+		ev.Category, ring = s.pages.match(ev.Path)
+		return ring
+	}
+	if ring, ok := s.categoryOf[ev.Category]; ok {
+		return ring
+	}
+	return -1
 }
 
 // Merge combines src into dst under s's rule set: both are laid out for s first (remapped by
@@ -534,19 +582,18 @@ func (s *Scorer[L]) view(d *state.Data) *state.Data {
 	return d.View(s.layout)
 }
 
-// record takes the event at UnixNano t into d: event times, matched rules' accumulators and
+// record takes the event at UnixNano t, of route r, into d: event times (catRing: the ring
+// of its page category, -1 for none), the accumulators of the event rules it matched and
 // what the detectors and the funnel keep.
-func (s *Scorer[L]) record(sc *scratch[L], d *state.Data, ev *Event, t int64) {
-	if ti, ok := s.typeOf[ev.Type]; ok {
-		state.Insert(d.Ring(ti), t)
+func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, catRing int, matched []int) {
+	if r.ring >= 0 {
+		state.Insert(d.Ring(r.ring), t)
 	}
-	if ev.Category != "" {
-		if ti, ok := s.categoryOf[ev.Category]; ok && ev.Type == EventPageView {
-			state.Insert(d.Ring(ti), t)
-		}
+	if catRing >= 0 {
+		state.Insert(d.Ring(catRing), t)
 	}
 	engagement := 0.0 // points the event earns, for the velocity signal
-	for _, i := range sc.matched {
+	for _, i := range matched {
 		r := &s.events[i]
 		d.Acc[i].Add(t, int64(r.halfLife))
 		if r.dim == Engagement && r.points > 0 {
@@ -571,8 +618,7 @@ func (s *Scorer[L]) record(sc *scratch[L], d *state.Data, ev *Event, t int64) {
 			d.ExpansionRevenue = state.Sum(d.ExpansionRevenue, ev.Value)
 		}
 	}
-	if len(s.journey.stages) > 0 && t >= d.StageSince() &&
-		slices.Contains(s.journey.stages[s.journey.stageIndex(Stage(d.Stage))].slaMetBy, ev.Type) {
+	if r.slaMet != 0 && t >= d.StageSince() && r.slaMet&(1<<s.journey.stageIndex(Stage(d.Stage))) != 0 {
 		d.SLAMet = true // the stage's owner acted in time: it can no longer stall
 	}
 	d.Take(t)
@@ -600,7 +646,7 @@ func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error
 	d.Bind(s.layout)
 	sc := s.get()
 	defer s.put(sc)
-	s.settle(sc, lead, d, d.Tick(at), now, "", res)
+	s.settle(sc, lead, d, d.Tick(at), now, nil, res)
 	return nil
 }
 

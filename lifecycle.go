@@ -267,10 +267,11 @@ func (j *journey[L]) blocked(to int) bool {
 }
 
 // advanceStage applies the journey's transitions to st after an evaluation: those whose On
-// contains evType (when an event is being observed) or that have no On, and whose When holds.
+// contains the type of route r (when an event is being observed; nil otherwise) or that have
+// no On, and whose When holds.
 // Transitions chain (attract → capture → nurture on one form), each stage at most once per
 // call, and each is recorded in res.Transitions.
-func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, at int64, res *Result) bool {
+func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, r *eventRoute, at int64, res *Result) bool {
 	j := &s.journey
 	if len(j.stages) == 0 {
 		return false
@@ -287,7 +288,7 @@ func (s *Scorer[L]) advanceStage(sc *scratch[L], d *state.Data, evType string, a
 			if visited&(1<<t.to) != 0 || (res.Disqualified && j.blocked(t.to)) {
 				continue
 			}
-			if len(t.on) > 0 && !slices.Contains(t.on, evType) {
+			if len(t.on) > 0 && !r.moves(ti) {
 				continue
 			}
 			if t.when != nil {

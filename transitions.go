@@ -10,12 +10,13 @@ import (
 )
 
 // settle evaluates the lead at UnixNano at and applies what the evaluation decides to st:
-// journey transitions (on evType, when an event is being observed, and guard-only ones), the
-// tier, signals raised and cleared, an SLA running out. Every change is a Transition in res.
-func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, evType string, res *Result) {
+// journey transitions (on the type of route r, when an event is being observed, and
+// guard-only ones), the tier, signals raised and cleared, an SLA running out. Every change is
+// a Transition in res.
+func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, r *eventRoute, res *Result) {
 	s.evaluate(sc, lead, d, at, nowT, res)
 	pending := false
-	if s.advanceStage(sc, d, evType, at, res) {
+	if s.advanceStage(sc, d, r, at, res) {
 		// Rules, tiers and personas may read the stage: evaluate again in the new one, keeping
 		// the stage transitions and any errors of the journey's guards.
 		moves := append([]Transition(nil), res.Transitions...)
