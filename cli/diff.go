@@ -51,13 +51,9 @@ func diffCommand[L any](args []string, e *env) int {
 		c.shortUsage()
 		return ExitBadInput
 	}
-	var at time.Time
-	if *atFlag != "" {
-		t, err := parseTime(*atFlag)
-		if err != nil {
-			return c.errorf("-at: %v", err)
-		}
-		at = t
+	at, err := optionalTime(*atFlag)
+	if err != nil {
+		return c.errorf("-at: %v", err)
 	}
 	_, before, err := loadRules[L](e, *oldRules)
 	if err != nil {

@@ -45,13 +45,9 @@ func scoreCommand[L any](args []string, e *env) int {
 	if !c.require("rules", *rules) {
 		return ExitBadInput
 	}
-	var at time.Time
-	if *atFlag != "" {
-		t, err := parseTime(*atFlag)
-		if err != nil {
-			return c.errorf("-at: %v", err)
-		}
-		at = t
+	at, err := optionalTime(*atFlag)
+	if err != nil {
+		return c.errorf("-at: %v", err)
 	}
 	_, s, err := loadRules[L](e, *rules)
 	if err != nil {
@@ -236,6 +232,14 @@ func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L
 		}
 	}
 	return withErrors, nil
+}
+
+// optionalTime parses a flag's time as parseTime does; an empty flag is the zero time.
+func optionalTime(s string) (time.Time, error) {
+	if s == "" {
+		return time.Time{}, nil
+	}
+	return parseTime(s)
 }
 
 func parseTime(s string) (time.Time, error) {
