@@ -102,8 +102,11 @@
 //
 // NextWakeup is never late: before the time it reports, Advance reports no transition. Merge
 // is commutative, associative and bounded, keeps the most recent event IDs of both parts, and
-// changes nothing when a State is merged with a copy of itself; parts written under different
-// rule sets are merged with [Scorer.Merge], which lays them out for one rule set first.
+// changes nothing when a State is merged with a copy of itself. A part equal byte for byte to
+// the other is taken for such a copy: two shards that took the same events without IDs at the
+// same instants, and nothing else, merge as one — give events IDs where that matters. Parts
+// written under different rule sets are merged with [Scorer.Merge], which lays them out for one
+// rule set first.
 // MarshalBinary never writes bytes [State.UnmarshalBinary] rejects. Times must lie in
 // [[MinTime], [MaxTime]) — 1900 to 2200 — and all time arithmetic saturates. Under a new rule
 // set, event rules keep their history by ID or through renamed_from, and a changed half-life

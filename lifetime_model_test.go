@@ -1341,7 +1341,15 @@ func (x *ltExec) merge(s ltStep) *ltFailure {
 		return ltFail("Merge: error", "a.Merge(copy of a): %v", err)
 	}
 	probes := []time.Time{x.ref.clock, x.ref.clock.Add(3 * ltDay)}
-	if f := x.sameState("Merge: not commutative or associative", "the lead's State merged with the shards", "the shards merged and then with the lead's State", a, b, probes); f != nil {
+	// Two parts that are equal byte for byte are, to Merge, one part and its copy: that is what
+	// makes a.Merge(a) change nothing. Parts that are equal only because they hold the same
+	// events without IDs at the same instants are therefore merged as one (doc.go, "A State's
+	// lifetime"), and the order of merging decides whether they met as equals. The orders are
+	// compared only when no two parts are equal; the history goes on with A, which met none.
+	keep := s.Keep
+	if ltEqualParts(append([]*leadscore.State{x.st}, shards...)) {
+		keep = 0
+	} else if f := x.sameState("Merge: not commutative or associative", "the lead's State merged with the shards", "the shards merged and then with the lead's State", a, b, probes); f != nil {
 		return f
 	}
 	if f := x.sameState("Merge: a.Merge(a) changed a", "a", "a after a.Merge(a)", a, c, probes); f != nil {
@@ -1353,7 +1361,7 @@ func (x *ltExec) merge(s ltStep) *ltFailure {
 
 	// Tier and stage bookkeeping is the merged State's own (the contract does not say which
 	// part's wins): follow it. The scores are the union's, at the latest clock.
-	x.st = []*leadscore.State{a, b, c}[s.Keep]
+	x.st = []*leadscore.State{a, b, c}[keep]
 	x.ref.tier = x.st.Tier()
 	if x.ref.stage = slices.Index(ltStages, x.st.Stage()); x.ref.stage < 0 {
 		return ltFail("Merge: stage outside the journey", "merged State in stage %q", x.st.Stage())
@@ -1364,6 +1372,25 @@ func (x *ltExec) merge(s ltStep) *ltFailure {
 		early = ltMinTime
 	}
 	return x.score("Score after Merge", early)
+}
+
+// ltEqualParts reports whether any two non-empty parts encode to the same bytes.
+func ltEqualParts(parts []*leadscore.State) bool {
+	seen := map[string]bool{}
+	for _, p := range parts {
+		if p.Events() == 0 {
+			continue
+		}
+		b, err := p.MarshalBinary()
+		if err != nil {
+			return false
+		}
+		if seen[string(b)] {
+			return true
+		}
+		seen[string(b)] = true
+	}
+	return false
 }
 
 // sameState compares two States that must be the same lead: stage, tier and Score at probes.
