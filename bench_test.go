@@ -224,6 +224,15 @@ func BenchmarkScore30Rules(b *testing.B) {
 			sinkF = res.Total
 		}
 	})
+	b.Run("Score-defaults", func(b *testing.B) { // the call as a user makes it: Score, detectors on
+		s := compileT(b, thirtyRules())
+		st := boundState(b, s)
+		b.ReportAllocs()
+		for b.Loop() {
+			r, _ := s.Score(benchLead, st, t0)
+			sinkF = r.Total
+		}
+	})
 	b.Run("ScoreInto-detectors", func(b *testing.B) {
 		s := compileT(b, thirtyRules())
 		st := boundState(b, s)
@@ -282,13 +291,19 @@ var b2bEvents = []Event{
 // returns the full Result (ObserveInto into a reused one); Accumulate only takes the event
 // in, leaving the decisions to the next Observe or Advance.
 func BenchmarkObserveB2B(b *testing.B) {
+	benchObserve(b, DefaultB2B(), benchLead, b2bState, b2bEvents, true)
+}
+
+// benchObserve runs Observe and ObserveInto (and Accumulate, when every event is one it
+// takes) for a lead with a history, one event of events per iteration, a minute apart.
+func benchObserve(b *testing.B, cfg Config, lead Lead, history func(testing.TB, *Scorer[Lead]) *State, events []Event, accumulate bool) {
 	run := func(b *testing.B, observe func(s *Scorer[Lead], st *State, e Event)) {
-		s := compileT(b, DefaultB2B())
-		st := b2bState(b, s)
+		s := compileT(b, cfg)
+		st := history(b, s)
 		i := 0
 		b.ReportAllocs()
 		for b.Loop() {
-			e := b2bEvents[i%len(b2bEvents)]
+			e := events[i%len(events)]
 			e.Time = t0.Add(time.Duration(100+i) * time.Minute)
 			i++
 			observe(s, st, e)
@@ -296,20 +311,23 @@ func BenchmarkObserveB2B(b *testing.B) {
 	}
 	b.Run("Observe", func(b *testing.B) {
 		run(b, func(s *Scorer[Lead], st *State, e Event) {
-			r, _ := s.Observe(benchLead, st, e)
+			r, _ := s.Observe(lead, st, e)
 			sinkF = r.Total
 		})
 	})
 	b.Run("ObserveInto", func(b *testing.B) {
 		var res Result
 		run(b, func(s *Scorer[Lead], st *State, e Event) {
-			_ = s.ObserveInto(&res, benchLead, st, e)
+			_ = s.ObserveInto(&res, lead, st, e)
 			sinkF = res.Total
 		})
 	})
+	if !accumulate {
+		return
+	}
 	b.Run("Accumulate", func(b *testing.B) {
 		run(b, func(s *Scorer[Lead], st *State, e Event) {
-			if ok, _ := s.Accumulate(benchLead, st, e); !ok {
+			if ok, _ := s.Accumulate(lead, st, e); !ok {
 				b.Fatal("Accumulate refused a web event")
 			}
 		})
@@ -341,33 +359,10 @@ var b2cEvents = []Event{
 	{Type: EventPageView, Path: "/product/x"}, {Type: EventEmailClick}, {Type: EventPageView, Path: "/help/returns"}, {Type: EventEmailOpen},
 }
 
-// BenchmarkObserveB2C is BenchmarkObserveB2B on the B2C preset.
+// BenchmarkObserveB2C is BenchmarkObserveB2B on the B2C preset (without Accumulate: a
+// shopper's events may move her through the journey, which Accumulate leaves to Observe).
 func BenchmarkObserveB2C(b *testing.B) {
-	run := func(b *testing.B, observe func(s *Scorer[Lead], st *State, e Event)) {
-		s := compileT(b, DefaultB2C())
-		st := b2cState(b, s)
-		i := 0
-		b.ReportAllocs()
-		for b.Loop() {
-			e := b2cEvents[i%len(b2cEvents)]
-			e.Time = t0.Add(time.Duration(100+i) * time.Minute)
-			i++
-			observe(s, st, e)
-		}
-	}
-	b.Run("Observe", func(b *testing.B) {
-		run(b, func(s *Scorer[Lead], st *State, e Event) {
-			r, _ := s.Observe(benchConsumer, st, e)
-			sinkF = r.Total
-		})
-	})
-	b.Run("ObserveInto", func(b *testing.B) {
-		var res Result
-		run(b, func(s *Scorer[Lead], st *State, e Event) {
-			_ = s.ObserveInto(&res, benchConsumer, st, e)
-			sinkF = res.Total
-		})
-	})
+	benchObserve(b, DefaultB2C(), benchConsumer, b2cState, b2cEvents, false)
 }
 
 // quietEvents fire nothing on either preset once a lead's bursts are years behind it: no

@@ -10,6 +10,7 @@ import (
 	"github.com/expr-lang/expr/file"
 	"github.com/expr-lang/expr/parser"
 
+	"github.com/leadscore/leadscore/internal/exprread"
 	"github.com/leadscore/leadscore/internal/state"
 	"github.com/leadscore/leadscore/internal/suggest"
 	"github.com/leadscore/leadscore/internal/text"
@@ -253,38 +254,11 @@ type typeLiteral struct {
 // "x" != event.Type, event.Type in ["x", "y"]. tree is the expression as parsed without the
 // configuration (Limits.checkCounting), before type checking rewrites it.
 func typeLiterals(tree *parser.Tree) []typeLiteral {
-	isType := func(n ast.Node) bool {
-		m, ok := n.(*ast.MemberNode)
-		if !ok {
-			return false
-		}
-		id, ok1 := m.Node.(*ast.IdentifierNode)
-		p, ok2 := m.Property.(*ast.StringNode)
-		return ok1 && ok2 && id.Value == "event" && p.Value == "Type"
-	}
 	var out []typeLiteral
-	lit := func(n ast.Node) {
-		if s, ok := n.(*ast.StringNode); ok {
-			out = append(out, typeLiteral{s.Value, s.Location()})
-		}
-	}
 	ast.Walk(&tree.Node, visitorFunc(func(n *ast.Node) {
-		b, ok := (*n).(*ast.BinaryNode)
-		if !ok {
-			return
-		}
-		switch b.Operator {
-		case "==", "!=":
-			if isType(b.Left) {
-				lit(b.Right)
-			} else if isType(b.Right) {
-				lit(b.Left)
-			}
-		case "in", "not in":
-			if a, ok := b.Right.(*ast.ArrayNode); ok && isType(b.Left) {
-				for _, e := range a.Nodes {
-					lit(e)
-				}
+		if b, ok := (*n).(*ast.BinaryNode); ok {
+			for _, s := range exprread.ComparedEventTypes(b) {
+				out = append(out, typeLiteral{s.Value, s.Location()})
 			}
 		}
 	}))

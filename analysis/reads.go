@@ -5,6 +5,8 @@ import (
 
 	"github.com/expr-lang/expr/ast"
 	"github.com/expr-lang/expr/parser"
+
+	"github.com/leadscore/leadscore/internal/exprread"
 )
 
 // reads is what an expression reads that lint checks against the rule set, found in its
@@ -91,37 +93,11 @@ func readsOf(src string) reads {
 	return r
 }
 
-// comparedTypes returns the strings n compares event.Type with: event.Type == "x",
-// "x" != event.Type, event.Type in ["x", "y"] (and not in).
+// comparedTypes returns the strings n compares event.Type with (exprread).
 func comparedTypes(n *ast.BinaryNode) []string {
-	isType := func(n ast.Node) bool {
-		m, ok := n.(*ast.MemberNode)
-		if !ok {
-			return false
-		}
-		id, ok1 := m.Node.(*ast.IdentifierNode)
-		p, ok2 := m.Property.(*ast.StringNode)
-		return ok1 && ok2 && id.Value == "event" && p.Value == "Type"
-	}
 	var out []string
-	lit := func(n ast.Node) {
-		if s, ok := n.(*ast.StringNode); ok {
-			out = append(out, s.Value)
-		}
-	}
-	switch n.Operator {
-	case "==", "!=":
-		if isType(n.Left) {
-			lit(n.Right)
-		} else if isType(n.Right) {
-			lit(n.Left)
-		}
-	case "in", "not in":
-		if a, ok := n.Right.(*ast.ArrayNode); ok && isType(n.Left) {
-			for _, e := range a.Nodes {
-				lit(e)
-			}
-		}
+	for _, s := range exprread.ComparedEventTypes(n) {
+		out = append(out, s.Value)
 	}
 	return out
 }
