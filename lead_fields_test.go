@@ -308,7 +308,7 @@ func TestLeadFieldEdges(t *testing.T) {
 	}
 
 	// A nil *Company on the standard path is an absent company, as an empty Company is in a
-	// Lead: not an error, and no fail-closed disqualification.
+	// Lead: for generated leads, a type with a Company pointer decides exactly as Lead does.
 	type co struct{ Name, Domain string }
 	type ptrCo struct {
 		Email, Title, Name string
@@ -318,13 +318,26 @@ func TestLeadFieldEdges(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, l := range []ptrCo{{Email: "ann@acme.example"}, {Email: "ann@acme.example", Company: &co{Name: "Rival Inc"}}} {
-		r, err := p.Score(l, &st, t0)
-		if err != nil || len(r.Errors) > 0 {
-			t.Fatalf("%+v: %v %v", l, err, r.Errors)
+	plain := compileT(t, detectorConfig())
+	rng := rand.New(rand.NewPCG(5, 8))
+	for range 300 {
+		l := Lead{Email: pick(rng, []string{"", "ann@acme.example", "b@rival.example", "c@gmail.com", "d@mit.edu"}),
+			Title: pick(rng, []string{"", "Student", "CEO"}), Name: pick(rng, []string{"", "Initech"})}
+		pl := ptrCo{Email: l.Email, Title: l.Title, Name: l.Name}
+		if rng.IntN(2) == 0 {
+			l.Company = Company{Name: pick(rng, []string{"", "Rival Inc", "Acme"}), Domain: pick(rng, []string{"", "bigco.example"})}
+			pl.Company = &co{Name: l.Company.Name, Domain: l.Company.Domain}
 		}
-		if want := l.Company != nil; r.Disqualified != want {
-			t.Errorf("%+v: disqualified %v, want %v", l, r.Disqualified, want)
+		want, err := plain.Score(l, &st, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := p.Score(pl, &st, t0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if leadView(got) != leadView(want) {
+			t.Fatalf("%+v (company %v):\n%s\nLead decides:\n%s", pl, pl.Company, leadView(got), leadView(want))
 		}
 	}
 
