@@ -36,6 +36,16 @@ const (
 	maxPathBytes   = 200    // of the path an error names
 )
 
+// CheckEvent reports whether Observe would accept ev: its time in range, its size within the
+// Scorer's limits and, under Config.StrictEventTypes, its type in the vocabulary. It is for
+// callers that take events in batches and apply all or none (a service answering a bad event
+// in a batch with 400 before it writes anything); Observe checks the same itself. A redelivered
+// event passes: whether an ID was seen is the State's to say.
+func (s *Scorer[L]) CheckEvent(ev Event) error {
+	_, _, err := s.checkEvent(&ev)
+	return err
+}
+
 // checkEvent validates ev (validateEvent), holds it to the Scorer's event limits and, under
 // Config.StrictEventTypes, to its vocabulary: what Observe, ObserveInto and Accumulate
 // accept. It returns the event's time in UnixNano and the route of its type.

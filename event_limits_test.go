@@ -478,3 +478,43 @@ func FuzzEventSize(f *testing.F) {
 		}
 	})
 }
+
+// CheckEvent says what Observe would say about an event, and changes nothing: every event
+// Observe refuses, CheckEvent refuses with the same sentinel, and every event it accepts,
+// Observe accepts.
+func TestCheckEventAgreesWithObserve(t *testing.T) {
+	strict := DefaultB2B()
+	strict.StrictEventTypes = true
+	s := compileT(t, strict)
+	big := map[string]any{"blob": strings.Repeat("x", DefaultLimits().MaxEventBytes+1)}
+	events := []Event{
+		{Type: EventPageView, Time: t0, Path: "/pricing"},
+		{Type: EventPageView, Time: t0, ID: "same"},
+		{Type: EventPageView, Time: t0, ID: "same"}, // a redelivery passes: the State says duplicate
+		{Type: EventPageView},                       // zero time
+		{Type: EventPageView, Time: time.Date(2300, 1, 1, 0, 0, 0, 0, time.UTC)},
+		{Type: EventPageView, Time: t0, Properties: big},
+		{Type: "page_veiw", Time: t0},
+	}
+	var st State
+	for i, ev := range events {
+		checked := s.CheckEvent(ev)
+		before, _ := st.MarshalBinary()
+		_, observed := s.Observe(benchLead, &st, ev)
+		if (checked == nil) != (observed == nil) {
+			t.Errorf("event %d: CheckEvent %v, Observe %v", i, checked, observed)
+			continue
+		}
+		for _, sentinel := range []error{ErrEventTime, ErrEventTooLarge, ErrUnknownEventType} {
+			if errors.Is(checked, sentinel) != errors.Is(observed, sentinel) {
+				t.Errorf("event %d: CheckEvent %v and Observe %v disagree on %v", i, checked, observed, sentinel)
+			}
+		}
+		if checked != nil {
+			after, _ := st.MarshalBinary()
+			if !bytes.Equal(before, after) {
+				t.Errorf("event %d: refused, yet the State changed", i)
+			}
+		}
+	}
+}
