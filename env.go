@@ -141,6 +141,8 @@ func fastDescription(lists map[string]classify.List) fastpath.Description {
 			"free_email": classify.FreeEmail, "academic": classify.Academic,
 			"·years_since": func(now, t time.Time) float64 { return yearsBetween(t, now) },
 		},
+		// Their results are constants (domain's is a substring of its input: not cached).
+		Cached: []string{"seniority", "department", "free_email", "academic"},
 		Listed: "listed",
 		Lists:  lists,
 	}

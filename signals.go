@@ -88,6 +88,23 @@ var builtinSignalKinds = []string{
 	SignalGenericEmail,
 }
 
+// builtinKind is a built-in detector's kind as its index in builtinSignalKinds, so that
+// evaluation dispatches on an integer rather than comparing strings per detector per lead.
+type builtinKind uint8
+
+const (
+	kindFrequentEngagement builtinKind = iota
+	kindFrequentVisits
+	kindQuestion
+	kindAbandonedCart
+	kindTargetAccount
+	kindVelocity
+	kindCompetitor
+	kindJobSeeker
+	kindStudent
+	kindGenericEmail
+)
+
 // maxSignalKinds bounds built-in plus custom kinds: a State keeps the active ones as a bit set.
 const maxSignalKinds = 64
 
@@ -131,6 +148,7 @@ var builtinSignalDefaults = map[string]signalDefaults{
 // detector is a compiled signal detector.
 type detector[L any] struct {
 	kind     string
+	builtin  builtinKind // for a built-in detector (when == nil)
 	bit      int
 	min      int
 	window   int64
@@ -204,7 +222,7 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 		if configured {
 			checkSignalKeys(sc, def.keys, errs)
 		}
-		d := detector[L]{kind: k, bit: bits[k], min: def.min, window: int64(def.window), timeout: int64(def.timeout), listName: def.list}
+		d := detector[L]{kind: k, builtin: builtinKind(slices.Index(builtinSignalKinds, k)), bit: bits[k], min: def.min, window: int64(def.window), timeout: int64(def.timeout), listName: def.list}
 		if sc.Min != 0 {
 			d.min = sc.Min
 			if sc.Min < 0 {
@@ -382,9 +400,9 @@ func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 
 // detectBuiltin runs one built-in detector; the error is a lead field's that failed.
 func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data, bound bool, at int64) (Signal, bool, error) {
-	switch d.kind {
-	case SignalFrequentEngagement, SignalFrequentVisits, SignalJobSeeker:
-		if !bound || len(d.rings) == 0 {
+	switch d.builtin {
+	case kindFrequentEngagement, kindFrequentVisits, kindJobSeeker:
+		if !bound || len(d.rings) == 0 || sd.Events == 0 {
 			return Signal{}, false, nil
 		}
 		n, first, last := s.windowCounts(d, sd, at)
@@ -392,17 +410,17 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 			return Signal{}, false, nil
 		}
 		var reason string
-		switch d.kind {
-		case SignalFrequentEngagement:
+		switch d.builtin {
+		case kindFrequentEngagement:
 			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(state.Add(last, -first)), s.windowParts(d, sd, at))
-		case SignalFrequentVisits:
+		case kindFrequentVisits:
 			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(state.Add(last, -first))
 		default:
 			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, text.Plural(n, "visit", "visits"), humanSpan(d.window))
 		}
 		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true, nil
-	case SignalQuestion:
-		if !bound {
+	case kindQuestion:
+		if !bound || sd.Events == 0 {
 			return Signal{}, false, nil
 		}
 		best, bestAt := -1, int64(noTime)
@@ -420,7 +438,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 		}
 		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
 			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))}, true, nil
-	case SignalAbandonedCart:
+	case kindAbandonedCart:
 		c := sd.Cart
 		if c.At == noTime || at < state.Add(c.At, d.timeout) || at > state.Add(c.At, d.window) {
 			return Signal{}, false, nil
@@ -439,11 +457,11 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 			reason += fmt.Sprintf(" (value %s)", formatPoints(c.Value))
 		}
 		return Signal{Strength: strength, At: unixToTime(c.At), Reason: reason + ", no purchase since"}, true, nil
-	case SignalTargetAccount, SignalCompetitor:
+	case kindTargetAccount, kindCompetitor:
 		return s.listSignal(d, sc)
-	case SignalStudent:
+	case kindStudent:
 		return s.studentSignal(sc)
-	case SignalGenericEmail:
+	case kindGenericEmail:
 		free, err := s.leadClassBool(sc, classFree)
 		if err != nil || !free {
 			return Signal{}, false, err
@@ -453,7 +471,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 			return Signal{}, false, err
 		}
 		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(email))}, true, nil
-	case SignalVelocity:
+	case kindVelocity:
 		sig, ok := velocitySignal(d, sd, at)
 		return sig, ok, nil
 	}

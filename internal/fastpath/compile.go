@@ -939,17 +939,22 @@ func (fc *compiler[E]) function(name string, nodes []ast.Node) (fexpr[E], bool) 
 
 // memoString calls fn on x, remembering the result until the next Load when x is a field of
 // the Stable one read in place: rule sets ask seniority(lead.Title) several times per lead.
+// A Cached function is also looked up in the Env's resultCache, whatever x is.
 func (fc *compiler[E]) memoString(x fexpr[E], name string, fn func(string) string) fexpr[E] {
 	s := x.s
+	call := func(_ *Env[E], v string) string { return fn(v) }
+	if c, ok := fc.plan.cached[name]; ok {
+		call = func(f *Env[E], v string) string { return f.cache.str(c, v, fn) }
+	}
 	if x.field == nil || !x.field.stable {
-		return fexpr[E]{kind: kString, s: func(f *Env[E]) string { return fn(s(f)) }}
+		return fexpr[E]{kind: kString, s: func(f *Env[E]) string { return call(f, s(f)) }}
 	}
 	m := fc.memo(x.field, name)
 	return fexpr[E]{kind: kString, s: func(f *Env[E]) string {
 		if f.memoGen[m] == f.gen {
 			return f.memoStr[m]
 		}
-		v := fn(s(f))
+		v := call(f, s(f))
 		f.memoGen[m], f.memoStr[m] = f.gen, v
 		return v
 	}}
@@ -957,15 +962,19 @@ func (fc *compiler[E]) memoString(x fexpr[E], name string, fn func(string) strin
 
 func (fc *compiler[E]) memoBool(x fexpr[E], name string, fn func(string) bool) fexpr[E] {
 	s := x.s
+	call := func(_ *Env[E], v string) bool { return fn(v) }
+	if c, ok := fc.plan.cached[name]; ok {
+		call = func(f *Env[E], v string) bool { return f.cache.bool(c, v, fn) }
+	}
 	if x.field == nil || !x.field.stable {
-		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return fn(s(f)) }}
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return call(f, s(f)) }}
 	}
 	m := fc.memo(x.field, name)
 	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
 		if f.memoGen[m] == f.gen {
 			return f.memoBool[m]
 		}
-		v := fn(s(f))
+		v := call(f, s(f))
 		f.memoGen[m], f.memoBool[m] = f.gen, v
 		return v
 	}}

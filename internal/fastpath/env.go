@@ -32,6 +32,8 @@ type Env[E any] struct {
 	memoGen  []uint32 // per memoised call: the gen its result is for
 	memoStr  []string
 	memoBool []bool
+
+	cache resultCache // results of the Cached functions, across Loads
 }
 
 // Bind lays out f for the plan p over vars, which must not move afterwards (it lives in a
@@ -106,6 +108,9 @@ func (f *Env[E]) Bind(p *Plan[E], vars *E) {
 	f.memoGen = make([]uint32, p.memos)
 	f.memoStr = make([]string, p.memos)
 	f.memoBool = make([]bool, p.memos)
+	if len(p.cached) > 0 {
+		f.cache = newResultCache(len(p.cached))
+	}
 }
 
 // Load starts an evaluation after E changed: it invalidates the memoised calls and copies

@@ -31,6 +31,11 @@ type Description struct {
 	// expr calls under that name, and be pure: the fast path calls it directly, memoises it,
 	// and the VM may call it again after a hand-over.
 	Funcs map[string]any
+	// Cached names those Funcs, func(string) string or func(string) bool, whose results an Env
+	// may also remember across Loads, keyed by the input's content (see resultCache): each
+	// must depend on its input alone, and a string result must never share memory with the
+	// input (a constant, or a string of its own), so that remembering it keeps no input alive.
+	Cached []string
 	// Listed names the function listed(name, value): membership of value in Lists[name],
 	// name a constant; an unknown name is never a member.
 	Listed string
@@ -98,7 +103,8 @@ type Plan[E any] struct {
 	indirect  int         // fields copied per Load
 	memos     int         // memoised calls
 	memoIndex map[memoKey]int
-	bound     atomic.Bool // an Env was bound: Compile may no longer grow the tables
+	cached    map[string]int // Description.Cached: the function's index in an Env's resultCache
+	bound     atomic.Bool    // an Env was bound: Compile may no longer grow the tables
 }
 
 // field is one field the fast path reads.
@@ -130,7 +136,15 @@ func NewPlan[E any](d Description) *Plan[E] {
 	p := &Plan[E]{
 		cache: c, envNat: c.FromType(t), envTyp: t, stableAt: top(d.Stable), eventAt: top(d.Event),
 		slices: map[int]bool{}, funcs: d.Funcs, listed: d.Listed, lists: d.Lists,
-		byKey: map[string]int{}, memoIndex: map[memoKey]int{},
+		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]int{},
+	}
+	for _, name := range d.Cached {
+		switch d.Funcs[name].(type) {
+		case func(string) string, func(string) bool:
+			p.cached[name] = len(p.cached)
+		default:
+			panic(fmt.Sprintf("fastpath: Cached names %s, which is not a func(string) string or func(string) bool of Funcs", name))
+		}
 	}
 	for _, name := range d.Slices {
 		p.slices[top(name)] = true

@@ -107,6 +107,13 @@ func (d *Data) Check() error {
 		if d.Latest != None || d.First != None {
 			return fmt.Errorf("event times without events")
 		}
+		// Evaluation skips the window detectors of a State without events: its rings must
+		// then be empty, as only events fill them.
+		for _, t := range d.Times {
+			if t != None {
+				return fmt.Errorf("event times without events")
+			}
+		}
 	} else {
 		if !InRange(d.Latest) || !InRange(d.First) || d.First > d.Latest {
 			return fmt.Errorf("first and latest event times inconsistent")
