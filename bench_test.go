@@ -155,10 +155,42 @@ var benchLead = Lead{
 	BANT:    BANT{Need: true, Timing: true},
 }
 
+// benchPopulation returns n leads as a CRM holds them: every email address its own, titles
+// drawn from a few dozen (seniority × function, some free-text), company domains from a few
+// hundred, one in five on a free-mail provider, one in fifty academic. Deterministic.
+func benchPopulation(n int) []Lead {
+	levels := []string{"", "VP", "Chief", "Director of", "Head of", "Senior", "Junior", "Intern,", "Student,"}
+	functions := []string{"Sales", "Marketing", "Operations", "Engineering", "Finance", "IT", "Product", "HR", "Procurement"}
+	free := []string{"gmail.com", "yahoo.com", "outlook.com", "hotmail.co.uk", "gmx.de"}
+	industries := []string{"software", "saas", "fintech", "healthcare", "education", "retail", "manufacturing"}
+	out := make([]Lead, n)
+	for i := range out {
+		h := uint64(i)*0x9e3779b97f4a7c15 + 1
+		pick := func(m int) int { h ^= h >> 29; h *= 0xbf58476d1ce4e5b9; return int(h>>33) % m }
+		company := fmt.Sprintf("co%d", pick(300)*pick(300)/300) // a skew towards small numbers: big accounts recur
+		domain := company + ".example"
+		email := fmt.Sprintf("person%d@%s", i, domain)
+		switch r := pick(100); {
+		case r < 20:
+			email = fmt.Sprintf("person%d@%s", i, free[pick(len(free))])
+		case r < 22:
+			email = fmt.Sprintf("person%d@%s.edu", i, company)
+		}
+		title := strings.TrimSpace(levels[pick(len(levels))] + " " + functions[pick(len(functions))])
+		out[i] = Lead{
+			Email: email, Title: title, Country: []string{"US", "GB", "DE", "BR"}[pick(4)], Source: []string{"referral", "paid", "event", "organic"}[pick(4)],
+			Company: Company{Name: company, Domain: domain, Industry: industries[pick(len(industries))], Country: "US",
+				Employees: 5 + pick(5000), Revenue: float64(pick(500)) * 1e6, Founded: 1950 + pick(75), ServiceCenters: pick(6)},
+			BANT: BANT{Budget: pick(2) == 0, Need: pick(2) == 0, Timing: pick(3) == 0},
+		}
+	}
+	return out
+}
+
 // The hand-written baseline and the rule set must agree, or the comparison means nothing.
 func TestHandWrittenBaselineAgrees(t *testing.T) {
 	s := compileT(t, thirtyRules())
-	leads := []Lead{benchLead, {}, {Title: "Marketing Intern", Email: "x@gmail.com", Company: Company{Employees: 5, Industry: "education"}}}
+	leads := append([]Lead{benchLead, {}, {Title: "Marketing Intern", Email: "x@gmail.com", Company: Company{Employees: 5, Industry: "education"}}}, benchPopulation(200)...)
 	for _, l := range leads {
 		var st State
 		if got, want := scoreT(t, s, l, &st, t0).Fit, handWritten30(&l); got != want {
@@ -231,6 +263,41 @@ func BenchmarkScore30Rules(b *testing.B) {
 		for b.Loop() {
 			r, _ := s.Score(benchLead, st, t0)
 			sinkF = r.Total
+		}
+	})
+	// A population rather than one lead: 4,096 leads, each with its own email address, titles
+	// and domains repeating as they do in a CRM (benchPopulation). The classification cache
+	// answers repeats; a first sight costs the full classification.
+	leads := benchPopulation(4096)
+	b.Run("handwritten-population", func(b *testing.B) {
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			sinkF = handWritten30(&leads[i&4095])
+			i++
+		}
+	})
+	b.Run("Score-defaults-population", func(b *testing.B) {
+		s := compileT(b, thirtyRules())
+		st := boundState(b, s)
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			r, _ := s.Score(leads[i&4095], st, t0)
+			sinkF = r.Total
+			i++
+		}
+	})
+	b.Run("ScoreInto-detectors-population", func(b *testing.B) {
+		s := compileT(b, thirtyRules())
+		st := boundState(b, s)
+		var res Result
+		b.ReportAllocs()
+		i := 0
+		for b.Loop() {
+			_ = s.ScoreInto(&res, leads[i&4095], st, t0)
+			sinkF = res.Total
+			i++
 		}
 	})
 	b.Run("ScoreInto-detectors", func(b *testing.B) {

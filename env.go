@@ -141,8 +141,12 @@ func fastDescription(lists map[string]classify.List) fastpath.Description {
 			"free_email": classify.FreeEmail, "academic": classify.Academic,
 			"·years_since": func(now, t time.Time) float64 { return yearsBetween(t, now) },
 		},
-		// Their results are constants (domain's is a substring of its input: not cached).
-		Cached: []string{"seniority", "department", "free_email", "academic"},
+		// Their results are constants (domain's is a substring of its input: not cached); an
+		// email's classifications depend on its domain only, so leads at one company or on
+		// one mail provider share them.
+		Cached: map[string]func(string) (string, bool){
+			"seniority": nil, "department": nil, "free_email": classify.DomainKey, "academic": classify.DomainKey,
+		},
 		Listed: "listed",
 		Lists:  lists,
 	}

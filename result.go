@@ -2,11 +2,12 @@ package leadscore
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadscore/leadscore/internal/text"
 )
@@ -97,61 +98,83 @@ func (r Result) ExplainWith(o ExplainOptions) string {
 	case limit <= 0:
 		limit = DefaultExplainReasons
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "Total %s", formatPoints(r.Total))
+	// Appended by hand into one buffer sized up front: Explain runs for every lead the CLI
+	// scores, and fmt's reflection was a sixth of that.
+	reasons := r.rankedContributions(o.Neutral)
+	shown := reasons[:min(len(reasons), limit)]
+	b := make([]byte, 0, 160+72*len(shown)+96*len(r.Signals))
+	b = append(b, "Total "...)
+	b = appendPoints(b, r.Total)
 	if r.Tier != "" {
-		fmt.Fprintf(&b, " — %s", r.Tier)
+		b = append(b, " — "...)
+		b = append(b, r.Tier...)
 		if r.Handoff {
-			b.WriteString(" (hand-off)")
+			b = append(b, " (hand-off)"...)
 		}
 	}
 	if r.Grade != "" {
-		fmt.Fprintf(&b, ", grade %s", r.Grade)
+		b = append(append(b, ", grade "...), r.Grade...)
 	}
 	if r.Stage != "" {
-		fmt.Fprintf(&b, ", stage %s", r.Stage)
+		b = append(append(b, ", stage "...), r.Stage...)
 	}
 	if r.Persona != "" {
-		fmt.Fprintf(&b, ", persona %s", r.Persona)
+		b = append(append(b, ", persona "...), r.Persona...)
 	}
-	b.WriteByte('\n')
+	b = append(b, '\n')
 	if r.Disqualified {
-		b.WriteString("Disqualified: never a hand-off\n")
+		b = append(b, "Disqualified: never a hand-off\n"...)
 	}
-	fmt.Fprintf(&b, "Fit %s · Engagement %s · Relationship %s\n",
-		formatDim(r.Fit, r.raw[0]), formatDim(r.Engagement, r.raw[1]), formatDim(r.Relationship, r.raw[2]))
+	b = append(b, "Fit "...)
+	b = appendDim(b, r.Fit, r.raw[0])
+	b = append(b, " · Engagement "...)
+	b = appendDim(b, r.Engagement, r.raw[1])
+	b = append(b, " · Relationship "...)
+	b = appendDim(b, r.Relationship, r.raw[2])
+	b = append(b, '\n')
 
-	reasons := r.rankedContributions(o.Neutral)
 	if len(reasons) > 0 {
-		b.WriteString("Why:\n")
-		shown := reasons[:min(len(reasons), limit)]
+		b = append(b, "Why:\n"...)
 		width := 0
 		for _, c := range shown {
-			width = max(width, len([]rune(signedPoints(c.Points))))
+			width = max(width, signedWidth(c.Points))
 		}
 		for _, c := range shown {
-			p := signedPoints(c.Points)
-			fmt.Fprintf(&b, "  %s%s  %-12s  %s", strings.Repeat(" ", width-len([]rune(p))), p, c.Dimension, c.Reason)
-			if c.Events > 0 {
-				fmt.Fprintf(&b, " (%d %s)", c.Events, text.Plural(c.Events, "event", "events"))
+			b = append(b, "  "...)
+			for range width - signedWidth(c.Points) {
+				b = append(b, ' ')
 			}
-			b.WriteByte('\n')
+			b = appendSigned(b, c.Points)
+			b = append(append(b, "  "...), c.Dimension...)
+			for range 12 - utf8.RuneCountInString(string(c.Dimension)) {
+				b = append(b, ' ')
+			}
+			b = append(append(b, "  "...), c.Reason...)
+			if c.Events > 0 {
+				b = append(b, " ("...)
+				b = strconv.AppendInt(b, int64(c.Events), 10)
+				b = append(append(append(b, ' '), text.Plural(c.Events, "event", "events")...), ')')
+			}
+			b = append(b, '\n')
 		}
 		if rest := reasons[len(shown):]; len(rest) > 0 {
 			sum := 0.0
 			for _, c := range rest {
 				sum += c.Points
 			}
-			fmt.Fprintf(&b, "  … and %d more (%s)\n", len(rest), signedPoints(sum))
+			b = append(b, "  … and "...)
+			b = strconv.AppendInt(b, int64(len(rest)), 10)
+			b = append(b, " more ("...)
+			b = append(appendSigned(b, sum), ")\n"...)
 		}
 	}
 	for _, s := range r.Signals {
-		fmt.Fprintf(&b, "Signal: %s — %s\n", s.Kind, s.Reason)
+		b = append(append(append(append(append(b, "Signal: "...), s.Kind...), " — "...), s.Reason...), '\n')
 	}
 	for _, e := range r.Errors {
-		fmt.Fprintf(&b, "Rule error: %s\n", firstLine(e.Error()))
+		b = append(append(append(b, "Rule error: "...), firstLine(e.Error())...), '\n')
 	}
-	return b.String()
+	return string(b)
 }
 
 // rankedContributions orders the non-zero contributions by magnitude, largest first, ties in
@@ -173,24 +196,40 @@ func (r Result) rankedContributions(neutral bool) []Contribution {
 // formatPoints renders points with at most one decimal, without a trailing ".0".
 func formatPoints(v float64) string { return text.Decimal(v, 1) }
 
-func signedPoints(v float64) string {
-	s := formatPoints(v)
+func appendPoints(dst []byte, v float64) []byte { return text.AppendDecimal(dst, v, 1) }
+
+func signedPoints(v float64) string { return string(appendSigned(nil, v)) }
+
+// appendSigned appends points with their sign: "+20", "−15" (a minus sign, not a hyphen),
+// "±0".
+func appendSigned(dst []byte, v float64) []byte {
+	var buf [40]byte
+	p := appendPoints(buf[:0], v)
 	switch {
-	case strings.HasPrefix(s, "-"):
-		return "−" + s[1:]
-	case s == "0":
-		return "±0"
+	case p[0] == '-':
+		return append(append(dst, "−"...), p[1:]...)
+	case string(p) == "0":
+		return append(dst, "±0"...)
 	}
-	return "+" + s
+	return append(append(dst, '+'), p...)
 }
 
-// formatDim shows a dimension score, and the sum it was bounded from when they differ, so the
-// reasons always add up to what the reader sees.
-func formatDim(v, raw float64) string {
-	if formatPoints(v) == formatPoints(raw) {
-		return formatPoints(v)
+// signedWidth is how many characters appendSigned writes for v.
+func signedWidth(v float64) int {
+	var buf [40]byte
+	return utf8.RuneCount(appendSigned(buf[:0], v))
+}
+
+// appendDim shows a dimension score, and the sum it was bounded from when they differ, so
+// the reasons always add up to what the reader sees.
+func appendDim(dst []byte, v, raw float64) []byte {
+	var shown, from [40]byte
+	p, q := appendPoints(shown[:0], v), appendPoints(from[:0], raw)
+	dst = append(dst, p...)
+	if string(p) != string(q) {
+		dst = append(append(append(dst, " (capped from "...), q...), ')')
 	}
-	return fmt.Sprintf("%s (capped from %s)", formatPoints(v), formatPoints(raw))
+	return dst
 }
 
 func firstLine(s string) string {

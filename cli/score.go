@@ -178,9 +178,7 @@ func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L
 	}()
 	for range workers { // score
 		go func() {
-			var buf bytes.Buffer
-			enc := json.NewEncoder(&buf)
-			enc.SetEscapeHTML(false)
+			var buf []byte
 			for j := range jobs {
 				c, err := leads.parse(j.rec)
 				if err != nil {
@@ -195,12 +193,12 @@ func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L
 					j.out <- scored{err: leads.recordError(j.rec, err)}
 					continue
 				}
-				buf.Reset()
-				if err := enc.Encode(scoreRecord(j.rec.line, c, tr)); err != nil {
+				rec := scoreRecord(j.rec.line, c, tr)
+				if buf, err = rec.appendJSON(buf[:0]); err != nil {
 					j.out <- scored{err: err}
 					continue
 				}
-				r := scored{data: bytes.Clone(buf.Bytes()), ruleError: len(tr.Errors) > 0}
+				r := scored{data: bytes.Clone(buf), ruleError: len(tr.Errors) > 0}
 				if states != nil {
 					name := c.Name
 					if name == "" {

@@ -230,3 +230,21 @@ func lastLabels(d []byte) (rest, second, top []byte) {
 	}
 	return d[:j], d[j+1:], top
 }
+
+// DomainKey returns the part of an email address its domain classifications (FreeEmail,
+// Academic) depend on, for a cache keyed by it: from the last '@' on. Two inputs with the same
+// key classify alike. ok is false when the address is not of the plain form that guarantees
+// it — a non-empty local part of printable ASCII without spaces, the whole at most
+// maxAddressLen bytes — and then only the whole input is a safe key.
+func DomainKey(email string) (key string, ok bool) {
+	at := strings.LastIndexByte(email, '@')
+	if at <= 0 || len(email) > maxAddressLen {
+		return "", false
+	}
+	for i := 0; i < at; i++ {
+		if c := email[i]; c <= ' ' || c >= 0x7f {
+			return "", false
+		}
+	}
+	return email[at:], true
+}

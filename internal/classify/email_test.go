@@ -207,3 +207,25 @@ func BenchmarkDomain(b *testing.B) {
 		_ = Domain("dana@sales.globex.example")
 	}
 }
+
+// DomainKey's promise, on generated addresses: two inputs with the same key classify alike,
+// so a cache may answer one with the other's result.
+func FuzzDomainKey(f *testing.F) {
+	for _, s := range []string{"dana@gmail.com", " x@mit.edu", "a b@gmail.com", "@gmail.com", "é@uni.edu", "x@Y.AC.UK "} {
+		f.Add(s, "someone.else")
+	}
+	f.Fuzz(func(t *testing.T, email, local string) {
+		key, ok := DomainKey(email)
+		if !ok {
+			return
+		}
+		other := local + key
+		if k, ok := DomainKey(other); !ok || k != key {
+			return // not the same key: no promise
+		}
+		if FreeEmail(email) != FreeEmail(other) || Academic(email) != Academic(other) {
+			t.Fatalf("%q and %q share the key %q but classify differently: free %v/%v, academic %v/%v",
+				email, other, key, FreeEmail(email), FreeEmail(other), Academic(email), Academic(other))
+		}
+	})
+}

@@ -10,14 +10,15 @@ package fastpath
 // of its bytes, so a lookup is a few instructions and a comparison. Keys are copied into the
 // line, never kept as the caller's strings, so a pooled Env keeps no lead alive (results
 // are the constants Cached functions promise to return). Inputs longer than cacheKeyMax
-// bytes, and the empty string, are not cached: the call is made every time.
+// bytes, and the empty string, are not cached: the call is made every time. A function's key
+// may be part of the input (an email address's domain, for the domain classifications).
 type resultCache struct {
 	lines []cacheLine // cacheWays per cached function
 }
 
 const (
-	cacheWays   = 64 // lines per function: a power of two
-	cacheKeyMax = 47 // bytes of input a line holds
+	cacheWays   = 256 // lines per function: a power of two
+	cacheKeyMax = 39 // bytes of input a line holds: a line is 64 bytes
 )
 
 type cacheLine struct {
@@ -39,28 +40,40 @@ func (c *resultCache) line(fn int, v string) (*cacheLine, bool) {
 	return l, int(l.n) == n && string(l.key[:n]) == v
 }
 
-func (c *resultCache) str(fn int, v string, call func(string) string) string {
-	if len(v) == 0 || len(v) > cacheKeyMax || c.lines == nil {
+// str returns call(v), from the line of v's key when it holds it.
+func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) string {
+	k, ok := cacheKey(fn, v)
+	if !ok || c.lines == nil {
 		return call(v)
 	}
-	l, hit := c.line(fn, v)
+	l, hit := c.line(fn.index, k)
 	if hit {
 		return l.s
 	}
 	r := call(v)
-	l.n, l.s = uint8(copy(l.key[:], v)), r
+	l.n, l.s = uint8(copy(l.key[:], k)), r
 	return r
 }
 
-func (c *resultCache) bool(fn int, v string, call func(string) bool) bool {
-	if len(v) == 0 || len(v) > cacheKeyMax || c.lines == nil {
+func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool {
+	k, ok := cacheKey(fn, v)
+	if !ok || c.lines == nil {
 		return call(v)
 	}
-	l, hit := c.line(fn, v)
+	l, hit := c.line(fn.index, k)
 	if hit {
 		return l.b
 	}
 	r := call(v)
-	l.n, l.b = uint8(copy(l.key[:], v)), r
+	l.n, l.b = uint8(copy(l.key[:], k)), r
 	return r
+}
+
+// cacheKey is the key v's result is remembered under; false: v is not cached.
+func cacheKey(fn cachedFunc, v string) (string, bool) {
+	k, ok := v, true
+	if fn.key != nil {
+		k, ok = fn.key(v)
+	}
+	return k, ok && len(k) > 0 && len(k) <= cacheKeyMax
 }

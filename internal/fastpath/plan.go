@@ -3,6 +3,7 @@ package fastpath
 import (
 	"fmt"
 	"reflect"
+	"slices"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -32,10 +33,12 @@ type Description struct {
 	// and the VM may call it again after a hand-over.
 	Funcs map[string]any
 	// Cached names those Funcs, func(string) string or func(string) bool, whose results an Env
-	// may also remember across Loads, keyed by the input's content (see resultCache): each
-	// must depend on its input alone, and a string result must never share memory with the
-	// input (a constant, or a string of its own), so that remembering it keeps no input alive.
-	Cached []string
+	// may also remember across Loads (see resultCache), with the key a result is remembered
+	// under: nil, the whole input; else a function returning the part of the input the result
+	// depends on (an email's domain), ok false when the input must not be cached. Each must
+	// depend on its key alone, and a string result must never share memory with the input (a
+	// constant, or a string of its own), so that remembering it keeps no input alive.
+	Cached map[string]func(string) (key string, ok bool)
 	// Listed names the function listed(name, value): membership of value in Lists[name],
 	// name a constant; an unknown name is never a member.
 	Listed string
@@ -103,8 +106,8 @@ type Plan[E any] struct {
 	indirect  int         // fields copied per Load
 	memos     int         // memoised calls
 	memoIndex map[memoKey]int
-	cached    map[string]int // Description.Cached: the function's index in an Env's resultCache
-	bound     atomic.Bool    // an Env was bound: Compile may no longer grow the tables
+	cached    map[string]cachedFunc // Description.Cached
+	bound     atomic.Bool           // an Env was bound: Compile may no longer grow the tables
 }
 
 // field is one field the fast path reads.
@@ -136,12 +139,12 @@ func NewPlan[E any](d Description) *Plan[E] {
 	p := &Plan[E]{
 		cache: c, envNat: c.FromType(t), envTyp: t, stableAt: top(d.Stable), eventAt: top(d.Event),
 		slices: map[int]bool{}, funcs: d.Funcs, listed: d.Listed, lists: d.Lists,
-		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]int{},
+		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]cachedFunc{},
 	}
-	for _, name := range d.Cached {
+	for _, name := range sortedNames(d.Cached) {
 		switch d.Funcs[name].(type) {
 		case func(string) string, func(string) bool:
-			p.cached[name] = len(p.cached)
+			p.cached[name] = cachedFunc{index: len(p.cached), key: d.Cached[name]}
 		default:
 			panic(fmt.Sprintf("fastpath: Cached names %s, which is not a func(string) string or func(string) bool of Funcs", name))
 		}
@@ -239,4 +242,19 @@ func (fc *compiler[E]) commit() {
 	for _, m := range fc.stagedMemoKeys {
 		p.memoIndex[m.key] = m.slot
 	}
+}
+
+// cachedFunc is a Cached function's place in an Env's resultCache and its key.
+type cachedFunc struct {
+	index int
+	key   func(string) (string, bool) // nil: the whole input
+}
+
+func sortedNames[V any](m map[string]V) []string {
+	names := make([]string, 0, len(m))
+	for k := range m {
+		names = append(names, k)
+	}
+	slices.Sort(names)
+	return names
 }

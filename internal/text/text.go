@@ -49,15 +49,24 @@ func Thousands(n int) string {
 // Decimal renders v rounded to at most places decimals, without trailing zeros and without
 // "-0": 64.25, 70, -3.5. NaN and infinities read as strconv writes them.
 func Decimal(v float64, places int) string {
+	var buf [32]byte
+	return string(AppendDecimal(buf[:0], v, places))
+}
+
+// AppendDecimal appends Decimal(v, places) to dst.
+func AppendDecimal(dst []byte, v float64, places int) []byte {
 	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return strconv.FormatFloat(v, 'g', -1, 64)
+		return strconv.AppendFloat(dst, v, 'g', -1, 64)
 	}
 	scale := math.Pow10(places)
 	v = math.Round(v*scale) / scale
 	if v == 0 {
 		v = 0 // no "-0"
 	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
+	if v == math.Trunc(v) && math.Abs(v) < 1e15 {
+		return strconv.AppendInt(dst, int64(v), 10) // points are mostly whole: skip the shortest-float search
+	}
+	return strconv.AppendFloat(dst, v, 'f', -1, 64)
 }
 
 // Signed is Decimal with the sign always written: +20, -15, +0.

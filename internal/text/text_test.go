@@ -3,6 +3,7 @@ package text
 import (
 	"math"
 	"slices"
+	"strconv"
 	"testing"
 )
 
@@ -69,5 +70,21 @@ func TestSortedKeysAndSet(t *testing.T) {
 	}
 	if !slices.Equal(in, []string{"b", "a", "b", "c", "a"}) {
 		t.Errorf("SortedSet modified its input: %v", in)
+	}
+}
+
+// AppendDecimal's whole-number shortcut writes what strconv writes.
+func TestDecimalAgreesWithStrconv(t *testing.T) {
+	for _, v := range []float64{0, -0.0, 1, -1, 15, -10, 0.04, -0.04, 0.05, 2.25, 1e14, -1e14 + 1, 1e15, 1e15 + 2, 1e21, 123456.75, -3.45, 7.999} {
+		for _, places := range []int{0, 1, 2} {
+			scale := math.Pow10(places)
+			r := math.Round(v*scale) / scale
+			if r == 0 {
+				r = 0
+			}
+			if got, want := Decimal(v, places), strconv.FormatFloat(r, 'f', -1, 64); got != want {
+				t.Errorf("Decimal(%v, %d) = %q, want %q", v, places, got, want)
+			}
+		}
 	}
 }
