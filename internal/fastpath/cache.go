@@ -18,7 +18,7 @@ type resultCache struct {
 
 const (
 	cacheWays   = 256 // lines per function: a power of two
-	cacheKeyMax = 39 // bytes of input a line holds: a line is 64 bytes
+	cacheKeyMax = 39  // bytes of input a line holds: a line is 64 bytes
 )
 
 type cacheLine struct {
