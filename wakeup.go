@@ -319,10 +319,30 @@ func velocityEnd[L any](sd *state.Data, d *detector[L], from int64) int64 {
 		return math.MaxInt64
 	}
 	// The detector compares sums computed in floating point, which cross the bounds a few
-	// ulps — nanoseconds, for a week's window — from the exact solution: wake a little early
-	// (under a microsecond) rather than late.
-	end -= hs*1e-13 + 1
-	return state.Add(from, max(1, int64(math.Ceil(end))))
+	// ulps — up to a few hundred nanoseconds, for a week's window — from the exact solution.
+	// Waking early by that margin is never late, but from inside the margin it would wake
+	// every nanosecond until the sums cross: search the margin for the first nanosecond at
+	// which the detector, computing as it does, sees the signal clear. Without new events the
+	// pace only falls, so "cleared" is monotone in time and bisection finds that nanosecond.
+	margin := hs*1e-13 + 1
+	lo := state.Add(from, max(1, int64(math.Ceil(end-margin))))
+	hi := state.Add(from, max(1, int64(math.Ceil(end+margin))))
+	cleared := func(t int64) bool {
+		fast, slow, ok := velocity(sd, t, d.window)
+		return !ok || fast < float64(d.min) || slow <= 0 || velocitySpan*fast/slow < velocityRatio
+	}
+	if cleared(lo) || !cleared(hi) {
+		return lo // at lo already, or beyond the margin: early, and the next search starts past it
+	}
+	for lo+1 < hi { // cleared(hi), not cleared(lo)
+		mid := lo + (hi-lo)/2
+		if cleared(mid) {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	return hi
 }
 
 // crossingBudget bounds the evaluations one crossing search may make; past it the search

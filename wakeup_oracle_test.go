@@ -80,12 +80,16 @@ type oracleFailure struct {
 	at          time.Time // the earliest Advance found to report a transition
 	transitions []Transition
 	notAfter    bool // NextWakeup reported a time not after the last evaluation
+	spin        int  // NextWakeup answered this many times in a row within a microsecond of the last evaluation, each Advance there changing nothing
 }
 
 // signature groups failures that are probably one defect.
 func (f *oracleFailure) signature() string {
 	if f.notAfter {
 		return "wakeup not after the last evaluation"
+	}
+	if f.spin > 0 {
+		return "wakeup spins: answers a nanosecond or so ahead, again and again, and nothing changes"
 	}
 	var parts []string
 	for _, tr := range f.transitions {
@@ -167,6 +171,7 @@ func (c *oracleCase) run(g oracleGrid) (*oracleFailure, error) {
 		if from.IsZero() { // every event accumulated: nothing evaluated yet
 			from = st.Latest()
 		}
+		idle := 0 // wakes in a row just past the last evaluation that changed nothing
 		for round := range g.rounds {
 			where := fmt.Sprintf("after batch %d of %d, round %d", b+1, len(c.batches), round+1)
 			if c.roundTrip {
@@ -198,9 +203,20 @@ func (c *oracleCase) run(g oracleGrid) (*oracleFailure, error) {
 			if !ok {
 				break
 			}
+			before := scoreForIdle(s, c.lead, st, from)
 			res, err := s.Advance(c.lead, st, w)
 			if err != nil {
 				return nil, fmt.Errorf("Advance(%v): %v", w, err)
+			}
+			// Progress: a wake-up is never late, and it is not a busy loop either. Waking
+			// within a microsecond to find nothing changed may happen at the edge of a
+			// threshold (days_since ≥ d and > d are a nanosecond apart), not on and on.
+			if w.Sub(from) < time.Microsecond && len(res.Transitions) == 0 && before == idleKey(res) {
+				if idle++; idle > maxIdleWakes {
+					return &oracleFailure{where: where, from: from, wake: w, ok: true, spin: idle}, nil
+				}
+			} else {
+				idle = 0
 			}
 			from = res.At
 		}
@@ -349,9 +365,12 @@ func (c *oracleCase) report(f *oracleFailure) string {
 		wake = fmt.Sprintf("%s (last evaluation + %v)", f.wake.Format(time.RFC3339Nano), f.wake.Sub(f.from))
 	}
 	fmt.Fprintf(&b, "%s: last evaluation at %s; NextWakeup = %s\n", f.where, f.from.Format(time.RFC3339Nano), wake)
-	if f.notAfter {
+	switch {
+	case f.notAfter:
 		b.WriteString("NextWakeup reported a time not after the last evaluation\n")
-	} else {
+	case f.spin > 0:
+		fmt.Fprintf(&b, "and that is the %d-th wake-up in a row within a microsecond of the last evaluation at which Advance changes nothing: a busy loop for an engine that sets timers\n", f.spin)
+	default:
 		early := "before it"
 		if f.ok {
 			early = fmt.Sprintf("%v before it", f.wake.Sub(f.at))
@@ -1041,4 +1060,21 @@ func randomOracleCase(family string, seed uint64, accumulate bool) oracleCase {
 		start = start.Add(time.Duration(5+rng.IntN(30)) * Day)
 	}
 	return c
+}
+
+// maxIdleWakes is how many wake-ups in a row may land within a microsecond of the last
+// evaluation and change nothing before the oracle calls it a spin.
+const maxIdleWakes = 3
+
+// idleKey is what a wake-up that changes nothing leaves as it was.
+func idleKey(r Result) string {
+	return fmt.Sprintf("%.9g %s %s %v %d", r.Total, r.Tier, r.Stage, r.Handoff, len(r.Signals))
+}
+
+func scoreForIdle(s *Scorer[Lead], lead Lead, st *State, at time.Time) string {
+	r, err := s.Score(lead, st, at)
+	if err != nil {
+		return err.Error()
+	}
+	return idleKey(r)
 }

@@ -40,3 +40,40 @@ func offSignals() []SignalConfig {
 	}
 	return out
 }
+
+// An engine that sets a timer at exactly NextWakeup and Advances there makes progress: on the
+// B2B preset after a burst (the velocity signal up), following the wake-ups one by one never
+// lands more than maxIdleWakes times in a row a microsecond past the last evaluation with
+// nothing changed. Before the fix, the velocity signal's early margin had it wake every
+// nanosecond for a few hundred nanoseconds.
+func TestNextWakeupFollowedExactlyMakesProgress(t *testing.T) {
+	s := compileT(t, DefaultB2B())
+	lead := Lead{Email: "ada@globex.example", Title: "VP Sales", Company: Company{Employees: 800, Industry: "software"}}
+	var st State
+	burst := []Event{{Type: EventDemoRequest}, {Type: EventPageView, Path: "/pricing"}, {Type: EventPageView, Path: "/pricing"},
+		{Type: EventContentDownload}, {Type: EventWebinarAttended}, {Type: EventEmailClick}, {Type: EventPageView, Path: "/pricing"}, {Type: EventDemoRequest}}
+	for i, e := range burst {
+		e.Time = t0.Add(time.Duration(i) * time.Minute)
+		observeT(t, s, lead, &st, e)
+	}
+	idle, from := 0, st.Clock()
+	for range 200 {
+		w, ok := s.NextWakeup(&st)
+		if !ok {
+			return
+		}
+		before, _ := s.Score(lead, &st, from)
+		res, err := s.Advance(lead, &st, w)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if w.Sub(from) < time.Microsecond && len(res.Transitions) == 0 && idleKey(before) == idleKey(res) {
+			if idle++; idle > maxIdleWakes {
+				t.Fatalf("wake-up at %v, %v after the last evaluation, changed nothing for the %d-th time in a row", w, w.Sub(from), idle)
+			}
+		} else {
+			idle = 0
+		}
+		from = res.At
+	}
+}
