@@ -62,6 +62,21 @@ func Replay[L any](s *leadscore.Scorer[L], lead ReplayedLead[L]) (Trace, error) 
 	return tr, err
 }
 
+// ReplayFinal is Replay without the steps: Trace.Steps is nil, and the Results of the events
+// before the last evaluation are not copied. It is for tools that report only where a lead
+// ends up — `leadscore score` over millions of leads — and allocates a fraction of Replay.
+func ReplayFinal[L any](s *leadscore.Scorer[L], lead ReplayedLead[L]) (Trace, error) {
+	var tr Trace
+	err := replay(s, lead, func(step *leadscore.Result, final bool) {
+		if final {
+			tr.Result = *step // Advance's own Result: nothing else refers to its slices
+		}
+		tr.Transitions = append(tr.Transitions, step.Transitions...)
+		tr.Errors = appendNewErrors(tr.Errors, step.Errors)
+	}, &tr.State)
+	return tr, err
+}
+
 // errNoTime is the error of a lead with neither events nor an evaluation time.
 var errNoTime = errors.New("no events and no evaluation time (at): nothing says when to evaluate the lead")
 

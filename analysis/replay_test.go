@@ -1,7 +1,9 @@
 package analysis_test
 
 import (
+	"bytes"
 	"errors"
+	"reflect"
 	"testing"
 	"time"
 
@@ -107,5 +109,35 @@ func TestReplayCollectsRuleErrors(t *testing.T) {
 	}
 	if len(tr.Errors) != 1 || tr.Errors[0].RuleID != "budget" {
 		t.Fatalf("errors %v, want one for rule budget", tr.Errors)
+	}
+}
+
+// ReplayFinal is Replay without the steps: the same Result, transitions, rule errors and
+// State on generated leads with several events each, the preset's rules and detectors on.
+func TestReplayFinalAgreesWithReplay(t *testing.T) {
+	s := compile(t, leadscore.DefaultB2B())
+	types := []string{leadscore.EventPageView, leadscore.EventEmailClick, leadscore.EventDemoRequest, leadscore.EventContentDownload, leadscore.EventWebinarAttended}
+	for i := range 200 {
+		lead := analysis.ReplayedLead[leadscore.Lead]{Lead: leadscore.Lead{Title: []string{"VP Sales", "Student", "CTO"}[i%3], Email: "x@globex.example"}}
+		for k := range 1 + i%7 {
+			lead.Events = append(lead.Events, leadscore.Event{Type: types[(i+k)%len(types)], Path: "/pricing", Time: day(1).Add(time.Duration(k*(i+1)) * time.Hour)})
+		}
+		if i%4 == 0 {
+			lead.At = day(40)
+		}
+		full, err1 := analysis.Replay(s, lead)
+		final, err2 := analysis.ReplayFinal(s, lead)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("lead %d: Replay %v, ReplayFinal %v", i, err1, err2)
+		}
+		if final.Steps != nil {
+			t.Fatalf("lead %d: ReplayFinal kept %d steps", i, len(final.Steps))
+		}
+		a, _ := full.State.MarshalBinary()
+		b, _ := final.State.MarshalBinary()
+		if !reflect.DeepEqual(full.Result, final.Result) || !reflect.DeepEqual(full.Transitions, final.Transitions) ||
+			!reflect.DeepEqual(full.Errors, final.Errors) || !bytes.Equal(a, b) {
+			t.Fatalf("lead %d: ReplayFinal differs from Replay:\n%+v\n%+v", i, final.Result, full.Result)
+		}
 	}
 }

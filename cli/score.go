@@ -188,7 +188,7 @@ func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L
 				if c.At.IsZero() {
 					c.At = at
 				}
-				tr, err := analysis.Replay(s, c)
+				tr, err := analysis.ReplayFinal(s, c)
 				if err != nil {
 					j.out <- scored{err: leads.recordError(j.rec, err)}
 					continue
