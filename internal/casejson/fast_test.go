@@ -48,9 +48,9 @@ func TestDecodeCaseFastTakesPlainCases(t *testing.T) {
 	for in, want := range map[string]bool{
 		`{"lead": {"email": "dana@globex.example", "company": {"employees": 800}}, "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}]}`: true,
 		`{"lead": {"email": "dana\u0040globex.example"}}`: false,
-		`{"lead": {"emial": "x"}}`:                         false,
-		`{"lead": {"age": 30.5}}`:                          false,
-		`{"expect": {"tier": "hot"}}`:                      false,
+		`{"lead": {"emial": "x"}}`:                        false,
+		`{"lead": {"age": 30.5}}`:                         false,
+		`{"expect": {"tier": "hot"}}`:                     false,
 	} {
 		if _, ok := decodeCaseFast([]byte(in)); ok != want {
 			t.Errorf("decodeCaseFast(%s): took it %v, want %v", in, ok, want)
