@@ -402,8 +402,8 @@ func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data, bound bool, at int64) (Signal, bool, error) {
 	switch d.builtin {
 	case kindFrequentEngagement, kindFrequentVisits, kindJobSeeker:
-		if !bound || len(d.rings) == 0 || sd.Events == 0 {
-			return Signal{}, false, nil
+		if !bound || len(d.rings) == 0 || sd.Events == 0 || sd.Latest < state.Window(at, d.window) {
+			return Signal{}, false, nil // nothing in the window: no event since it opened
 		}
 		n, first, last := s.windowCounts(d, sd, at)
 		if n < max(d.min, 1) {
@@ -420,7 +420,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 		}
 		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true, nil
 	case kindQuestion:
-		if !bound || sd.Events == 0 {
+		if !bound || sd.Events == 0 || sd.Latest < state.Window(at, d.window) {
 			return Signal{}, false, nil
 		}
 		best, bestAt := -1, int64(noTime)

@@ -22,8 +22,9 @@ type payload struct {
 	Result     leadscore.Result     `json:"result"`
 }
 
-// message builds the outbox message for transition t, reported in res.
-func message(leadID string, t leadscore.Transition, res leadscore.Result) (Message, error) {
+// message builds the outbox message for transition t, reported in res: the seq-th message of
+// the Save that writes the lead's State at version.
+func message(leadID string, version int64, seq int, t leadscore.Transition, res leadscore.Result) (Message, error) {
 	kind := string(t.Kind)
 	if t.Kind == leadscore.TransitionTier && res.Handoff && t.ToTier == res.Tier {
 		kind = KindHandoff
@@ -33,7 +34,7 @@ func message(leadID string, t leadscore.Transition, res leadscore.Result) (Messa
 		return Message{}, fmt.Errorf("store: lead %q: encoding the %s transition at %s: %w", leadID, t.Kind, t.At.Format(time.RFC3339Nano), err)
 	}
 	return Message{
-		Key:     MessageKey(leadID, t),
+		Key:     MessageKey(leadID, t) + fmt.Sprintf("#%d.%d", version, seq),
 		LeadID:  leadID,
 		Kind:    kind,
 		Payload: body,
@@ -41,10 +42,14 @@ func message(leadID string, t leadscore.Transition, res leadscore.Result) (Messa
 	}, nil
 }
 
-// MessageKey is the idempotency key of the outbox message for transition t of the lead: its
-// ID, the transition's kind, its time to the nanosecond, where it came from and where it went.
-// It is a function of the transition alone, so a step retried after a conflict writes the same
-// key, and a receiver de-duplicates redeliveries on it.
+// MessageKey is what the idempotency key of the outbox message for transition t of the lead
+// says about the transition: the lead's ID, the transition's kind, its time to the nanosecond,
+// where it came from and where it went. The key is this followed by "#<version>.<n>": the
+// version of the lead's State the Save that queued it wrote, and the message's place among
+// that Save's. A transition alone does not identify a decision: late events are evaluated at
+// the State's clock, so a lead can leave and re-enter a tier at one instant more than once,
+// and each of those is a message of its own. The version does: one Save writes each version
+// of a lead, so a Save's messages are queued once, and a Save lost to a conflict wrote none.
 func MessageKey(leadID string, t leadscore.Transition) string {
 	var from, to string
 	switch t.Kind {

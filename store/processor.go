@@ -126,7 +126,7 @@ func (p *Processor[L]) applyOnce(ctx context.Context, leadID string, evs []leads
 			a.Accepted++
 		}
 		for _, t := range res.Transitions {
-			m, err := message(leadID, t, res)
+			m, err := message(leadID, rec.Version+1, len(ch.Messages), t, res)
 			if err != nil {
 				return Applied{}, Change{}, err
 			}

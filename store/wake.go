@@ -13,32 +13,53 @@ import (
 // A lead whose stored State is not due after all (another worker advanced it between Due and
 // Load) is not advanced; its wake-up is rewritten if the index disagrees with the State, so it
 // does not come back from Due. A lead that fails (a corrupt State, a Scorer error) does not
-// stop the others: the errors are joined, each naming its lead.
+// stop the others: the errors are joined, each naming its lead. Such a lead stays due, and is
+// the earliest: Wake reads past the ones it tried (each is tried once a call), so that any
+// number of them cannot keep the leads due after them from being advanced.
 func (p *Processor[L]) Wake(ctx context.Context, now time.Time, limit int) (int, error) {
-	due, err := p.Store.Due(ctx, now, limit)
-	if err != nil {
-		return 0, fmt.Errorf("store: leads due at %s: %w", now.Format(time.RFC3339Nano), err)
+	if limit <= 0 {
+		return 0, nil
 	}
 	advanced := 0
 	var errs []error
-	for _, id := range due {
-		if err := ctx.Err(); err != nil {
-			errs = append(errs, err)
+	tried := make(map[string]bool)
+	for advanced < limit {
+		want := len(tried) + limit - advanced
+		due, err := p.Store.Due(ctx, now, want)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("store: leads due at %s: %w", now.Format(time.RFC3339Nano), err))
 			break
 		}
-		var conflicts int
-		moved := false
-		err := p.retry(ctx, id, &conflicts, func() error {
-			var err error
-			moved, err = p.wakeOnce(ctx, id, now)
-			return err
-		})
-		if err != nil {
-			errs = append(errs, err)
-			continue
+		fresh := 0
+		for _, id := range due {
+			if tried[id] {
+				continue
+			}
+			if advanced == limit {
+				break
+			}
+			if err := ctx.Err(); err != nil {
+				return advanced, errors.Join(append(errs, err)...)
+			}
+			tried[id] = true
+			fresh++
+			var conflicts int
+			moved := false
+			err := p.retry(ctx, id, &conflicts, func() error {
+				var err error
+				moved, err = p.wakeOnce(ctx, id, now)
+				return err
+			})
+			if err != nil {
+				errs = append(errs, err)
+				continue
+			}
+			if moved {
+				advanced++
+			}
 		}
-		if moved {
-			advanced++
+		if fresh == 0 || len(due) < want {
+			break // nothing new due
 		}
 	}
 	return advanced, errors.Join(errs...)
@@ -71,7 +92,7 @@ func (p *Processor[L]) wakeOnce(ctx context.Context, leadID string, now time.Tim
 		return false, fmt.Errorf("store: lead %q: advancing to %s: %w", leadID, now.Format(time.RFC3339Nano), err)
 	}
 	for _, t := range res.Transitions {
-		m, err := message(leadID, t, res)
+		m, err := message(leadID, rec.Version+1, len(ch.Messages), t, res)
 		if err != nil {
 			return false, err
 		}

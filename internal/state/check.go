@@ -121,6 +121,13 @@ func (d *Data) Check() error {
 		if d.Clock < d.Latest {
 			return fmt.Errorf("clock behind the latest event")
 		}
+		// Evaluation skips a window detector whose window starts after the latest event:
+		// no ring may hold a later time, as only events fill the rings.
+		for _, t := range d.Times {
+			if t != None && t > d.Latest {
+				return fmt.Errorf("an event time after the latest event")
+			}
+		}
 	}
 	if d.Evaluated > d.Clock {
 		return fmt.Errorf("evaluated after the clock")

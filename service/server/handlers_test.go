@@ -98,7 +98,10 @@ func TestRoutes(t *testing.T) {
 		inOutbox := map[string]string{}
 		for _, m := range pending(t, h.store) {
 			if m.LeadID == "ada" {
-				inOutbox[m.Key] = m.Kind
+				if _, dup := inOutbox[transitionPart(m.Key)]; dup {
+					t.Errorf("one transition queued twice: %s", m.Key)
+				}
+				inOutbox[transitionPart(m.Key)] = m.Kind
 			}
 		}
 		if fmt.Sprint(inOutbox) != fmt.Sprint(keys) {

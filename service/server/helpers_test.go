@@ -223,8 +223,8 @@ func journey(leadID string, t0 time.Time, n int) []ev {
 }
 
 // replay scores a lead's events in one process, one Observe each on a fresh State: what the
-// service must agree with. It returns the State, the last Result and the outbox keys the
-// transitions would have (store.MessageKey), handoffs apart.
+// service must agree with. It returns the State, the last Result and the transition parts of
+// the outbox keys (store.MessageKey; see transitionPart), handoffs apart.
 func replay(t *testing.T, s *leadscore.Scorer[leadscore.Lead], lead leadscore.Lead, events []ev) (*leadscore.State, leadscore.Result, map[string]string) {
 	t.Helper()
 	var st leadscore.State
@@ -244,6 +244,15 @@ func replay(t *testing.T, s *leadscore.Scorer[leadscore.Lead], lead leadscore.Le
 		}
 	}
 	return &st, res, keys
+}
+
+// transitionPart is an outbox key without its "#<version>.<n>" suffix: store.MessageKey of
+// its transition, which a replay without a store can compute.
+func transitionPart(key string) string {
+	if i := strings.LastIndexByte(key, '#'); i >= 0 {
+		return key[:i]
+	}
+	return key
 }
 
 // loadState reads a lead's stored State.

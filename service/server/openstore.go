@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 
 	"github.com/leadscore/leadscore/store"
@@ -27,11 +28,38 @@ func OpenStore(ctx context.Context, dsn string) (store.Store, error) {
 	return nil, fmt.Errorf("store %q: write sqlite:PATH or a postgres:// URL", RedactDSN(dsn))
 }
 
-// RedactDSN is dsn without its password, for logs and errors.
+// RedactDSN is dsn without its password, for logs and errors: the URL's user password, a
+// password or sslpassword query parameter (pgx takes both), and in a keyword=value DSN the
+// password and sslpassword values. A URL that does not parse is reduced to its scheme, as its
+// password cannot be told apart from the rest.
 func RedactDSN(dsn string) string {
 	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		return dsn
+	switch {
+	case err != nil:
+		if i := strings.Index(dsn, "://"); i > 0 {
+			return dsn[:i] + "://(unparsable DSN, redacted)"
+		}
+		return keywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
+	case u.Scheme == "":
+		return keywordPassword.ReplaceAllString(dsn, "${1}xxxxx")
+	}
+	if q := u.Query(); u.RawQuery != "" {
+		changed := false
+		for k := range q {
+			if strings.EqualFold(k, "password") || strings.EqualFold(k, "sslpassword") {
+				q.Set(k, "xxxxx")
+				changed = true
+			}
+		}
+		if changed {
+			u.RawQuery = q.Encode()
+		}
+	}
+	if u.User == nil {
+		return u.String()
 	}
 	return u.Redacted()
 }
+
+// keywordPassword finds the password values of a keyword=value DSN (quoted or not).
+var keywordPassword = regexp.MustCompile(`(?i)(\b(?:ssl)?password\s*=\s*)('(?:[^'\\]|\\.)*'|\S*)`)

@@ -15,14 +15,15 @@ type receiver struct {
 	mu       sync.Mutex
 	posts    int               // every POST, redeliveries included
 	byKey    map[string]int    // deliveries per key
-	kinds    map[string]string // key → Leadscore-Kind
+	kinds    map[string]string // transition part of the key (transitionPart) → Leadscore-Kind
+	full     map[string]string // transition part → the whole key
 	failNext int               // answer this many POSTs with 500
 	bad      []string          // what was wrong with a request, if anything
 	srv      *httptest.Server
 }
 
 func newReceiver(t *testing.T) *receiver {
-	r := &receiver{byKey: map[string]int{}, kinds: map[string]string{}}
+	r := &receiver{byKey: map[string]int{}, kinds: map[string]string{}, full: map[string]string{}}
 	r.srv = httptest.NewServer(http.HandlerFunc(r.serve))
 	t.Cleanup(r.srv.Close)
 	return r
@@ -55,11 +56,17 @@ func (r *receiver) serve(w http.ResponseWriter, req *http.Request) {
 		r.bad = append(r.bad, "payload "+string(body))
 	}
 	r.byKey[key]++
-	r.kinds[key] = req.Header.Get("Leadscore-Kind")
+	// The tests' journeys never repeat a transition: one under two keys was queued twice.
+	tk := transitionPart(key)
+	if prev, ok := r.full[tk]; ok && prev != key {
+		r.bad = append(r.bad, "one transition under two keys: "+prev+" and "+key)
+	}
+	r.full[tk] = key
+	r.kinds[tk] = req.Header.Get("Leadscore-Kind")
 	w.WriteHeader(http.StatusNoContent)
 }
 
-// view is the de-duplicated view: key → kind.
+// view is the de-duplicated view: transition part of the key → kind.
 func (r *receiver) view() map[string]string {
 	r.mu.Lock()
 	defer r.mu.Unlock()

@@ -3,10 +3,12 @@ package server
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -39,11 +41,17 @@ func (s *Server) relayLoop(ctx context.Context) {
 	}
 }
 
+// maxBackingOff bounds how many backing-off messages a poll reads past (see tick).
+const maxBackingOff = 10_000
+
 // tick delivers what is pending, batch after batch while batches come back full and were
-// all delivered.
+// all delivered. Messages backing off are the oldest (Pending's order), so a poll asks for as
+// many more as are backing off (at most maxBackingOff): a batch of them refused again and again
+// does not keep the messages behind them from being delivered.
 func (r *relay) tick(ctx context.Context) {
 	for range maxRelayRounds {
-		msgs, err := r.s.opts.Store.Pending(ctx, r.s.opts.RelayBatch)
+		limit := r.s.opts.RelayBatch + min(len(r.retry), maxBackingOff)
+		msgs, err := r.s.opts.Store.Pending(ctx, limit)
 		if err != nil {
 			if ctx.Err() == nil {
 				r.s.metrics.loopErrors.add(1, "relay")
@@ -51,27 +59,34 @@ func (r *relay) tick(ctx context.Context) {
 			}
 			return
 		}
-		r.forget(msgs)
-		delivered := 0
+		r.forget(msgs, limit)
+		tried, delivered := 0, 0
 		for _, m := range msgs {
 			if ctx.Err() != nil {
 				return
 			}
+			if r.backingOff(m) {
+				continue
+			}
+			tried++
 			if r.deliver(ctx, m) {
 				delivered++
 			}
+			if tried == r.s.opts.RelayBatch {
+				break
+			}
 		}
-		if len(msgs) < r.s.opts.RelayBatch || delivered < len(msgs) {
+		if len(msgs) < limit || tried == 0 || delivered < tried {
 			return
 		}
 	}
 }
 
 // forget drops the backoff of messages no longer pending (delivered by another process), so
-// the map stays as small as the backlog. msgs is one page of the backlog: only when it is the
-// whole backlog can absent IDs be dropped.
-func (r *relay) forget(msgs []store.Message) {
-	if len(msgs) >= r.s.opts.RelayBatch {
+// the map stays as small as the backlog. msgs is one page of the backlog, of at most limit:
+// only when it is the whole backlog can absent IDs be dropped.
+func (r *relay) forget(msgs []store.Message, limit int) {
+	if len(msgs) >= limit {
 		return
 	}
 	pending := make(map[int64]bool, len(msgs))
@@ -85,10 +100,16 @@ func (r *relay) forget(msgs []store.Message) {
 	}
 }
 
+// backingOff reports whether m failed lately and waits for its next attempt.
+func (r *relay) backingOff(m store.Message) bool {
+	notBefore, ok := r.retry[m.ID]
+	return ok && time.Now().Before(notBefore)
+}
+
 // deliver posts m unless it is backing off, and records the outcome. It reports whether m was
 // delivered.
 func (r *relay) deliver(ctx context.Context, m store.Message) bool {
-	if notBefore, ok := r.retry[m.ID]; ok && time.Now().Before(notBefore) {
+	if r.backingOff(m) {
 		return false
 	}
 	log := r.s.opts.Logger.With("message", m.ID, "key", m.Key, "kind", m.Kind, "lead", m.LeadID)
@@ -133,15 +154,41 @@ func (r *relay) post(ctx context.Context, m store.Message) error {
 	req.Header.Set("Leadscore-Kind", m.Kind)
 	resp, err := r.s.opts.Client.Do(req)
 	if err != nil {
+		// net/http names the URL in its errors, which go to the log and the outbox: hide its
+		// path and query, where webhooks keep their secret tokens.
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			ue.URL = hideSecrets(ue.URL)
+		}
 		return err
 	}
 	defer resp.Body.Close()
 	snippet, _ := io.ReadAll(io.LimitReader(resp.Body, 512))
 	io.Copy(io.Discard, io.LimitReader(resp.Body, 64<<10)) // so the connection is reused
+	if resp.Request != nil && resp.Request.Method != http.MethodPost {
+		// A 301, 302 or 303 makes net/http follow with a GET and no body: the 2xx that GET
+		// gets says nothing about the message, which reached no one. (307 and 308 re-send the
+		// POST with its body, and are followed.)
+		return fmt.Errorf("webhook redirected the POST to %s, which net/http follows as a %s without the payload: not delivered (set -webhook to the final URL)",
+			hideSecrets(resp.Request.URL.String()), resp.Request.Method)
+	}
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
 		return fmt.Errorf("webhook answered %s: %s", resp.Status, strings.TrimSpace(string(snippet)))
 	}
 	return nil
+}
+
+// hideSecrets is a URL as logs may show it: its scheme and host, and "/…" for a path or query.
+func hideSecrets(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.Host == "" {
+		return "(the webhook URL)"
+	}
+	out := u.Scheme + "://" + u.Host
+	if (u.Path != "" && u.Path != "/") || u.RawQuery != "" {
+		out += "/…"
+	}
+	return out
 }
 
 // backoff is how long to wait after the attempt-th failure: BackoffBase·2^(attempt-1), at most

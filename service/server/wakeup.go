@@ -38,7 +38,7 @@ func (s *Server) wakeOnce(ctx context.Context) {
 			}
 			s.metrics.loopErrors.add(1, "wakeup")
 			s.opts.Logger.Error("wake-up loop", "err", err)
-			return
+			// Wake went on past the failing leads: a full round means more may be due.
 		}
 		if n < s.opts.WakeLimit {
 			return

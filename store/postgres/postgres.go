@@ -17,9 +17,13 @@ package postgres
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -96,7 +100,13 @@ func (s *Store) Processed(ctx context.Context, leadID string, ids []string) ([]s
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	rows, err := s.pool.Query(ctx, `SELECT event_id FROM processed WHERE lead_id = $1 AND event_id = ANY($2)`, leadID, ids)
+	stored := make([]string, len(ids))
+	asGiven := make(map[string]string, len(ids)) // stored form → the ID as given
+	for i, id := range ids {
+		stored[i] = storedEventID(id)
+		asGiven[stored[i]] = id
+	}
+	rows, err := s.pool.Query(ctx, `SELECT event_id FROM processed WHERE lead_id = $1 AND event_id = ANY($2)`, leadID, stored)
 	if err != nil {
 		return nil, s.errorf("reading processed events of lead %q: %w", leadID, err)
 	}
@@ -104,7 +114,31 @@ func (s *Store) Processed(ctx context.Context, leadID string, ids []string) ([]s
 	if err != nil {
 		return nil, s.errorf("reading processed events of lead %q: %w", leadID, err)
 	}
+	for i, id := range out {
+		out[i] = asGiven[id]
+	}
 	return out, nil
+}
+
+// maxStoredEventID is the longest event ID processed.event_id holds as it is. A btree entry
+// holds at most about 2.7 kB (after compression), and an event ID may be 16 KiB (the library's
+// default MaxStringBytes): a longer ID as it is would make its Save fail, on every retry.
+const maxStoredEventID = 1024
+
+// hashedEventIDPrefix starts the stored form of an event ID that is not kept as it is.
+const hashedEventIDPrefix = "~h:"
+
+// storedEventID is the form of an event ID in processed.event_id: the ID itself when text
+// can hold it (valid UTF-8 without NUL: PostgreSQL's text refuses NUL and invalid bytes) and
+// it is at most maxStoredEventID bytes; else hashedEventIDPrefix and the hex SHA-256 of the
+// ID. An ID that itself starts with the prefix is hashed too, so no ID stands for another.
+func storedEventID(id string) string {
+	if len(id) <= maxStoredEventID && utf8.ValidString(id) && !strings.ContainsRune(id, 0) &&
+		!strings.HasPrefix(id, hashedEventIDPrefix) {
+		return id
+	}
+	sum := sha256.Sum256([]byte(id))
+	return hashedEventIDPrefix + hex.EncodeToString(sum[:])
 }
 
 // Save writes ch in one transaction (see the package documentation).
@@ -155,8 +189,12 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, ch store.Change) (int64, er
 		return 0, fmt.Errorf("store/postgres %s: lead %q at version %d: %w", s.name, ch.LeadID, ch.Version, store.ErrConflict)
 	}
 	if len(ch.EventIDs) > 0 {
+		stored := make([]string, len(ch.EventIDs))
+		for i, id := range ch.EventIDs {
+			stored[i] = storedEventID(id)
+		}
 		tag, err := tx.Exec(ctx, `INSERT INTO processed (lead_id, event_id) SELECT $1, unnest($2::text[])
-			ON CONFLICT DO NOTHING`, ch.LeadID, ch.EventIDs)
+			ON CONFLICT DO NOTHING`, ch.LeadID, stored)
 		if err != nil {
 			return 0, fmt.Errorf("recording processed events: %w", err)
 		}

@@ -70,7 +70,9 @@ func openDB(path string, writer bool) (*sql.DB, error) {
 	if writer {
 		q.Set("_txlock", "immediate")
 	}
-	dsn := "file:" + path + "?" + q.Encode()
+	// SQLite reads a file: URI: "?" would start its parameters (mode=ro, vfs=…), "#" a
+	// fragment, and "%" an escape. In a file name they are characters: escape them.
+	dsn := "file:" + uriPath.Replace(path) + "?" + q.Encode()
 	if path == ":memory:" {
 		dsn = ":memory:?" + q.Encode()
 	}
@@ -80,6 +82,9 @@ func openDB(path string, writer bool) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// uriPath escapes what a file: URI would read otherwise in a path.
+var uriPath = strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23")
 
 // Close releases the store's connections.
 func (s *Store) Close() error {

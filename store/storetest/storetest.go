@@ -43,6 +43,9 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CorruptState", testCorruptState},
 		{"RefusedEvent", testRefusedEvent},
 		{"Prune", testPrune},
+		{"RepeatedTransition", testRepeatedTransition},
+		{"AwkwardEventIDs", testAwkwardEventIDs},
+		{"WakePastFailures", testWakePastFailures},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
