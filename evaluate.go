@@ -174,7 +174,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 			pts = v
 		}
 		pts = limit(pts, r.max)
-		raw[r.dim.index()] = state.Sum(raw[r.dim.index()], pts)
+		raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
 		res.Disqualified = res.Disqualified || r.disqualify
 		// Fill the new element in place: appending a composite literal copies it from the
 		// stack in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
@@ -191,7 +191,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 			continue
 		}
 		pts := r.contribution(a, at)
-		raw[r.dim.index()] = state.Sum(raw[r.dim.index()], pts)
+		raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
 		n := a.N
 		if r.once {
 			n = 1

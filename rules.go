@@ -12,6 +12,7 @@ import (
 type attrRule[L any] struct {
 	id         string
 	dim        Dimension
+	dimIndex   int // dim.index(), once: evaluation adds to raw[dimIndex] for every rule that fires
 	when       *program[L] // nil: always
 	value      *program[L] // nil: points
 	points     float64
@@ -24,6 +25,7 @@ type attrRule[L any] struct {
 type eventRule[L any] struct {
 	id       string
 	dim      Dimension
+	dimIndex int // dim.index()
 	on       []string
 	when     *program[L]
 	points   float64
@@ -107,7 +109,7 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 		}
 		checkNumber(kind, id, "points", r.Points, errs)
 		checkMax(kind, id, r.Max, errs)
-		ar := attrRule[L]{id: id, dim: r.Dimension, points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
+		ar := attrRule[L]{id: id, dim: r.Dimension, dimIndex: r.Dimension.index(), points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
 		if ar.reason == "" {
 			ar.reason = id
 		}
@@ -158,7 +160,7 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 			}
 		}
 		er := eventRule[L]{
-			id: id, dim: dim, on: slices.Clone(r.On), points: r.Points, max: r.Max,
+			id: id, dim: dim, dimIndex: dim.index(), on: slices.Clone(r.On), points: r.Points, max: r.Max,
 			halfLife: r.HalfLife, once: r.Once, reason: r.Reason,
 		}
 		if er.reason == "" {

@@ -411,7 +411,7 @@ func (c *crossingSearch[L]) bounds(a, b int64) (lo, hi [4]float64) {
 			continue
 		}
 		va, vb := r.contribution(acc, a), r.contribution(acc, b)
-		d := r.dim.index()
+		d := r.dimIndex
 		dlo[d] = state.Sum(dlo[d], min(va, vb))
 		dhi[d] = state.Sum(dhi[d], max(va, vb))
 	}
