@@ -198,8 +198,6 @@ func formatPoints(v float64) string { return text.Decimal(v, 1) }
 
 func appendPoints(dst []byte, v float64) []byte { return text.AppendDecimal(dst, v, 1) }
 
-func signedPoints(v float64) string { return string(appendSigned(nil, v)) }
-
 // appendSigned appends points with their sign: "+20", "−15" (a minus sign, not a hyphen),
 // "±0".
 func appendSigned(dst []byte, v float64) []byte {

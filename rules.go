@@ -12,7 +12,7 @@ import (
 type attrRule[L any] struct {
 	id         string
 	dim        Dimension
-	dimIndex   int // dim.index(), once: evaluation adds to raw[dimIndex] for every rule that fires
+	dimIndex   int         // dim.index(), once: evaluation adds to raw[dimIndex] for every rule that fires
 	when       *program[L] // nil: always
 	value      *program[L] // nil: points
 	points     float64

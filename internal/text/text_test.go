@@ -75,7 +75,7 @@ func TestSortedKeysAndSet(t *testing.T) {
 
 // AppendDecimal's whole-number shortcut writes what strconv writes.
 func TestDecimalAgreesWithStrconv(t *testing.T) {
-	for _, v := range []float64{0, -0.0, 1, -1, 15, -10, 0.04, -0.04, 0.05, 2.25, 1e14, -1e14 + 1, 1e15, 1e15 + 2, 1e21, 123456.75, -3.45, 7.999} {
+	for _, v := range []float64{0, math.Copysign(0, -1), 1, -1, 15, -10, 0.04, -0.04, 0.05, 2.25, 1e14, -1e14 + 1, 1e15, 1e15 + 2, 1e21, 123456.75, -3.45, 7.999} {
 		for _, places := range []int{0, 1, 2} {
 			scale := math.Pow10(places)
 			r := math.Round(v*scale) / scale
