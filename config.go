@@ -62,6 +62,10 @@ type Config struct {
 	Signals  []SignalConfig `json:"signals,omitempty" yaml:"signals,omitempty"`
 	Personas []Persona      `json:"personas,omitempty" yaml:"personas,omitempty"`
 	Journey  Journey        `json:"journey,omitzero" yaml:"journey,omitempty"`
+
+	// Accounts groups leads into accounts and scores them with their buying groups
+	// (Scorer.ScoreAccount); nil: no accounts. See AccountConfig.
+	Accounts *AccountConfig `json:"accounts,omitempty" yaml:"accounts,omitempty"`
 }
 
 // Rule is an attribute rule: it reads the lead (and aggregates such as count or days_since) and

@@ -40,6 +40,7 @@ func (c Config) Clone() Config {
 	}
 	out.Personas = slices.Clone(c.Personas)
 	out.Journey = c.Journey.Clone()
+	out.Accounts = c.Accounts.clone()
 	return out
 }
 

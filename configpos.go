@@ -78,6 +78,9 @@ var configItems = map[reflect.Type]struct {
 	reflect.TypeFor[Persona]():          {"persona", "id"},
 	reflect.TypeFor[StageConfig]():      {"stage", "name"},
 	reflect.TypeFor[TransitionConfig](): {"transition", ""}, // named from→to
+	reflect.TypeFor[AccountRule]():      {"account rule", "id"},
+	reflect.TypeFor[Role]():             {"role", "id"},
+	reflect.TypeFor[AccountTier]():      {"account tier", "name"},
 }
 
 type configWalker struct {

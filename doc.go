@@ -84,6 +84,11 @@
 //     [Scorer.ScoreInto] reuses a Result and [Scorer.ScoreAll] scores a batch on many
 //     goroutines.
 //
+// Around them, for B2B: [Scorer.ScoreAccount] scores an account (Config.Accounts) from its
+// members' leads and States, keeping the account's tier and hand-off in an [AccountState];
+// [Scorer.PlanHandoffs] decides which hand-off candidates each owner takes now, within their
+// capacity. Result.Trigger names what crossed a tier or hand-off line (why now).
+//
 // # State
 //
 // A [State] is bounded whatever the number of events, serialises with [State.MarshalBinary]

@@ -65,6 +65,8 @@ const (
 	EventOpportunityLost    = "opportunity_lost"
 	EventNoDecision         = "no_decision"
 	EventSalesTouch         = "sales_touch"
+	EventSalesAccepted      = "sales_accepted" // sales accepted a hand-off (it meets the SLA of a stage sales owns)
+	EventSalesRejected      = "sales_rejected" // sales rejected a hand-off; Properties["reason"] says why (sla.go)
 	EventChurn              = "churn"
 	EventReferral           = "referral"
 )
@@ -76,6 +78,7 @@ var vocabulary = []string{
 	EventSocialLike, EventSocialShare, EventSocialComment, EventQuestion, EventCall,
 	EventDemoRequest, EventCartAdd, EventCheckoutStart, EventPurchase, EventOpportunityCreated,
 	EventOpportunityLost, EventNoDecision, EventSalesTouch, EventChurn, EventReferral,
+	EventSalesAccepted, EventSalesRejected,
 }
 
 // EventTypes returns the built-in event vocabulary, in a fresh slice.

@@ -229,7 +229,7 @@ func ExampleDefaultJourney() {
 	// nurture → convert: when fresh_handoff
 	// nurture → convert: call/demo_request
 	// convert → expand: purchase
-	// convert → nurture: opportunity_lost/no_decision
+	// convert → nurture: opportunity_lost/no_decision/sales_rejected
 	// expand → nurture: churn
 }
 

@@ -28,7 +28,7 @@ var teamFields = map[string]string{
 // presets' rules read Lead's fields).
 func detectorConfig() Config {
 	cfg := DefaultB2B()
-	cfg.Rules, cfg.Events, cfg.Personas = nil, nil, nil
+	cfg.Rules, cfg.Events, cfg.Personas, cfg.Accounts = nil, nil, nil, nil // they read Lead's fields
 	cfg.Lists = map[string][]string{"competitors": {"rival.example", "Rival Inc"}, "targets": {"bigco.example", "Initech"}}
 	return cfg
 }

@@ -59,6 +59,8 @@ type Scorer[L any] struct {
 	// every type routeOf lacks (routes.go): one map lookup per event.
 	routeOf map[string]int32
 	routes  []eventRoute
+	// accounts is the compiled accounts section (account.go); nil: none.
+	accounts *accounts[L]
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -211,6 +213,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		types.keep(slot.typ, need)
 	}
 	checkWindowSlots(o.limits, types, c, s.detectors, &errs)
+	s.accounts = compileAccounts(c, cfg.Accounts, &errs) // account.go
 	if len(errs) > 0 {
 		return nil, errs.err()
 	}
@@ -534,6 +537,7 @@ func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result, own bool) 
 	// A late event is folded in at its own time but evaluated at the clock: the lead never
 	// moves back in time, and no transition is dated before an earlier one.
 	s.settle(sc, lead, d, d.Tick(t), ev.Time, r, res)
+	s.setTrigger(res, &ev, sc.matched) // why.go
 	if own {
 		sc.handOut(res)
 	}
@@ -618,6 +622,9 @@ func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, cat
 			d.ExpansionRevenue = state.Sum(d.ExpansionRevenue, ev.Value)
 		}
 	}
+	if ev.Type == EventSalesRejected {
+		d.Reject(rejectionReason(ev), t) // sla.go
+	}
 	if r.slaMet != 0 && t >= d.StageSince() && r.slaMet&(1<<s.journey.stageIndex(Stage(d.Stage))) != 0 {
 		d.SLAMet = true // the stage's owner acted in time: it can no longer stall
 	}
@@ -647,6 +654,7 @@ func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error
 	sc := s.get()
 	defer s.put(sc)
 	s.settle(sc, lead, d, d.Tick(at), now, nil, res)
+	s.setTrigger(res, nil, nil) // why.go
 	return nil
 }
 

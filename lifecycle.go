@@ -76,8 +76,15 @@ type StageConfig struct {
 	SLA   Duration `json:"sla,omitempty" yaml:"sla,omitempty"`
 	// SLAMetBy lists the event types that meet the SLA: once one is observed in the stage
 	// (timed at or after the lead entered it), the lead can no longer stall there. Default:
-	// sales_touch for a stage sales owns, none otherwise.
+	// sales_touch, sales_accepted and sales_rejected for a stage sales owns (following up,
+	// accepting and rejecting with a reason are all keeping the SLA), none otherwise.
 	SLAMetBy []string `json:"sla_met_by,omitempty" yaml:"sla_met_by,omitempty"`
+	// RecycleSLA is the SLA of a lead recycled into the stage — one that entered it from a
+	// later stage of the journey, such as a lead sales rejected back to nurture — in place of
+	// SLA (0: SLA applies to it too). It is the other side of the agreement: marketing
+	// re-nurtures a rejected lead within RecycleSLA, which an event of SLAMetBy (such as
+	// email_sent) meets.
+	RecycleSLA Duration `json:"recycle_sla,omitempty" yaml:"recycle_sla,omitempty"`
 }
 
 // TransitionConfig moves a lead From one stage To another on an event whose type is in On,
@@ -104,7 +111,8 @@ var identifyingEvents = []string{
 // capture → nurture at once; nurture → convert on a fresh hand-off (a hand-off tier the lead
 // has not already been handed to sales from: a recycled lead must leave the tier and qualify
 // again) or a call or demo request; convert → expand on a purchase; convert → nurture (recycle) on a lost
-// opportunity or no decision; expand → nurture on churn. Marketing owns attract, capture and
+// opportunity or no decision, or when sales rejects the lead (sales_rejected, its reason kept:
+// Result.Rejection); expand → nurture on churn. Marketing owns attract, capture and
 // nurture, sales convert, service expand. No stage has an SLA; set one per stage to have
 // stalled leads reported.
 func DefaultJourney() Journey {
@@ -122,7 +130,8 @@ func DefaultJourney() Journey {
 			{From: StageNurture, To: StageConvert, When: "fresh_handoff", Reason: "reached a hand-off tier"},
 			{From: StageNurture, To: StageConvert, On: []string{EventCall, EventDemoRequest}, Reason: "asked for sales"},
 			{From: StageConvert, To: StageExpand, On: []string{EventPurchase}, Reason: "bought"},
-			{From: StageConvert, To: StageNurture, On: []string{EventOpportunityLost, EventNoDecision}, Reason: "recycled: no deal this time"},
+			// A rejection by sales is no deal this time too; its reason is kept (Result.Rejection).
+			{From: StageConvert, To: StageNurture, On: []string{EventOpportunityLost, EventNoDecision, EventSalesRejected}, Reason: "recycled: no deal this time"},
 			{From: StageExpand, To: StageNurture, On: []string{EventChurn}, Reason: "churned"},
 		},
 	}
@@ -140,10 +149,11 @@ type journey[L any] struct {
 }
 
 type stageDef struct {
-	name     Stage
-	owner    Owner
-	sla      int64
-	slaMetBy []string
+	name       Stage
+	owner      Owner
+	sla        int64
+	recycleSLA int64 // the SLA of a lead recycled into the stage (0: sla)
+	slaMetBy   []string
 }
 
 type transitionDef[L any] struct {
@@ -178,9 +188,12 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		if err := state.CheckName("stage", string(sc.Name)); err != nil || len(sc.Name) > state.MaxName {
 			errs.addf(ItemStage, shortName(id), "name", "a stage name is at most %d bytes of UTF-8", state.MaxName)
 		}
+		if sc.RecycleSLA < 0 {
+			errs.addf(ItemStage, id, "recycle_sla", "negative duration %v", sc.RecycleSLA)
+		}
 		metBy := slices.Clone(sc.SLAMetBy)
 		if metBy == nil && sc.Owner == OwnerSales {
-			metBy = []string{EventSalesTouch}
+			metBy = []string{EventSalesTouch, EventSalesAccepted, EventSalesRejected}
 		}
 		for _, typ := range metBy {
 			if !c.types.known[typ] {
@@ -188,7 +201,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 			}
 		}
 		j.index[sc.Name] = len(j.stages)
-		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA), slaMetBy: metBy})
+		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA), recycleSLA: int64(sc.RecycleSLA), slaMetBy: metBy})
 	}
 	j.from = make([][]int, len(j.stages))
 	for i, tc := range cfg.Transitions {
@@ -365,8 +378,9 @@ func (s *Scorer[L]) stageStatus(d *state.Data, at int64, res *Result) {
 	}
 	def := j.stages[j.stageIndex(Stage(d.Stage))]
 	res.Owner = def.owner
-	if def.sla > 0 && d.Events > 0 && !d.SLAMet {
-		due := state.Add(d.StageSince(), def.sla)
+	s.rejection(d, res) // sla.go
+	if sla := s.slaOf(d); sla > 0 && d.Events > 0 && !d.SLAMet {
+		due := state.Add(d.StageSince(), sla)
 		if at > due {
 			res.Stalled = true
 			res.StalledSince = unixToTime(due)

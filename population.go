@@ -26,6 +26,18 @@ type Lifecycle struct {
 	Purchases        int     // purchase events observed
 	Revenue          float64 // the Value of all purchase events
 	ExpansionRevenue float64 // the part bought while in expand: revenue from an existing customer
+
+	// The SLA of the current stay (sla.go): the stage's owner, its SLA (0: none; a recycled
+	// lead's is the stage's RecycleSLA when set), whether an event of its sla_met_by met it,
+	// and whether the lead was recycled into the stage from a later one.
+	Owner    Owner
+	SLA      time.Duration
+	SLAMet   bool
+	Recycled bool
+	// Rejection is the reason of the latest rejection by sales ("": never rejected), at
+	// RejectedAt.
+	Rejection  string
+	RejectedAt time.Time
 }
 
 // Lifecycle returns st's Lifecycle under s's journey at now. A now out of the time range
@@ -41,9 +53,10 @@ func (s *Scorer[L]) Lifecycle(st *State, now time.Time) Lifecycle {
 	cur := j.stageIndex(Stage(d.Stage))
 	out := Lifecycle{Stage: j.stages[cur].name, MQLAt: unixToTime(d.MQLAt), Purchases: int(d.Purchases),
 		Revenue: d.Revenue, ExpansionRevenue: d.ExpansionRevenue}
-	if def := j.stages[cur]; def.sla > 0 && d.Events > 0 && !d.SLAMet && d.At(clampTime(now)) > state.Add(d.StageSince(), def.sla) {
+	if sla := s.slaOf(d); sla > 0 && d.Events > 0 && !d.SLAMet && d.At(clampTime(now)) > state.Add(d.StageSince(), sla) {
 		out.Stalled = true
 	}
+	s.slaLifecycle(d, &out)        // sla.go
 	mask := d.Entered | 1 | 1<<cur // every lead has been in the first stage
 	for _, v := range d.History {
 		if i, ok := j.index[Stage(v.Stage)]; ok {

@@ -120,6 +120,51 @@ func DefaultB2B() Config {
 			{ID: "practitioner", When: `seniority(lead.Title) == "individual"`, Track: "product-education"},
 			{ID: "unknown-role", Track: "newsletter"},
 		},
+		Accounts: b2bAccounts(),
+	}
+}
+
+// b2bAccounts is DefaultB2B's accounts section, from DOMAIN.md's "Accounts, buying groups
+// and the sales–marketing SLA": "In B2B the buyer is an account: a purchase is decided by a
+// buying group, typically 6–10 people … and a single engaged contact says little."
+func b2bAccounts() *AccountConfig {
+	return &AccountConfig{
+		// The company's domain, else the email's — but never a free-mail provider's: gmail.com
+		// is not an account (an empty key is no account).
+		Key: `lead.Company.Domain != "" ? lead.Company.Domain : (free_email(lead.Email) ? "" : domain(lead.Email))`,
+		// "Account-based marketing scores the account — firmographic fit of the company plus
+		// the engagement of its people — and the coverage of the buying group."
+		Rules: []AccountRule{
+			{ID: "account-enterprise", When: `lead.Company.Employees >= 1000`, Points: 25, Reason: "enterprise account (1,000+ employees)"},
+			{ID: "account-midmarket", When: `lead.Company.Employees >= 50 && lead.Company.Employees < 1000`, Points: 15, Reason: "mid-market account (50–999 employees)"},
+			{ID: "account-revenue", When: `lead.Company.Revenue >= 10e6`, Points: 10, Reason: "company revenue of $10M or more"},
+			{ID: "account-target", When: `listed("targets", lead.Company.Domain) || listed("targets", lead.Company.Name)`, Points: 20, Reason: "target account"},
+			{ID: "account-competitor", When: `listed("competitors", lead.Email) || listed("competitors", lead.Company.Domain) || listed("competitors", lead.Company.Name)`, Points: -100, Disqualify: true, Reason: "a competitor"},
+		},
+		// "Account engagement is not a plain sum: ten interns reading the blog are not a CFO
+		// asking for pricing. Combine with caps": the five most engaged members count, up to
+		// 100 points. A single page view does not make a member engaged.
+		Engagement: AccountEngagement{Combine: CombineTop, Top: 5, Cap: 100},
+		EngagedMin: 5,
+		// "Roles in a buying group: the economic buyer (signs the budget: C-level, VP, owner),
+		// the champion (pushes internally; often a manager or director in the using
+		// department), technical evaluators (IT, security, engineering)"; "'no economic buyer
+		// engaged' is the most common reason an engaged account does not close": the economic
+		// buyer is required, and must have been engaged in the last 30 days. A member may play
+		// more than one role (an IT director champions and evaluates).
+		Roles: []Role{
+			{ID: "economic-buyer", Name: "economic buyer", When: `seniority(lead.Title) in ["c_level", "vp"] || lead.BANT.Authority`, Required: true, Recency: Duration(30 * Day)},
+			{ID: "champion", Name: "champion", When: `seniority(lead.Title) in ["director", "manager"]`, Recency: Duration(30 * Day)},
+			{ID: "technical-evaluator", Name: "technical evaluator", When: `department(lead.Title) in ["it", "engineering"]`, Recency: Duration(30 * Day)},
+		},
+		// A hot account needs more than one engaged contact's worth of engagement on top of
+		// fit; hysteresis as for leads ("thresholds without hysteresis" re-fire hand-offs).
+		Tiers: []AccountTier{
+			{Name: "hot", Min: Float(100), Handoff: true},
+			{Name: "warm", Min: Float(60)},
+			{Name: "cold"},
+		},
+		Hysteresis: 10,
 	}
 }
 

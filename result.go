@@ -36,6 +36,12 @@ type Result struct {
 	At        time.Time    `json:"at"`                  // the time the lead was evaluated at: the time asked for, or the State's clock if later
 	Duplicate bool         `json:"duplicate,omitempty"` // Observe: the event's ID was seen before, so nothing changed
 	Errors    []*RuleError `json:"errors,omitempty"`    // rules that failed at run time; each contributed nothing
+	// Trigger names what crossed the line when the call changed the tier or handed the lead
+	// to sales: the event observed, or the passage of time (why.go). Nil otherwise.
+	Trigger *Trigger `json:"trigger,omitempty"`
+	// Rejection is the latest rejection of the lead by sales (a sales_rejected event), with
+	// its reason, kept when the lead is recycled to marketing (sla.go). Nil: never rejected.
+	Rejection *Rejection `json:"rejection,omitempty"`
 
 	raw  [3]float64 // dimension sums before bounds, for Explain
 	base [3]float64 // the attribute rules' part of raw
@@ -132,6 +138,7 @@ func (r Result) ExplainWith(o ExplainOptions) string {
 	b = append(b, " · Relationship "...)
 	b = appendDim(b, r.Relationship, r.raw[2])
 	b = append(b, '\n')
+	b = r.appendWhyNow(b) // why now and a rejection by sales, before the strongest reasons (why.go)
 
 	if len(reasons) > 0 {
 		b = append(b, "Why:\n"...)
@@ -197,6 +204,8 @@ func (r Result) rankedContributions(neutral bool) []Contribution {
 func formatPoints(v float64) string { return text.Decimal(v, 1) }
 
 func appendPoints(dst []byte, v float64) []byte { return text.AppendDecimal(dst, v, 1) }
+
+func signedPoints(v float64) string { return string(appendSigned(nil, v)) }
 
 // appendSigned appends points with their sign: "+20", "−15" (a minus sign, not a hyphen),
 // "±0".

@@ -40,7 +40,7 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT
 			// Dated when it is found, like every transition, so that none is dated before an
 			// earlier one; Result.StalledSince says when the SLA ran out.
 			Kind: TransitionSLA, From: res.Stage, To: res.Stage, At: res.At,
-			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.journey.stages[s.journey.stageIndex(Stage(d.Stage))].sla)),
+			Reason: fmt.Sprintf("stalled: in %s longer than its SLA of %s", res.Stage, humanSpan(s.slaOf(d))),
 		})
 	}
 	d.Evaluated, d.Base, d.Unsettled = at, res.base, pending

@@ -211,7 +211,7 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 	j := &s.journey
 	if len(j.stages) > 0 {
 		since := d.StageSince()
-		if sla := j.stages[j.stageIndex(Stage(d.Stage))].sla; sla > 0 && !d.Stalled && !d.SLAMet {
+		if sla := s.slaOf(d); sla > 0 && !d.Stalled && !d.SLAMet {
 			consider(state.Add(state.Add(since, sla), 1))
 		}
 		for _, k := range []int{-1, j.stageIndex(Stage(d.Stage))} {

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"iter"
 	"math"
 	"slices"
@@ -23,6 +24,30 @@ type Funnel struct {
 	Customers, RepeatCustomers int
 	Revenue                    float64 // the Value of all purchase events
 	ExpansionRevenue           float64 // the part bought while in expand: revenue from existing customers
+
+	// SLA is the compliance of each owner with the SLAs of their stages, over the leads'
+	// current stays (in journey order of the owners' first stages); owners whose stages have
+	// no SLA are left out.
+	SLA []OwnerSLA
+	// Rejected counts leads sales rejected at least once; Rejections their latest reasons,
+	// most frequent first (ties by reason).
+	Rejected   int
+	Rejections []ReasonCount
+}
+
+// OwnerSLA is one owner's SLA compliance over the leads now in their stages that have an SLA
+// (a recycled lead's is its stage's recycle_sla): Met by an event of the stage's sla_met_by,
+// Stalled past it without one, or still Open within it.
+type OwnerSLA struct {
+	Owner              leadscore.Owner
+	Met, Stalled, Open int
+	Compliance         float64 // Met / (Met + Stalled); NaN when neither
+}
+
+// ReasonCount is how many leads a rejection reason was the latest for.
+type ReasonCount struct {
+	Reason string
+	Leads  int
 }
 
 // FunnelStage is one stage's row of a Funnel.
@@ -50,6 +75,11 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 	for i, sc := range journey {
 		index[sc.Name] = i
 		f.Stages[i] = FunnelStage{Stage: sc.Name, Owner: sc.Owner}
+	}
+	reasons := map[string]int{}
+	ownerOrder := map[leadscore.Owner]int{}
+	for i := len(journey) - 1; i >= 0; i-- {
+		ownerOrder[journey[i].Owner] = i
 	}
 	stays := make([][]float64, len(journey))
 	entered := make([]uint32, 0, 64) // per lead: the stages it entered (a bit each), for conversion
@@ -92,7 +122,39 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 		}
 		f.Revenue += lc.Revenue
 		f.ExpansionRevenue += lc.ExpansionRevenue
+		if lc.SLA > 0 {
+			o := ownerRow(&f, lc.Owner)
+			switch {
+			case lc.SLAMet:
+				o.Met++
+			case lc.Stalled:
+				o.Stalled++
+			default:
+				o.Open++
+			}
+		}
+		if lc.Rejection != "" {
+			f.Rejected++
+			reasons[lc.Rejection]++
+		}
 	}
+	for i := range f.SLA {
+		o := &f.SLA[i]
+		o.Compliance = math.NaN()
+		if o.Met+o.Stalled > 0 {
+			o.Compliance = float64(o.Met) / float64(o.Met+o.Stalled)
+		}
+	}
+	slices.SortStableFunc(f.SLA, func(a, b OwnerSLA) int { return cmp.Compare(ownerOrder[a.Owner], ownerOrder[b.Owner]) })
+	for reason, n := range reasons {
+		f.Rejections = append(f.Rejections, ReasonCount{reason, n})
+	}
+	slices.SortFunc(f.Rejections, func(a, b ReasonCount) int {
+		if c := cmp.Compare(b.Leads, a.Leads); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Reason, b.Reason)
+	})
 	for i := range f.Stages {
 		f.Stages[i].MedianDays = median(stays[i])
 		f.Stages[i].ConversionToNext = math.NaN()
@@ -107,6 +169,17 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 		}
 	}
 	return f
+}
+
+// ownerRow returns f's SLA row of owner, added if new.
+func ownerRow(f *Funnel, owner leadscore.Owner) *OwnerSLA {
+	for i := range f.SLA {
+		if f.SLA[i].Owner == owner {
+			return &f.SLA[i]
+		}
+	}
+	f.SLA = append(f.SLA, OwnerSLA{Owner: owner})
+	return &f.SLA[len(f.SLA)-1]
 }
 
 // days returns the length of a stay in days. The times of a State lie within 300 years of

@@ -26,13 +26,15 @@ type scalars struct {
 	vel                                           [2]Accum
 	base                                          [3]float64
 	revenue, expansionRevenue                     float64
+	rejection                                     string
+	rejectedAt                                    int64
 }
 
 func (d *Data) scalars() scalars {
 	return scalars{
 		d.Clock, d.Evaluated, d.Latest, d.First, d.Since, d.MQLAt, d.Events, d.Tier, d.Stage,
 		d.Entered, d.Purchases, d.Stalled, d.SLAMet, d.HandedOff, d.Unsettled, d.Signals, d.Cart, d.Vel, d.Base,
-		d.Revenue, d.ExpansionRevenue,
+		d.Revenue, d.ExpansionRevenue, d.Rejection, d.RejectedAt,
 	}
 }
 
@@ -164,6 +166,14 @@ func (d *Data) Check() error {
 	}
 	if err := checkName("tier", d.Tier); err != nil {
 		return err
+	}
+	switch {
+	case d.Rejection == "" && d.RejectedAt != 0:
+		return fmt.Errorf("a rejection time without a reason")
+	case d.Rejection != "" && (!InRange(d.RejectedAt) || d.RejectedAt > d.Clock):
+		return fmt.Errorf("rejection time out of range or after the clock")
+	case len(d.Rejection) > MaxReason || !utf8.ValidString(d.Rejection):
+		return fmt.Errorf("a rejection reason is at most %d bytes of UTF-8", MaxReason)
 	}
 	if err := checkName("stage", d.Stage); err != nil {
 		return err

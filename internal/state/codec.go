@@ -9,7 +9,8 @@ import (
 	"unicode/utf8"
 )
 
-// The binary format, version 2:
+// The binary format, version 3 (version 2 and a rejection by sales; a State without one is
+// written as version 2, byte for byte as before):
 //
 //	"LSST"        magic
 //	2             version (one byte)
@@ -19,13 +20,14 @@ import (
 //
 // The payload is the layout — event rules (ID, half-life, once), tracked types with their
 // ring sizes, signal kinds, stages, the velocity window, the ID capacity — then the values it
-// lays out. Times use None for "never". Version 1 (the first release) is still read.
+// lays out. Times use None for "never". Version 3 appends the latest rejection by sales:
+// its reason (a string) and time. Version 1 (the first release) is still read.
 //
 // Decoding allocates in proportion to the input: every list length is checked against the
 // bytes left (each item takes at least one byte) before anything is allocated for it.
 const (
 	magic   = "LSST"
-	version = 2
+	version = 3
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -44,7 +46,11 @@ func Marshal(d *Data) ([]byte, error) {
 	var e encoder
 	e.buf = make([]byte, 0, 64+16*len(d.Acc)+4*len(d.Times)+9*len(d.IDs))
 	e.buf = append(e.buf, magic...)
-	e.buf = append(e.buf, version)
+	if d.Rejection != "" {
+		e.buf = append(e.buf, version)
+	} else {
+		e.buf = append(e.buf, 2) // what version 3 adds is not there: readable by releases that read 2
+	}
 	if l == nil {
 		e.bool(false)
 		return e.finish(), nil
@@ -95,6 +101,10 @@ func Marshal(d *Data) ([]byte, error) {
 	e.uvarint(uint64(d.Purchases))
 	e.float(d.Revenue)
 	e.float(d.ExpansionRevenue)
+	if d.Rejection != "" { // version 3
+		e.string(d.Rejection)
+		e.varint(d.RejectedAt)
+	}
 	return e.finish(), nil
 }
 
@@ -115,6 +125,17 @@ func Unmarshal(data []byte) (*Data, error) {
 		d = dec.v1()
 	case 2:
 		d = dec.v2()
+	case 3:
+		d = dec.v2()
+		if d != nil && d.Layout == nil {
+			dec.fail("version 3 without a layout")
+		} else if d != nil {
+			d.Rejection = dec.string()
+			d.RejectedAt = dec.varint()
+			if dec.err == nil && d.Rejection == "" {
+				dec.fail("version 3 without a rejection")
+			}
+		}
 	default:
 		return nil, fmt.Errorf("%w: unknown version %d (this library reads 1 to %d)", ErrCorrupt, v, version)
 	}

@@ -38,6 +38,13 @@ type Data struct {
 	Purchases        uint32
 	Revenue          float64
 	ExpansionRevenue float64
+
+	// Rejection is the reason of the latest rejection by sales ("": never rejected; a
+	// rejection always has a reason; at most MaxReason bytes), RejectedAt its time (0 when
+	// there is none). Written in
+	// version 3 only, so a State never rejected encodes as version 2 did.
+	Rejection  string
+	RejectedAt int64
 }
 
 // Visit is one completed stay in a stage.
@@ -280,6 +287,21 @@ func (d *Data) Merge(o *Data) {
 	}
 	d.Revenue = Sum(d.Revenue, o.Revenue)
 	d.ExpansionRevenue = Sum(d.ExpansionRevenue, o.ExpansionRevenue)
+	d.Reject(o.Rejection, o.RejectedAt)
+}
+
+// MaxReason bounds the bytes of a rejection reason a State keeps.
+const MaxReason = 256
+
+// Reject records a rejection by sales for reason at t, unless d holds a later one (ties
+// broken by the reason, so that merging commutes). An empty reason records nothing.
+func (d *Data) Reject(reason string, t int64) {
+	if reason == "" {
+		return
+	}
+	if d.Rejection == "" || t > d.RejectedAt || (t == d.RejectedAt && reason > d.Rejection) {
+		d.Rejection, d.RejectedAt = reason, t
+	}
 }
 
 func satAdd(a, b uint64) uint64 {

@@ -60,6 +60,7 @@ func maxValuesLen(rules, slots, idCap, kinds, stages, names int) int {
 	n += 2 * accumLen      // Vel
 	n += len(Data{}.Base) * 8
 	n += uvarintLen(math.MaxUint32) + 2*8 // Purchases, Revenue, ExpansionRevenue
+	n += stringLen(MaxReason) + varintLen // Rejection, RejectedAt (version 3)
 	return n
 }
 
