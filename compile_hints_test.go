@@ -59,11 +59,14 @@ func hintsConfigListed(fixed bool) Config {
 // hintSlack is the time a compile may take beyond 5× the same config's with the names fixed:
 // enough for the suggestions it looks for (maxHints), far less than looking for them all.
 // The race detector slows the distance's inner loop ten times over.
+// The bound is loose on purpose: it is there to catch the quadratic blow-up (31 s and 13.8 s
+// before the fix), not to time Compile, and a loaded CI machine stretched a 40 ms compile past a
+// 100 ms slack.
 func hintSlack() time.Duration {
 	if raceEnabled {
-		return time.Second
+		return 5 * time.Second
 	}
-	return 100 * time.Millisecond
+	return 2 * time.Second
 }
 
 // compileTime is the least of three Compiles of cfg, and the error of the last.
