@@ -36,7 +36,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // time, id, channel, path, value, category, properties). Times are RFC 3339 or dates
 // ("2026-03-02", midnight UTC). Every key is optional; the events need a type and a time.
 // A case of a leadscoretest case file is a lead too: its "expect" is decoded (so a typo in
-// it is still an error) and ignored.
+// it is still an error) and ignored; an account case ("members") is an error.
 //
 // Decoding is strict: an unknown key, a wrongly typed value or an event without a type or
 // time is a *[ParseError] with the line and column. A lead with neither events nor "at" is
@@ -53,6 +53,14 @@ func ParseReplayedLeadFor[L any](data []byte) (ReplayedLead[L], error) {
 	cj, err := casejson.DecodeCase[L](data, 0, len(data))
 	if err != nil {
 		return ReplayedLead[L]{}, fromDecode(data, err)
+	}
+	if cj.Members != nil || cj.Account != "" {
+		key := `"members"`
+		if cj.Members == nil {
+			key = `"account"`
+		}
+		return ReplayedLead[L]{}, positioned(data, casejson.KeyOffset(data, len(data), key),
+			errors.New("an account case (members) is not a lead of a population: give each member as a lead of its own"))
 	}
 	lead := ReplayedLead[L]{
 		Name:   cj.Name,

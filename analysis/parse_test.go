@@ -76,6 +76,9 @@ func TestParseReplayedLead(t *testing.T) {
 		{` {"events": [{"time": "2026-03-02"}]}`, `analysis: 1:2: event 1 has no "type"`},
 		{`{"events": [{"type": "call"}]}`, `analysis: 1:1: event 1 (call) has no "time"`},
 		{`{"lead": {}} {}`, `analysis: 1:14: unexpected data after the value`},
+		// An account case is no lead: its members are leads of their own.
+		{`{"name": "globex", "members": [{"lead": {}}]}`, `analysis: 1:20: an account case (members) is not a lead of a population: give each member as a lead of its own`},
+		{`{"account": "globex.example", "at": "2026-03-02"}`, `analysis: 1:2: an account case (members) is not a lead of a population: give each member as a lead of its own`},
 	} {
 		_, err := analysis.ParseReplayedLead([]byte(tc.line))
 		var pe *analysis.ParseError

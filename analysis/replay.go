@@ -37,6 +37,10 @@ type Trace struct {
 	Errors []*leadscore.RuleError
 	// State is the lead's State at the end of the run.
 	State *leadscore.State
+	// Trigger is why now: the Trigger of the run's last evaluation that changed the tier or
+	// handed the lead off (an Observe's, or the final Advance's), nil when none did. The final
+	// Result's own Trigger is only the final Advance's.
+	Trigger *leadscore.Trigger
 }
 
 // Replay runs lead against s: a fresh State observes each event in order, then Advance
@@ -58,6 +62,9 @@ func Replay[L any](s *leadscore.Scorer[L], lead ReplayedLead[L]) (Trace, error) 
 		}
 		tr.Transitions = append(tr.Transitions, step.Transitions...)
 		tr.Errors = appendNewErrors(tr.Errors, step.Errors)
+		if step.Trigger != nil {
+			tr.Trigger = step.Trigger
+		}
 	}, &tr.State)
 	return tr, err
 }
@@ -73,6 +80,9 @@ func ReplayFinal[L any](s *leadscore.Scorer[L], lead ReplayedLead[L]) (Trace, er
 		}
 		tr.Transitions = append(tr.Transitions, step.Transitions...)
 		tr.Errors = appendNewErrors(tr.Errors, step.Errors)
+		if step.Trigger != nil {
+			tr.Trigger = step.Trigger // a Trigger of its own, which the next Observe does not reuse
+		}
 	}, &tr.State)
 	return tr, err
 }

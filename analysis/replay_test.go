@@ -47,6 +47,30 @@ func TestReplay(t *testing.T) {
 	}
 }
 
+// Trace.Trigger is why now: the demo request that made the VP hot, though the final Advance a
+// day later crossed no line (its Result has no Trigger).
+func TestReplayTrigger(t *testing.T) {
+	s := compile(t, rules())
+	tr, err := analysis.Replay(s, vp())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Result.Trigger != nil {
+		t.Errorf("the final Advance crossed no line, yet its Result has a Trigger: %+v", tr.Result.Trigger)
+	}
+	if tr.Trigger == nil || tr.Trigger.Kind != leadscore.TriggerEvent || tr.Trigger.Event != "demo_request" {
+		t.Fatalf("Trace.Trigger %+v, want the demo request", tr.Trigger)
+	}
+	final, err := analysis.ReplayFinal(s, vp())
+	if err != nil || !reflect.DeepEqual(final.Trigger, tr.Trigger) {
+		t.Errorf("ReplayFinal's Trigger %+v (%v), want Replay's %+v", final.Trigger, err, tr.Trigger)
+	}
+	quiet := analysis.ReplayedLead[leadscore.Lead]{Lead: leadscore.Lead{Title: "Analyst"}, At: day(1)}
+	if tr, err := analysis.Replay(s, quiet); err != nil || tr.Trigger != nil {
+		t.Errorf("a lead that crossed no line: Trigger %+v (%v), want none", tr.Trigger, err)
+	}
+}
+
 // Without At, the lead is evaluated at its latest event, whatever the order of the events.
 func TestReplayAtLatestEvent(t *testing.T) {
 	s := compile(t, rules())
@@ -136,7 +160,7 @@ func TestReplayFinalAgreesWithReplay(t *testing.T) {
 		a, _ := full.State.MarshalBinary()
 		b, _ := final.State.MarshalBinary()
 		if !reflect.DeepEqual(full.Result, final.Result) || !reflect.DeepEqual(full.Transitions, final.Transitions) ||
-			!reflect.DeepEqual(full.Errors, final.Errors) || !bytes.Equal(a, b) {
+			!reflect.DeepEqual(full.Errors, final.Errors) || !reflect.DeepEqual(full.Trigger, final.Trigger) || !bytes.Equal(a, b) {
 			t.Fatalf("lead %d: ReplayFinal differs from Replay:\n%+v\n%+v", i, final.Result, full.Result)
 		}
 	}

@@ -107,7 +107,7 @@ type env struct {
 const usage = `{program} scores leads with a rule set and tests rule sets before they ship.
 
 Usage:
-  {program} score -rules rules.json [-at time] [-write-states states.jsonl] [-progress] [leads.jsonl]
+  {program} score -rules rules.json [-at time] [-write-states states.jsonl] [-accounts] [-write-accounts accounts.jsonl] [-progress] [leads.jsonl]
   {program} test  -rules rules.json [-v] [-min-coverage percent] cases.json
   {program} diff  -old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]
   {program} lint  -rules rules.json [-previous old.json] [-fail-on severity] [-json] [-progress] [population.jsonl]

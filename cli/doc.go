@@ -23,7 +23,7 @@
 //
 // # Commands
 //
-//	score -rules rules.yaml [-at time] [-write-states states.jsonl] [-progress] [leads]
+//	score -rules rules.yaml [-at time] [-write-states states.jsonl] [-accounts] [-write-accounts accounts.jsonl] [-progress] [leads]
 //	test  -rules rules.yaml [-v] [-min-coverage percent] cases.yaml
 //	diff  -old old.yaml -new new.yaml [-json] [-leads n] [-at time] [-progress] [leads | -states states]
 //	lint  -rules rules.yaml [-previous old.yaml] [-fail-on severity] [-json] [-progress] [leads]
@@ -31,7 +31,10 @@
 //
 // score writes one JSON result per lead to standard output (its line in the input, name, the
 // lead's ID and email, scores, tier, hand-off, stage, persona, signals, contributions,
-// transitions, explanation, rule errors) and with -write-states, each lead's State to a file;
+// transitions, why now, a sales rejection, explanation, rule errors), with -write-states each
+// lead's State to a file, and with -accounts one JSON line per account after the leads (its
+// scores, tier, hand-off, buying-group roles covered and missing, explanation; to a file of
+// its own with -write-accounts);
 // test writes each failing case (all with -v), a summary and the rule-set coverage; diff
 // writes what a rule-set change does to a population (text, or JSON with -json); lint writes
 // its findings, each with the fix that resolves it (text, the fix on a second line indented

@@ -31,6 +31,16 @@ func TestCommandEndToEnd(t *testing.T) {
 		{name: "score rule errors", args: []string{"score", "-rules", "testdata/rules_erroring.json"},
 			stdin: `{"lead": {"email": "a@globex.example"}, "at": "2026-03-01"}`, code: 1, stderr: []string{`rules errored for 1 lead`}},
 
+		// score -accounts: the leads' lines, then one per account in the order of its first member
+		{name: "score accounts", args: []string{"score", "-accounts", "-rules", "testdata/accounts/rules.json", "testdata/accounts/leads.jsonl"}, golden: "score_accounts.jsonl", stderr: []string{""}},
+		{name: "score accounts without an accounts section", args: []string{"score", "-accounts", "-rules", "testdata/rules.json", "testdata/leads.jsonl"}, code: 2,
+			stderr: []string{"leadscore score: -accounts: the rule set testdata/rules.json has no accounts section, which says how leads group into accounts (its key) and how an account scores: add one, or leave out -accounts\n"}},
+		{name: "score write-accounts without an accounts section", args: []string{"score", "-write-accounts", "accounts.jsonl", "-rules", "testdata/rules.json"}, code: 2,
+			stderr: []string{"leadscore score: -write-accounts: the rule set testdata/rules.json has no accounts section"}},
+		{name: "score accounts key errors", args: []string{"score", "-accounts", "-rules", "testdata/accounts/rules_key_erroring.json"},
+			stdin: "{\"lead\": {\"id\": \"a\", \"traits\": {\"account\": \"globex\"}}, \"at\": \"2026-03-01\"}\n{\"lead\": {\"id\": \"b\"}, \"at\": \"2026-03-01\"}\n", code: 1,
+			golden: "score_accounts_key_errors.jsonl", stderr: []string{"leadscore score: rules errored for 1 lead (see each result's \"errors\")\n"}},
+
 		// YAML: rule sets (a bare on: is a key), case files, leads
 		{name: "yaml bare on", args: []string{"score", "-rules", "testdata/yaml/bare_on.yaml"},
 			stdin: `{"lead": {}, "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}]}`, golden: "score_bare_on.jsonl", stderr: []string{""}},
@@ -44,6 +54,12 @@ func TestCommandEndToEnd(t *testing.T) {
 		{name: "test", args: []string{"test", "-v", "-rules", "testdata/rules.json", "testdata/cases.json"}, golden: "test_pass.txt", stderr: []string{""}},
 		{name: "test failing", args: []string{"test", "-rules", "testdata/rules.json", "testdata/cases_fail.json"}, code: 1, golden: "test_fail.txt"},
 		{name: "test min coverage", args: []string{"test", "-rules", "testdata/rules.json", "-min-coverage", "100", "testdata/cases.json"}, code: 1, golden: "test_min_coverage.txt"},
+		{name: "test account cases", args: []string{"test", "-v", "-rules", "testdata/accounts/rules.json", "testdata/accounts/cases.yaml"}, golden: "test_accounts.txt", stderr: []string{""}},
+		{name: "test account cases failing", args: []string{"test", "-rules", "testdata/accounts/rules.json", "testdata/accounts/cases_fail.json"}, code: 1, golden: "test_accounts_fail.txt", stderr: []string{""}},
+		{name: "test account cases without accounts", args: []string{"test", "-rules", "testdata/rules.json", "testdata/accounts/cases.yaml"}, code: 1, golden: "test_accounts_no_section.txt",
+			stderr: []string{""}},
+		{name: "test bad account case", args: []string{"test", "-rules", "testdata/accounts/rules.json", "testdata/accounts/cases_bad.yaml"}, code: 2,
+			stderr: []string{`testdata/accounts/cases_bad.yaml:3:39: case "a typo in a member": members[0].lead: unknown field "titel" (did you mean "title"?)`}},
 
 		// diff
 		{name: "diff", args: []string{"diff", "-old", "testdata/rules.json", "-new", "testdata/rules_v2.json", "testdata/leads.jsonl"}, code: 1, golden: "diff.txt"},

@@ -124,6 +124,25 @@ func (r *result) appendJSON(b []byte) ([]byte, error) {
 		}
 		b = append(b, ']')
 	}
+	if t := r.Trigger; t != nil {
+		b = appendJSONString(append(b, `,"trigger":{"kind":`...), string(t.Kind))
+		for _, f := range [...]struct{ key, v string }{{`,"event":`, t.Event}, {`,"event_id":`, t.EventID}, {`,"member":`, t.Member}} {
+			if f.v != "" {
+				b = appendJSONString(append(b, f.key...), f.v)
+			}
+		}
+		if b, err = appendJSONTime(append(b, `,"at":`...), t.At); err != nil {
+			return nil, err
+		}
+		b = append(appendJSONString(append(b, `,"reason":`...), t.Reason), '}')
+	}
+	if rj := r.Rejection; rj != nil {
+		b = appendJSONString(append(b, `,"rejection":{"reason":`...), rj.Reason)
+		if b, err = appendJSONTime(append(b, `,"at":`...), rj.At); err != nil {
+			return nil, err
+		}
+		b = append(b, '}')
+	}
 	b = appendJSONString(append(b, `,"explanation":`...), r.Explanation)
 	if len(r.Errors) > 0 {
 		b = append(b, `,"errors":[`...)

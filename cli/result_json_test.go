@@ -74,6 +74,12 @@ func TestResultJSONAgreesWithEncodingJSON(t *testing.T) {
 					FromTier: str(), ToTier: str(), Signal: str(), Raised: rng.IntN(2) == 0, At: tm(), Reason: str()})
 			}
 		}
+		if rng.IntN(3) == 0 {
+			r.Trigger = &leadscore.Trigger{Kind: leadscore.TriggerKind(str()), Event: str(), EventID: str(), Member: str(), At: tm(), Reason: str()}
+		}
+		if rng.IntN(3) == 0 {
+			r.Rejection = &leadscore.Rejection{Reason: str(), At: tm()}
+		}
 		for range rng.IntN(3) - 1 {
 			r.Errors = append(r.Errors, str())
 		}

@@ -13,8 +13,8 @@ import (
 )
 
 const testHelp = `Runs the cases of a case file against a rule set, prints each failure with the lead's
-explanation, then the rule-set coverage: the rules, tiers, personas, signals and journey
-transitions that no case exercised.
+(or account's) explanation, then the rule-set coverage: the rules, tiers, personas, signals,
+journey transitions and buying-group roles that no case exercised.
 
 A case file is a JSON (or YAML) array of cases:
   [{"name": "vp with demo is hot",
@@ -25,6 +25,18 @@ A case file is a JSON (or YAML) array of cases:
 Expectations left out are not checked; "handoff": false and "min_total": 0 are, and
 "no_persona": true asserts that no persona matched. Also: "disqualified", "persona",
 "not_fired", "signals", "no_signals", "max_total".
+
+An account case gives "members", each with its "lead" and "events", in place of a lead, and
+optionally "account", the key they share; its members are scored together as one account
+(the rule set needs an accounts section) at "at", else at their latest event:
+  {"name": "globex has its buying group", "account": "globex.example",
+   "members": [{"lead": {"email": "cfo@globex.example", "title": "CFO", "company": {"domain": "globex.example"}},
+                "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}]}, …],
+   "expect": {"tier": "hot", "handoff": true, "covered": ["economic-buyer"], "missing": ["technical-evaluator"]}}
+Its "tier", "handoff", "disqualified", "min_total", "max_total", "fired" and "not_fired" are
+the account's (its tiers and account rules); "covered" lists roles an engaged member must
+cover, "missing" required roles that must be missing, "no_missing": true that none is.
+Coverage then also lists the buying-group roles no account case covered.
 
 Exit status: 0 all cases pass (and rule coverage reaches -min-coverage); 1 a case fails or
 coverage falls short; 2 bad usage, rules or case file.
@@ -81,8 +93,16 @@ func testCommand[L any](args []string, e *env) int {
 		for _, m := range ms {
 			fmt.Fprintf(w, "       %s: %s\n", m.Field, m.Message)
 		}
-		if tr, err := leadscoretest.Replay(s, cs); err == nil {
-			for _, line := range strings.Split(strings.TrimRight(tr.Result.Explain(), "\n"), "\n") {
+		explanation := ""
+		if len(cs.Members) > 0 {
+			if tr, err := leadscoretest.ReplayAccount(s, cs); err == nil {
+				explanation = tr.Result.Explain()
+			}
+		} else if tr, err := leadscoretest.Replay(s, cs); err == nil {
+			explanation = tr.Result.Explain()
+		}
+		if explanation != "" {
+			for _, line := range strings.Split(strings.TrimRight(explanation, "\n"), "\n") {
 				fmt.Fprintf(w, "     | %s\n", line)
 			}
 		}

@@ -1,6 +1,7 @@
 package leadscoretest
 
 import (
+	"errors"
 	"fmt"
 	"iter"
 	"time"
@@ -11,14 +12,31 @@ import (
 
 // Case is one test of a rule set: a lead, what it did, when to look at it, and what the rule
 // set should make of it. L is the lead type the Scorer was compiled for.
+//
+// A case with Members is an account case: the members of one account — each a lead and its
+// events, in place of Lead and Events — scored together by Scorer.ScoreAccount at At, and
+// its Expect is on the account (see [ReplayAccount]).
 type Case[L any] struct {
 	Name   string
 	Lead   L
 	Events []leadscore.Event // observed in order into a fresh State
 	// At is when the lead is evaluated after its events; the zero time means at the latest
-	// event's time. A case without events needs an At.
+	// event's time (for an account case, the latest of any member's). A case without events
+	// needs an At.
 	At     time.Time
 	Expect Expect
+
+	// Account is the key an account case's members should share (Scorer.AccountKey):
+	// checked when set.
+	Account string
+	// Members make the case an account case: the leads of one account and their events.
+	Members []Member[L]
+}
+
+// Member is a member of an account case: a lead and what it did.
+type Member[L any] struct {
+	Lead   L
+	Events []leadscore.Event // observed in order into a fresh State of its own
 }
 
 // Expect is what a Case should produce. Zero values are not checked: an empty Tier, a nil
@@ -38,6 +56,14 @@ type Expect struct {
 	NoSignals    []string        // signal kinds that must be absent
 	MinTotal     *float64        // the total is at least this
 	MaxTotal     *float64        // the total is at most this
+
+	// An account case's expectations: Tier, Handoff, Disqualified, MinTotal, MaxTotal, Fired
+	// and NotFired are then the account's (its tiers and account rules), and these are its
+	// buying group's. Stage, Persona, NoPersona, Signals and NoSignals are a lead's: an
+	// account case that sets them fails.
+	Covered   []string // role IDs an engaged member must cover (AccountResult.Roles)
+	Missing   []string // required role IDs that must be missing (AccountResult.Missing)
+	NoMissing bool     // no required role is missing
 }
 
 // Bool returns a pointer to v, for Expect's optional booleans: Expect{Handoff: Bool(false)}.
@@ -52,20 +78,37 @@ type Trace = analysis.Trace
 // applying what time alone changes, as an engine that calls Advance would — as
 // [analysis.Replay] runs a lead of a population; the expectations play no part. The error
 // reports an event that s rejected or a case with neither events nor At; rule errors are in
-// Trace.Errors.
+// Trace.Errors. An account case is an error: [ReplayAccount] runs it.
 func Replay[L any](s *leadscore.Scorer[L], c Case[L]) (Trace, error) {
+	if len(c.Members) > 0 {
+		return Trace{}, errors.New("an account case (members): ReplayAccount runs it")
+	}
 	return analysis.Replay(s, c.replayed())
 }
 
 // Population returns the cases as a population of leads for [analysis.Lint] and
-// [analysis.Diff]: each case's name, lead, events and At, its expectations left out.
+// [analysis.Diff]: each case's name, lead, events and At, its expectations left out. The
+// members of an account case are leads of their own, named after the case ("globex/2" for
+// its second member) and evaluated at the account's time.
 //
 //	findings, err := analysis.Lint(cfg, leadscoretest.Population(cases))
 func Population[L any](cases []Case[L]) iter.Seq[analysis.ReplayedLead[L]] {
 	return func(yield func(analysis.ReplayedLead[L]) bool) {
 		for _, c := range cases {
-			if !yield(c.replayed()) {
-				return
+			if len(c.Members) == 0 {
+				if !yield(c.replayed()) {
+					return
+				}
+				continue
+			}
+			for i, m := range c.Members {
+				name := ""
+				if c.Name != "" {
+					name = fmt.Sprintf("%s/%d", c.Name, i+1)
+				}
+				if !yield(analysis.ReplayedLead[L]{Name: name, Lead: m.Lead, Events: m.Events, At: accountTime(c)}) {
+					return
+				}
 			}
 		}
 	}

@@ -28,6 +28,13 @@ func (m *Mismatch) Error() string {
 // A case also fails when a rule errors while it runs, or when an expectation names a rule,
 // tier, persona, signal kind or stage that s does not have (a typo would otherwise pass
 // silently).
+//
+// An account case (Case.Members) is run by ReplayAccount and checked on the account: its
+// tier and hand-off (of the accounts section's tiers), disqualification, total, the account
+// rules that fired or not, the roles covered and the required roles missing, and its key
+// (Case.Account). It fails when s has no accounts section, when it names an account tier,
+// account rule or role that s lacks, and when it expects a lead's stage, persona or signals;
+// a lead case fails when it expects roles or names an account.
 func Check[L any](s *leadscore.Scorer[L], cases []Case[L]) error {
 	known := newCatalog(s)
 	var errs []error
@@ -41,7 +48,8 @@ func Check[L any](s *leadscore.Scorer[L], cases []Case[L]) error {
 }
 
 // Run runs every case against s as a subtest of t named after the case, and reports each
-// mismatch with t.Errorf, followed by the case's explanation (Result.Explain) as a log line.
+// mismatch with t.Errorf, followed by the case's explanation (Result.Explain, or for an
+// account case AccountResult.Explain) as a log line.
 // Like slogtest.Run it takes a *testing.T, for its subtests: go test -run 'TestRules/vp'
 // runs one case.
 func Run[L any](t *testing.T, s *leadscore.Scorer[L], cases []Case[L]) {
@@ -51,12 +59,12 @@ func Run[L any](t *testing.T, s *leadscore.Scorer[L], cases []Case[L]) {
 		name := caseName(i, c)
 		t.Run(name, func(t *testing.T) {
 			t.Helper()
-			tr, ms := checkCase(s, known, name, c)
+			explain, ms := checkCase(s, known, name, c)
 			for _, m := range ms {
 				t.Errorf("%s: %s", m.Field, m.Message)
 			}
-			if len(ms) > 0 && tr != nil {
-				t.Logf("result at %s:\n%s", tr.Result.At.Format("2006-01-02T15:04:05Z07:00"), tr.Result.Explain())
+			if len(ms) > 0 && explain != nil {
+				t.Log(explain())
 			}
 		})
 	}
@@ -65,6 +73,7 @@ func Run[L any](t *testing.T, s *leadscore.Scorer[L], cases []Case[L]) {
 // catalog is what a rule set defines, for catching expectations that name something else.
 type catalog struct {
 	rules, tiers, personas, signals, stages map[string]bool
+	accounts                                *accountCatalog // nil: no accounts section
 }
 
 func newCatalog[L any](s *leadscore.Scorer[L]) *catalog {
@@ -88,11 +97,16 @@ func newCatalog[L any](s *leadscore.Scorer[L]) *catalog {
 	for _, st := range s.Journey().Stages {
 		k.stages[string(st.Name)] = true
 	}
+	k.accounts = newAccountCatalog(cfg.Accounts)
 	return k
 }
 
-// checkCase replays c and compares the outcome with its expectations.
-func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Case[L]) (*Trace, []*Mismatch) {
+// checkCase replays c and compares the outcome with its expectations. explain, when the case
+// ran, returns what Run logs of it.
+func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Case[L]) (explain func() string, _ []*Mismatch) {
+	if len(c.Members) > 0 {
+		return checkAccount(s, known, name, c)
+	}
 	var ms, typos []*Mismatch
 	fail := func(field, format string, args ...any) {
 		ms = append(ms, &Mismatch{Case: name, Field: field, Message: fmt.Sprintf(format, args...)})
@@ -112,6 +126,14 @@ func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Cas
 	unknown("not_fired", "rule", known.rules, x.NotFired...)
 	unknown("signals", "signal kind", known.signals, x.Signals...)
 	unknown("no_signals", "signal kind", known.signals, x.NoSignals...)
+	for _, f := range []struct {
+		field string
+		set   bool
+	}{{"covered", len(x.Covered) > 0}, {"missing", len(x.Missing) > 0}, {"no_missing", x.NoMissing}, {"account", c.Account != ""}} {
+		if f.set {
+			typos = append(typos, &Mismatch{Case: name, Field: f.field, Message: "a lead has no account or buying group: give the case members to make it an account case"})
+		}
+	}
 
 	tr, err := Replay(s, c)
 	if err != nil {
@@ -123,6 +145,9 @@ func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Cas
 		return nil, append(ms, typos...)
 	}
 	r := &tr.Result
+	explain = func() string {
+		return fmt.Sprintf("result at %s:\n%s", r.At.Format("2006-01-02T15:04:05Z07:00"), r.Explain())
+	}
 	for _, e := range tr.Errors {
 		fail("errors", "%s", firstLine(e.Error()))
 	}
@@ -174,7 +199,7 @@ func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Cas
 	if x.MaxTotal != nil && !(r.Total <= *x.MaxTotal) {
 		fail("max_total", "total %s is above %s", points(r.Total), points(*x.MaxTotal))
 	}
-	return &tr, append(ms, typos...)
+	return explain, append(ms, typos...)
 }
 
 func contribution(r *leadscore.Result, id string) *leadscore.Contribution {

@@ -11,7 +11,8 @@ import (
 
 // CoverageReport says how much of a rule set a set of cases exercises — rule-set coverage,
 // like code coverage: which rules never fired, which tiers and personas no case reached,
-// which signals were never raised and which journey transitions were never taken.
+// which signals were never raised, which journey transitions were never taken and which
+// buying-group roles no account case covered.
 type CoverageReport struct {
 	Cases       int          `json:"cases"`
 	Rules       ItemCoverage `json:"rules"`       // attribute and event rules, by ID
@@ -19,6 +20,7 @@ type CoverageReport struct {
 	Personas    ItemCoverage `json:"personas"`    // by ID
 	Signals     ItemCoverage `json:"signals"`     // the kinds the Scorer can report (Scorer.SignalKinds)
 	Transitions ItemCoverage `json:"transitions"` // the journey's transitions, "from→to" (with the reason when two share from→to)
+	Roles       ItemCoverage `json:"roles"`       // the accounts section's roles, by ID (none without one)
 }
 
 // ItemCoverage is the coverage of one kind of item of a rule set.
@@ -30,7 +32,7 @@ type ItemCoverage struct {
 }
 
 // Complete reports whether the cases exercised everything: every rule, tier, persona,
-// signal kind and journey transition.
+// signal kind, journey transition and role.
 func (r CoverageReport) Complete() bool {
 	for _, c := range r.items() {
 		if len(c.cov.Uncovered) > 0 {
@@ -49,7 +51,7 @@ func (r CoverageReport) items() []struct {
 		cov  ItemCoverage
 	}{
 		{"rules", r.Rules}, {"tiers", r.Tiers}, {"personas", r.Personas},
-		{"signals", r.Signals}, {"transitions", r.Transitions},
+		{"signals", r.Signals}, {"transitions", r.Transitions}, {"roles", r.Roles},
 	}
 }
 
@@ -59,11 +61,16 @@ func (r CoverageReport) items() []struct {
 //	  rules         44/46   95.7%  never fired: competitor, email-bounce
 //	  tiers          3/3   100.0%
 //	  personas       4/5    80.0%  never reached: practitioner
+//
+// Roles have a line only when the rule set has an accounts section with roles.
 func (r CoverageReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "coverage of %d %s\n", r.Cases, text.Plural(r.Cases, "case", "cases"))
 	for _, it := range r.items() {
 		c := it.cov
+		if it.name == "roles" && c.Total == 0 {
+			continue
+		}
 		fmt.Fprintf(&b, "  %-12s %3d/%-3d %5.1f%%", it.name, c.Covered, c.Total, c.Percent)
 		if len(c.Uncovered) > 0 {
 			fmt.Fprintf(&b, "  %s: %s", missingLabel(it.name), strings.Join(c.Uncovered, ", "))
@@ -81,6 +88,8 @@ func missingLabel(kind string) string {
 		return "never raised"
 	case "transitions":
 		return "never taken"
+	case "roles":
+		return "never covered"
 	}
 	return "never reached"
 }
@@ -88,9 +97,11 @@ func missingLabel(kind string) string {
 // Coverage replays the cases against s (see Replay) and reports what they never exercised.
 // An item counts as exercised when any evaluation of the run shows it, an Observe's as well as
 // the final one: a rule in Result.Contributions, a tier as Result.Tier, a persona as
-// Result.Persona, a signal in Result.Signals, a transition in Result.Transitions. Expectations
-// play no part; a case that cannot run (a rejected event) counts for the events before it
-// (Check reports it).
+// Result.Persona, a signal in Result.Signals, a transition in Result.Transitions. The members
+// of an account case count as leads, and a role counts as covered when an account case's
+// AccountResult covers it (an engaged member plays it within its recency). Expectations play
+// no part; a case that cannot run (a rejected event) counts for the events before it (Check
+// reports it).
 func Coverage[L any](s *leadscore.Scorer[L], cases []Case[L]) CoverageReport {
 	cfg := s.Config()
 	rules := newTally()
@@ -118,10 +129,16 @@ func Coverage[L any](s *leadscore.Scorer[L], cases []Case[L]) CoverageReport {
 		transitions.add(k)
 	}
 
-	for _, c := range cases {
-		tr, err := Replay(s, c)
+	roles := newTally()
+	if cfg.Accounts != nil {
+		for _, r := range cfg.Accounts.Roles {
+			roles.add(r.ID)
+		}
+	}
+
+	count := func(tr Trace, ran bool) {
 		results := tr.Steps
-		if err == nil {
+		if ran {
 			results = append(results, tr.Result)
 		}
 		for _, res := range results {
@@ -147,9 +164,28 @@ func Coverage[L any](s *leadscore.Scorer[L], cases []Case[L]) CoverageReport {
 			}
 		}
 	}
+	for _, c := range cases {
+		if len(c.Members) == 0 {
+			tr, err := Replay(s, c)
+			count(tr, err == nil)
+			continue
+		}
+		at, failed, _, err := replayAccount(s, c)
+		for i, mt := range at.Members {
+			count(mt, i != failed)
+		}
+		if err != nil {
+			continue
+		}
+		for _, rc := range at.Result.Roles {
+			if rc.Covered {
+				roles.hit(rc.Role)
+			}
+		}
+	}
 	return CoverageReport{
 		Cases: len(cases), Rules: rules.report(), Tiers: tiers.report(), Personas: personas.report(),
-		Signals: signals.report(), Transitions: transitions.report(),
+		Signals: signals.report(), Transitions: transitions.report(), Roles: roles.report(),
 	}
 }
 

@@ -14,9 +14,9 @@
 //   - [Run] runs each case as a subtest (go test -run 'TestRules/vp' runs one) and reports
 //     every expectation it misses, with the lead's explanation; [Check] does the same
 //     without a *testing.T and returns one [Mismatch] per failure;
-//   - [Coverage] reports which rules, tiers, personas, signals and journey transitions no
-//     case exercised — rule-set coverage, like code coverage — and [CoverageReport.Complete]
-//     makes a gap fail the build;
+//   - [Coverage] reports which rules, tiers, personas, signals, journey transitions and
+//     buying-group roles no case exercised — rule-set coverage, like code coverage — and
+//     [CoverageReport.Complete] makes a gap fail the build;
 //   - [Golden] pins texts people read, such as the hand-off explanation sales receives
 //     ([leadscore.Result.Explain]), in golden files that a review sees change;
 //   - [Replay] shows what one case does, step by step ([Trace]): each event's Result, every
@@ -58,6 +58,22 @@
 //     "fired", "not_fired", "signals", "no_signals", "min_total", "max_total". A key left
 //     out is not checked, and neither is "persona": "" or an empty list; "handoff": false,
 //     "disqualified": false and "min_total": 0 are.
+//
+// An account case tests a rule set's accounts section: in place of "lead" and "events" it
+// gives "members", each with its "lead" and "events", scored together as one account by
+// Scorer.ScoreAccount ([ReplayAccount]), and optionally "account", the key they share:
+//
+//	{"name": "globex has its buying group", "account": "globex.example",
+//	 "members": [{"lead": {"email": "cfo@globex.example", "title": "CFO", "company": {"domain": "globex.example"}},
+//	              "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}]},
+//	             {"lead": {"email": "raj@globex.example", "title": "IT Manager", "company": {"domain": "globex.example"}}}],
+//	 "at": "2026-03-05",
+//	 "expect": {"tier": "hot", "handoff": true, "covered": ["economic-buyer"], "missing": ["technical-evaluator"]}}
+//
+// Its "tier", "handoff", "disqualified", "min_total", "max_total", "fired" and "not_fired"
+// are the account's — its tiers and account rules — and "covered" (roles an engaged member
+// covers), "missing" (required roles missing) and "no_missing" its buying group's; a lead's
+// "stage", "persona" and "signals" are errors there, and the buying group's on a lead case.
 //
 // Times are RFC 3339 or dates ("2026-03-02", midnight UTC). Decoding is strict: an unknown
 // key (a typo), a wrongly typed value, a case without a name, two cases of one name, an

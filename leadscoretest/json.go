@@ -36,6 +36,7 @@ func expect(x casejson.Expect) Expect {
 		Tier: x.Tier, Handoff: x.Handoff, Disqualified: x.Disqualified, Stage: leadscore.Stage(x.Stage),
 		Persona: x.Persona, NoPersona: x.NoPersona, Fired: x.Fired, NotFired: x.NotFired,
 		Signals: x.Signals, NoSignals: x.NoSignals, MinTotal: x.MinTotal, MaxTotal: x.MaxTotal,
+		Covered: x.Covered, Missing: x.Missing, NoMissing: x.NoMissing,
 	}
 }
 

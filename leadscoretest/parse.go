@@ -28,10 +28,17 @@ import (
 // and "persona": "" or [] checks nothing either; "handoff": false, "disqualified": false and
 // "min_total": 0 are checked, and "no_persona": true asserts that no persona matched.
 //
+// A case with "members" in place of "lead" and "events" is an account case (see the package
+// documentation): each member has a "lead" and "events", "account" names the key they share,
+// and its expectations are on the account, with "covered", "missing" and "no_missing" on its
+// buying group's roles.
+//
 // Decoding is strict: unknown keys, wrongly typed values, a case without a name, two cases
 // with one name, an event without a type or time, and a case with neither events nor "at" are
-// errors, each a *ParseError with the line and column. Rule IDs and tier names are checked
-// against a rule set later, by Check.
+// errors, each a *ParseError with the line and column; so are an account case with no
+// members, with a lead or events of its own or with a lead's stage, persona or signals
+// expected, and a lead case that expects roles or names an account. Rule IDs and tier names
+// are checked against a rule set later, by Check.
 func ParseCases(data []byte) ([]Case[leadscore.Lead], error) {
 	return ParseCasesFor[leadscore.Lead](data)
 }
@@ -107,28 +114,85 @@ func parseCase[L any](data []byte, from, to int, needTime bool) (Case[L], error)
 		return Case[L]{}, err
 	}
 	c := Case[L]{
-		Name:   cj.Name,
-		Lead:   cj.Lead,
-		Events: make([]leadscore.Event, len(cj.Events)),
-		At:     cj.At,
-		Expect: expect(cj.Expect),
+		Name:    cj.Name,
+		Lead:    cj.Lead,
+		Events:  make([]leadscore.Event, len(cj.Events)),
+		At:      cj.At,
+		Expect:  expect(cj.Expect),
+		Account: cj.Account,
 	}
 	invalid := func(format string, args ...any) error {
 		e := positioned(data, from+casejson.ObjectStart(data[from:to]), fmt.Errorf(format, args...))
 		e.Case = c.Name
 		return e
 	}
-	for i, ej := range cj.Events {
-		switch {
-		case ej.Type == "":
-			return c, invalid(`event %d has no "type"`, i+1)
-		case ej.Time.IsZero():
-			return c, invalid(`event %d (%s) has no "time"`, i+1, ej.Type)
+	events := func(dst []leadscore.Event, src []casejson.Event, member string) error {
+		for i, ej := range src {
+			switch {
+			case ej.Type == "":
+				return invalid(`%sevent %d has no "type"`, member, i+1)
+			case ej.Time.IsZero():
+				return invalid(`%sevent %d (%s) has no "time"`, member, i+1, ej.Type)
+			}
+			dst[i] = ej.ToEvent()
 		}
-		c.Events[i] = ej.ToEvent()
+		return nil
+	}
+	if err := events(c.Events, cj.Events, ""); err != nil {
+		return c, err
+	}
+	if cj.Members != nil {
+		return c, accountCase(&c, cj, data[from:to], needTime, invalid, events)
+	}
+	x := cj.Expect
+	switch {
+	case c.Account != "":
+		return c, invalid(`"account" names the account of an account case, whose leads are its "members"`)
+	case len(x.Covered) > 0 || len(x.Missing) > 0 || x.NoMissing:
+		return c, invalid(`expect: "covered", "missing" and "no_missing" are for an account case, whose leads are its "members"`)
 	}
 	if needTime && len(c.Events) == 0 && c.At.IsZero() {
 		return c, invalid(`no events and no "at": nothing says when to evaluate the lead`)
 	}
 	return c, nil
+}
+
+// accountCase fills c's members from cj, an account case: members in place of a lead and
+// events, expectations on the account.
+func accountCase[L any](c *Case[L], cj casejson.Decoded[L], data []byte, needTime bool,
+	invalid func(format string, args ...any) error, events func([]leadscore.Event, []casejson.Event, string) error) error {
+	var keys map[string]json.RawMessage // the case's own keys, not its members'
+	_ = json.Unmarshal(data, &keys)
+	switch {
+	case len(cj.Members) == 0:
+		return invalid(`"members" is empty: an account case needs at least one member`)
+	case keys["lead"] != nil && string(keys["lead"]) != "null", len(cj.Events) > 0:
+		return invalid(`an account case gives "members", each with its "lead" and "events", not a "lead" or "events" of its own`)
+	}
+	x := cj.Expect
+	for _, f := range []struct {
+		key string
+		set bool
+	}{
+		{"stage", x.Stage != ""}, {"persona", x.Persona != ""}, {"no_persona", x.NoPersona},
+		{"signals", len(x.Signals) > 0}, {"no_signals", len(x.NoSignals) > 0},
+	} {
+		if f.set {
+			return invalid(`expect: %q is a lead's, not an account's: expect it on a case of the member's lead`, f.key)
+		}
+	}
+	c.Events = nil
+	c.Members = make([]Member[L], len(cj.Members))
+	hasEvents := false
+	for i, m := range cj.Members {
+		c.Members[i] = Member[L]{Lead: m.Lead, Events: make([]leadscore.Event, len(m.Events))}
+		if err := events(c.Members[i].Events, m.Events, fmt.Sprintf("member %d: ", i+1)); err != nil {
+			return err
+		}
+		hasEvents = hasEvents || len(m.Events) > 0
+	}
+	if needTime && !hasEvents && c.At.IsZero() {
+		return invalid(`no member events and no "at": nothing says when to evaluate the account`)
+	}
+	return nil
 }

@@ -3,6 +3,7 @@ package leadscoretest_test
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -109,6 +110,16 @@ func TestParseCasesErrors(t *testing.T) {
 		{"trailing data", `[] []`, 1, 4, "unexpected data after the value"},
 		{"empty", ``, 1, 1, "empty input"},
 		{"truncated", `[{"name": "a"`, 1, 14, "unexpected end of input"},
+		// account cases
+		{"empty members", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"members\": []}]", 1, 2, `"members" is empty`},
+		{"members and a lead", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"lead\": {}, \"members\": [{}]}]", 1, 2, `an account case gives "members", each with its "lead" and "events", not a "lead" or "events" of its own`},
+		{"members and events", "[{\"name\": \"a\", \"events\": [{\"type\": \"call\", \"time\": \"2026-03-02\"}], \"members\": [{}]}]", 1, 2, `not a "lead" or "events" of its own`},
+		{"lead expectation on an account", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"members\": [{}], \"expect\": {\"stage\": \"convert\"}}]", 1, 2, `expect: "stage" is a lead's, not an account's`},
+		{"account expectation on a lead", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"expect\": {\"missing\": [\"x\"]}}]", 1, 2, `expect: "covered", "missing" and "no_missing" are for an account case`},
+		{"account without members", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"account\": \"globex.example\"}]", 1, 2, `"account" names the account of an account case`},
+		{"member event without type", "[{\"name\": \"a\", \"members\": [{}, {\"events\": [{\"time\": \"2026-03-02\"}]}]}]", 1, 2, `member 2: event 1 has no "type"`},
+		{"no member events and no at", "[{\"name\": \"a\", \"members\": [{\"lead\": {}}]}]", 1, 2, `no member events and no "at"`},
+		{"unknown member key", "[{\"name\": \"a\", \"members\": [{\"lead\": {}, \"evnts\": []}]}]", 1, 41, `unknown field "evnts"`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := leadscoretest.ParseCases([]byte(tc.data))
@@ -123,6 +134,30 @@ func TestParseCasesErrors(t *testing.T) {
 				t.Errorf("message %q lacks the package prefix", err)
 			}
 		})
+	}
+}
+
+// An account case decodes its members — leads and events, times also as dates — its account
+// and its expectations on the account.
+func TestParseAccountCase(t *testing.T) {
+	cases, err := leadscoretest.ParseCases([]byte(`[{"name": "globex", "account": "globex.example",
+	  "members": [{"lead": {"email": "cfo@globex.example", "title": "CFO", "company": {"domain": "globex.example"}},
+	               "events": [{"type": "demo_request", "time": "2026-03-03"}]},
+	              {"lead": {"email": "it@globex.example", "customer_since": "2024-01-01"}}],
+	  "at": "2026-03-05",
+	  "expect": {"tier": "hot", "handoff": true, "covered": ["economic-buyer"], "missing": ["technical-evaluator"], "no_missing": false, "fired": ["enterprise"]}}]`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := cases[0]
+	if c.Account != "globex.example" || len(c.Members) != 2 || c.Events != nil || c.Members[0].Lead.Title != "CFO" ||
+		len(c.Members[0].Events) != 1 || !c.Members[0].Events[0].Time.Equal(day(1).Add(-9*time.Hour)) ||
+		c.Members[1].Lead.CustomerSince.Year() != 2024 || c.Members[1].Events == nil {
+		t.Errorf("parsed %+v", c)
+	}
+	x := c.Expect
+	if x.Tier != "hot" || !*x.Handoff || !slices.Equal(x.Covered, []string{"economic-buyer"}) || !slices.Equal(x.Missing, []string{"technical-evaluator"}) || x.NoMissing {
+		t.Errorf("expect %+v", x)
 	}
 }
 

@@ -20,22 +20,41 @@ import (
 )
 
 // Case is one case of a case file, and one lead of a population in JSON Lines, its lead in the
-// JSON form W (see CaseType).
+// JSON form W (see CaseType). A case with "members" is an account case: its members' leads
+// and events instead of a lead's, and "account" the key they should share; a population has
+// none (the analysis package refuses them).
 type Case[W any] struct {
-	Name   string  `json:"name"`
+	Name    string      `json:"name"`
+	Lead    W           `json:"lead"`
+	Events  []Event     `json:"events"`
+	At      Time        `json:"at"`
+	Expect  Expect      `json:"expect"`
+	Account string      `json:"account"`
+	Members []Member[W] `json:"members"`
+}
+
+// Member is a member of an account case: a lead and what it did.
+type Member[W any] struct {
 	Lead   W       `json:"lead"`
 	Events []Event `json:"events"`
-	At     Time    `json:"at"`
-	Expect Expect  `json:"expect"`
 }
 
 // Decoded is a case decoded, its lead an L; its events are still checked by the caller.
+// Members is nil unless the input had "members" (an empty list is not nil).
 type Decoded[L any] struct {
-	Name   string
+	Name    string
+	Lead    L
+	Events  []Event
+	At      time.Time
+	Expect  Expect
+	Account string
+	Members []DecodedMember[L]
+}
+
+// DecodedMember is a member of an account case decoded, its lead an L.
+type DecodedMember[L any] struct {
 	Lead   L
 	Events []Event
-	At     time.Time
-	Expect Expect
 }
 
 // standard reports whether L is leadscore.Lead, whose JSON form is Lead.
@@ -70,11 +89,23 @@ func DecodeCase[L any](data []byte, from, to int) (Decoded[L], error) {
 		}
 		var c Case[Lead]
 		err := DecodeStrict(data, from, to, &c)
-		return Decoded[L]{Name: c.Name, Lead: any(c.Lead.ToLead()).(L), Events: c.Events, At: c.At.Time, Expect: c.Expect}, err
+		return decoded(c, func(l Lead) L { return any(l.ToLead()).(L) }), err
 	}
 	var c Case[L]
 	err := DecodeStrict(data, from, to, &c)
-	return Decoded[L]{Name: c.Name, Lead: c.Lead, Events: c.Events, At: c.At.Time, Expect: c.Expect}, err
+	return decoded(c, func(l L) L { return l }), err
+}
+
+// decoded turns a case in the JSON form W into a Decoded[L], each lead by lead.
+func decoded[W, L any](c Case[W], lead func(W) L) Decoded[L] {
+	d := Decoded[L]{Name: c.Name, Lead: lead(c.Lead), Events: c.Events, At: c.At.Time, Expect: c.Expect, Account: c.Account}
+	if c.Members != nil {
+		d.Members = make([]DecodedMember[L], len(c.Members))
+		for i, m := range c.Members {
+			d.Members[i] = DecodedMember[L]{Lead: lead(m.Lead), Events: m.Events}
+		}
+	}
+	return d
 }
 
 // DecodedStored is a stored lead decoded, its lead an L; its state is still base64.
@@ -111,6 +142,11 @@ type Expect struct {
 	NoSignals    []string `json:"no_signals"`
 	MinTotal     *float64 `json:"min_total"`
 	MaxTotal     *float64 `json:"max_total"`
+	// An account case's: roles that must be covered, required roles that must be missing,
+	// and that none is.
+	Covered   []string `json:"covered"`
+	Missing   []string `json:"missing"`
+	NoMissing bool     `json:"no_missing"`
 }
 
 // Lead is a leadscore.Lead in JSON, its customer_since also a date. The field shadows the

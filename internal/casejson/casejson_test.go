@@ -123,3 +123,34 @@ func TestDecodeCaseOfATeamsLead(t *testing.T) {
 		t.Errorf("%+v, %v", s, err)
 	}
 }
+
+// An account case's members decode as leads do — the standard Lead's dates too, a lead type
+// of one's own by its tags — through encoding/json, the fast path leaving "members" to it.
+func TestDecodeAccountCase(t *testing.T) {
+	data := []byte(`{"name": "globex", "account": "globex.example", "at": "2026-03-05",
+		"members": [{"lead": {"email": "a@globex.example", "customer_since": "2024-05-01"}, "events": [{"type": "call", "time": "2026-03-02"}]}, {}],
+		"expect": {"covered": ["champion"], "missing": ["economic-buyer"], "no_missing": false}}`)
+	c, err := DecodeCase[leadscore.Lead](data, 0, len(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Account != "globex.example" || len(c.Members) != 2 || c.Members[0].Lead.Email != "a@globex.example" ||
+		!c.Members[0].Lead.CustomerSince.Equal(time.Date(2024, 5, 1, 0, 0, 0, 0, time.UTC)) || len(c.Members[0].Events) != 1 ||
+		c.Members[1].Events != nil || !reflect.DeepEqual(c.Expect.Covered, []string{"champion"}) || !reflect.DeepEqual(c.Expect.Missing, []string{"economic-buyer"}) {
+		t.Errorf("decoded %+v", c)
+	}
+	type own struct {
+		Email string `json:"email"`
+	}
+	mine := []byte(`{"members": [{"lead": {"email": "x@y.example"}}], "at": "2026-03-05"}`)
+	if o, err := DecodeCase[own](mine, 0, len(mine)); err != nil || len(o.Members) != 1 || o.Members[0].Lead.Email != "x@y.example" {
+		t.Errorf("a lead type of one's own: %+v, %v", o, err)
+	}
+	// Without "members", Members is nil; with an empty list, empty but not nil.
+	for in, wantNil := range map[string]bool{`{"at": "2026-03-05"}`: true, `{"members": []}`: false} {
+		c, err := DecodeCase[leadscore.Lead]([]byte(in), 0, len(in))
+		if err != nil || (c.Members == nil) != wantNil {
+			t.Errorf("%s: members %#v, %v", in, c.Members, err)
+		}
+	}
+}

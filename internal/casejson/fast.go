@@ -10,7 +10,7 @@ import (
 
 // decodeCaseFast decodes a case of the standard lead written the plain way — keys as the json
 // tags spell them, each once; strings without escapes; numbers of the field's kind; no
-// "expect" — without reflection. Anything else it leaves to encoding/json (ok false): the
+// "expect", no "account" or "members" — without reflection. Anything else it leaves to encoding/json (ok false): the
 // input may still be valid, and if it is not, encoding/json's error is the one to report.
 // FuzzDecodeCaseFast holds it to encoding/json: whatever it accepts decodes to the same case.
 //
@@ -30,7 +30,7 @@ func decodeCaseFast(data []byte) (c Case[Lead], ok bool) {
 		case "at":
 			return p.time(&c.At)
 		}
-		return false // "expect", a key spelled otherwise, an unknown one: encoding/json decides
+		return false // "expect", "account", "members", a key spelled otherwise, an unknown one: encoding/json decides
 	})
 	p.ws()
 	return c, ok && p.i == len(p.data)

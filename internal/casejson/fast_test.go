@@ -17,7 +17,9 @@ func FuzzDecodeCaseFast(f *testing.F) {
 		`{"events": [{"id": "e", "type": "page_view", "time": "2026-03-02", "path": "/p", "value": -0.5, "category": "c", "channel": "web", "properties": {"k": 1e3}}], "at": null}`,
 		` { "lead" : { "company" : { "revenue" : 1E6 , "minority_owned" : false } } } `,
 		`{"lead": {"age": 1.0}}`, `{"lead": {"Email": "x"}}`, `{"lead": {"email": "a\"b"}}`, `{"lead": {"age": 99999999999999999999}}`,
-		`{"lead": {"email": "x", "email": "y"}}`, `{"expect": {"tier": "hot"}}`, `{"at": "yesterday"}`, `{} x`, `{"lead": {"traits": {"a": 1, "a": 2}}}`,
+		`{"lead": {"email": "x", "email": "y"}}`, `{"expect": {"tier": "hot"}}`, `{"at": "yesterday"}`,
+		`{"name": "acct", "account": "globex.example", "members": [{"lead": {"email": "a@globex.example"}, "events": [{"type": "call", "time": "2026-03-02"}]}]}`,
+		`{"members": []}`, `{"account": "x"}`, `{"members": null}`, `{} x`, `{"lead": {"traits": {"a": 1, "a": 2}}}`,
 		`{"lead": {"name": "\xff"}}`, `{"events": [{"properties": null}]}`, `{"lead": {"age": -0}}`, `{"lead": {"age": 01}}`,
 	} {
 		f.Add(s)
@@ -51,6 +53,8 @@ func TestDecodeCaseFastTakesPlainCases(t *testing.T) {
 		`{"lead": {"emial": "x"}}`:                        false,
 		`{"lead": {"age": 30.5}}`:                         false,
 		`{"expect": {"tier": "hot"}}`:                     false,
+		`{"account": "globex.example"}`:                   false,
+		`{"members": [{"lead": {}}]}`:                     false,
 	} {
 		if _, ok := decodeCaseFast([]byte(in)); ok != want {
 			t.Errorf("decodeCaseFast(%s): took it %v, want %v", in, ok, want)
