@@ -149,7 +149,13 @@ func (s *Server) decodeEvents(data []byte) ([]wireEvent, error) {
 				return events, fmt.Errorf("more than %d events in one request: split the batch", s.opts.MaxBatch)
 			}
 			var ev wireEvent
+			before := dec.InputOffset()
 			if err := dec.Decode(&ev); err != nil {
+				if len(bytes.Trim(trimmed[before:], " \t\r\n,")) == 0 {
+					// Nothing but the end of the body where an event or ']' should be: Go 1.26's
+					// decoder says so through More, 1.27's through Decode.
+					return events, fmt.Errorf("malformed array of events after event %d: it ends without ']'", len(events)-1)
+				}
 				return events, &badEvent{index: i, err: fmt.Errorf("event %d: %w", i, jsonError(err))}
 			}
 			events = append(events, ev)
