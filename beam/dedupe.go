@@ -1,0 +1,80 @@
+package leadbeam
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+	"time"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/graph/mtime"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/state"
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/timers"
+)
+
+// DedupeEvents removes exact repeats from events (a PCollection<KV<string, []byte>> of event
+// JSON keyed by lead, as Inputs.Events): of the events of one lead with one ID, only the
+// first to arrive passes, as long as the repeats come within ttl of event time of it. It is
+// what the State's own memory of recent IDs (the 64 most recent by event time) cannot give:
+// exactly-once beyond that window, at the cost of a shuffle and a little state per event ID
+// for ttl. Events without an ID, and what is not event JSON, pass untouched (Score reports
+// the latter).
+//
+// It keys by (lead, event ID) and keeps one flag per key, cleared by an event-time timer ttl
+// after the event — Beam Java's Deduplicate, which the Go SDK does not have; the Go SDK's
+// filter.Distinct needs a GroupByKey, which in the global window of a streaming job never
+// fires.
+func DedupeEvents(s beam.Scope, events beam.PCollection, ttl time.Duration) beam.PCollection {
+	if ttl <= 0 {
+		panic("leadbeam: DedupeEvents needs a positive ttl")
+	}
+	s = s.Scope("leadscore.DedupeEvents")
+	withID, without := beam.ParDo2(s, keyByEventID, events)
+	firsts := beam.ParDo(s, &dedupeFn{TTL: int64(ttl / time.Millisecond), Seen: state.MakeValueState[bool]("seen"), Expire: timers.InEventTime("expire")}, withID)
+	return beam.Flatten(s, firsts, without)
+}
+
+// idSep separates lead and event ID in the key. A lead ID that contains it would make the
+// pair ambiguous: such a lead's events bypass the dedupe.
+const idSep = "\x00"
+
+// keyByEventID keys an event by lead and ID at the event's own time.
+func keyByEventID(ctx context.Context, lead string, body []byte, withID func(beam.EventTime, string, []byte), without func(string, []byte)) {
+	var head struct {
+		ID   string    `json:"id"`
+		Time time.Time `json:"time"`
+	}
+	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Time.IsZero() || strings.Contains(lead, idSep) {
+		without(lead, body)
+		return
+	}
+	withID(mtime.FromMilliseconds(floorMillis(head.Time.UnixNano())), lead+idSep+head.ID, body)
+}
+
+// dedupeFn passes the first event of each (lead, ID) key and drops the rest until Expire.
+type dedupeFn struct {
+	TTL    int64 // milliseconds
+	Seen   state.Value[bool]
+	Expire timers.EventTime
+}
+
+func (fn *dedupeFn) ProcessElement(ts beam.EventTime, sp state.Provider, tp timers.Provider, key string, body []byte, emit func(string, []byte)) error {
+	seen, _, err := fn.Seen.Read(sp)
+	if err != nil || seen {
+		return err
+	}
+	if err := fn.Seen.Write(sp, true); err != nil {
+		return err
+	}
+	fn.Expire.Set(tp, time.UnixMilli(int64(ts)+fn.TTL), timers.WithNoOutputTimestamp())
+	lead, _, _ := strings.Cut(key, idSep)
+	emit(lead, body)
+	return nil
+}
+
+// OnTimer forgets the key: a repeat after the TTL passes again, and the State's memory of
+// recent IDs is then what catches it.
+// Beam wants OnTimer to declare the emitter ProcessElement has; it emits nothing.
+func (fn *dedupeFn) OnTimer(sp state.Provider, tp timers.Provider, key string, timer timers.Context, _ func(string, []byte)) error {
+	return fn.Seen.Clear(sp)
+}
