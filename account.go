@@ -510,13 +510,20 @@ func (s *Scorer[L]) ScoreAccount(members iter.Seq2[L, *State], acct *AccountStat
 		}
 	}
 	s.put(sc)
+	// The errors name the same members and keys whatever the order of the members.
+	keys, keyless := make([]string, 0, len(ms)), []string(nil)
 	for i := range ms {
 		if ms[i].key == "" {
-			return AccountResult{}, fmt.Errorf("leadscore: member %q has no account: the accounts key is empty for its lead", ms[i].Member)
+			keyless = append(keyless, ms[i].Member)
 		}
-		if ms[i].key != ms[0].key {
-			return AccountResult{}, fmt.Errorf("leadscore: members of different accounts in one ScoreAccount call: %q and %q (group leads by Scorer.AccountKey)", ms[0].key, ms[i].key)
-		}
+		keys = append(keys, ms[i].key)
+	}
+	if len(keyless) > 0 {
+		return AccountResult{}, fmt.Errorf("leadscore: member %q has no account: the accounts key is empty for its lead", slices.Min(keyless))
+	}
+	slices.Sort(keys)
+	if keys = slices.Compact(keys); len(keys) > 1 {
+		return AccountResult{}, fmt.Errorf("leadscore: members of different accounts in one ScoreAccount call: %q and %q (group leads by Scorer.AccountKey)", keys[0], keys[1])
 	}
 	if len(ms) > 0 {
 		res.Key = ms[0].key
@@ -685,7 +692,14 @@ func compareMembers[L any](x, y accountMember[L]) int {
 	if c := slices.CompareFunc(x.rules, y.rules, compareBool); c != 0 {
 		return c
 	}
-	return slices.CompareFunc(x.failed, y.failed, compareBool)
+	if c := slices.CompareFunc(x.failed, y.failed, compareBool); c != 0 {
+		return c
+	}
+	// Last, their errors: members alike in everything else may fail differently, and the
+	// errors are reported in the members' order.
+	return slices.CompareFunc(x.errs, y.errs, func(e, f *RuleError) int {
+		return cmp.Or(cmp.Compare(e.Kind, f.Kind), cmp.Compare(e.RuleID, f.RuleID), cmp.Compare(e.Field, f.Field), cmp.Compare(e.Error(), f.Error()))
+	})
 }
 
 func compareBool(a, b bool) int {

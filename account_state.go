@@ -162,6 +162,10 @@ func (a AccountState) check() error {
 		return errors.New("tier entered after the clock")
 	case a.clock == state.None && (a.tier != "" || a.handedOff):
 		return errors.New("a tier without a clock")
+	case a.tier != "" && a.since == state.None:
+		return errors.New("a tier without the time it was entered")
+	case a.handedOff && a.tier == "":
+		return errors.New("a hand-off without a tier")
 	}
 	return nil
 }

@@ -113,7 +113,15 @@ func (s *Scorer[L]) PlanHandoffs(candidates []HandoffCandidate, capacity Capacit
 		if c := cmp.Compare(x.c.ID, y.c.ID); c != 0 {
 			return c
 		}
-		return cmp.Compare(x.input, y.input) // the same ID twice: the second waits as a duplicate
+		// The same ID twice: the second waits as a duplicate. Which is second must not depend
+		// on the order of the candidates: one that can be handed off first, then by owner.
+		if c := compareBool(eligible(&y.c.Result), eligible(&x.c.Result)); c != 0 {
+			return c
+		}
+		if c := cmp.Compare(x.c.Owner, y.c.Owner); c != 0 {
+			return c
+		}
+		return cmp.Compare(x.input, y.input)
 	})
 	used := map[string]int{}
 	for _, h := range capacity.Recent {
@@ -160,6 +168,9 @@ func (s *Scorer[L]) PlanHandoffs(candidates []HandoffCandidate, capacity Capacit
 	}
 	return plan
 }
+
+// eligible reports whether r may be handed off, capacity allowing.
+func eligible(r *Result) bool { return r.Handoff && !r.Disqualified }
 
 func ownerName(owner string) string {
 	if owner == "" {

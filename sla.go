@@ -29,10 +29,18 @@ type Rejection struct {
 const NoRejectionReason = "no reason given"
 
 // rejectionReason is the reason of a sales_rejected event: its Properties["reason"] when that
-// is a non-empty string, cut to what a State keeps (state.MaxReason bytes of UTF-8).
+// is a non-empty string, on one line (control characters, bidirectional controls and runs of
+// white space are one space: it is free text that Explain prints), cut to what a State keeps
+// (state.MaxReason bytes of UTF-8).
 func rejectionReason(ev *Event) string {
 	reason, _ := ev.Properties["reason"].(string)
-	reason = strings.TrimSpace(strings.ToValidUTF8(reason, "\uFFFD"))
+	reason = strings.Map(func(r rune) rune {
+		if state.ReasonControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(reason, "\uFFFD"))
+	reason = strings.Join(strings.Fields(reason), " ")
 	if reason == "" {
 		return NoRejectionReason
 	}
@@ -41,7 +49,7 @@ func rejectionReason(ev *Event) string {
 		for cut > 0 && !utf8.RuneStart(reason[cut]) {
 			cut--
 		}
-		reason = reason[:cut]
+		reason = strings.TrimSpace(reason[:cut])
 	}
 	return reason
 }

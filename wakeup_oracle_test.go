@@ -326,7 +326,7 @@ func configSpans(cfg Config) []time.Duration {
 		spans = append(spans, time.Duration(sc.Window), time.Duration(sc.Timeout))
 	}
 	for _, st := range cfg.Journey.Stages {
-		spans = append(spans, time.Duration(st.SLA))
+		spans = append(spans, time.Duration(st.SLA), time.Duration(st.RecycleSLA))
 	}
 	var exprs []string
 	for _, r := range cfg.Rules {

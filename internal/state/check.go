@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"unicode/utf8"
 )
 
@@ -174,6 +175,8 @@ func (d *Data) Check() error {
 		return fmt.Errorf("rejection time out of range or after the clock")
 	case len(d.Rejection) > MaxReason || !utf8.ValidString(d.Rejection):
 		return fmt.Errorf("a rejection reason is at most %d bytes of UTF-8", MaxReason)
+	case strings.ContainsFunc(d.Rejection, ReasonControl):
+		return fmt.Errorf("a rejection reason holds a control character")
 	}
 	if err := checkName("stage", d.Stage); err != nil {
 		return err

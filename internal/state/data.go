@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"math"
 	"slices"
+	"unicode"
 )
 
 // Data is one lead's state. The zero value is a new lead (invariant 1).
@@ -293,6 +294,10 @@ func (d *Data) Merge(o *Data) {
 // MaxReason bounds the bytes of a rejection reason a State keeps.
 const MaxReason = 256
 
+// ReasonControl reports whether a rejection reason may not hold r: a control character or a
+// bidirectional control (a reason is one line of text, printed by Explain).
+func ReasonControl(r rune) bool { return unicode.IsControl(r) || unicode.Is(unicode.Bidi_Control, r) }
+
 // Reject records a rejection by sales for reason at t, unless d holds a later one (ties
 // broken by the reason, so that merging commutes). An empty reason records nothing.
 func (d *Data) Reject(reason string, t int64) {
@@ -349,7 +354,7 @@ func mergeHistory(a, b []Visit) []Visit {
 // bounded-memory documentation and tests. The layout is shared and not counted.
 func (d *Data) Footprint() int {
 	// Sizes on 64-bit platforms: Data's words, an Accum, an event time, an ID, a Visit.
-	const dataSize, accum, eventTime, id, visit = 352, 32, 8, 16, 32
+	const dataSize, accum, eventTime, id, visit = 384, 32, 8, 16, 32
 	return dataSize + accum*cap(d.Acc) + eventTime*cap(d.Times) + id*cap(d.IDs) + visit*cap(d.History) +
-		len(d.Tier) + len(d.Stage)
+		len(d.Tier) + len(d.Stage) + len(d.Rejection)
 }

@@ -173,7 +173,7 @@ func TestMergeBounded(t *testing.T) {
 	if d := diff(acc, build(l, evs), 1e-9); d != "" {
 		t.Fatalf("300 merged parts differ from one Data: %s", d)
 	}
-	if acc.Footprint() > 352+32*4+8*5+16*16+32*MaxHistory {
+	if acc.Footprint() > 384+MaxReason+32*4+8*5+16*16+32*MaxHistory {
 		t.Errorf("footprint %d after 300 merges", acc.Footprint())
 	}
 }

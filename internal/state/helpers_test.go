@@ -5,6 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 )
@@ -238,6 +239,10 @@ func randDataHeavy(r *rand.Rand, l *Layout, heavy float64) *Data {
 		d.Purchases = math.MaxUint32
 	}
 	d.Revenue, d.ExpansionRevenue = randFloat(r), randFloat(r)
+	if d.Clock != None && r.IntN(3) == 0 { // a rejection by sales: version 3
+		reason := []string{"no budget", "wrong person", strings.Repeat("é", MaxReason/2), strings.Repeat("x", MaxReason)}[r.IntN(4)]
+		d.Reject(reason, between(r, MinTime, d.Clock+1))
+	}
 	return d
 }
 

@@ -1,8 +1,11 @@
 package state
 
 import (
+	"bytes"
 	"errors"
+	"strings"
 	"testing"
+	"unsafe"
 )
 
 // A rejection by sales is written as version 3 and read back; a State without one is written
@@ -15,6 +18,7 @@ func TestRejectionCodec(t *testing.T) {
 		if d.Layout == nil || d.Clock == None {
 			continue
 		}
+		d.Rejection, d.RejectedAt = "", 0 // randData may have rejected it
 		plain := mustMarshal(t, d)
 		if plain[len(magic)] != 2 {
 			t.Fatalf("trial %d: a State without a rejection written as version %d", trial, plain[len(magic)])
@@ -96,5 +100,42 @@ func TestRejectionMerge(t *testing.T) {
 		if latest := max(a.RejectedAt, b.RejectedAt); (a.Rejection != "" || b.Rejection != "") && ab.RejectedAt != latest && !(a.Rejection == "" || b.Rejection == "") {
 			t.Fatalf("kept %d, want the latest %d", ab.RejectedAt, latest)
 		}
+	}
+}
+
+// State bytes whose rejection reason holds a control character are refused: a reason is one
+// line of text, printed by Explain.
+func TestRejectionReasonControlRefused(t *testing.T) {
+	l := NewLayout(nil, nil, nil, nil, nil, 0, 0)
+	d := &Data{}
+	d.Bind(l)
+	d.Take(base)
+	for _, reason := range []string{"a\nb", "\x1b[31m", "x\u202ey"} {
+		e := d.Clone()
+		e.Reject(reason, base)
+		if e.Check() == nil {
+			t.Errorf("%q: Check passed", reason)
+		}
+		ok := d.Clone()
+		ok.Reject("fine", base)
+		b := mustMarshal(t, ok)
+		bad := []byte(reason + "    ")[:4] // as long as "fine": only the reason changes
+		b = withCRC(bytes.Replace(b, []byte("fine"), bad, 1))
+		if _, err := Unmarshal(b); !errors.Is(err, ErrCorrupt) || !strings.Contains(err.Error(), "control") {
+			t.Errorf("%q in the bytes: %v", bad, err)
+		}
+	}
+}
+
+// Footprint counts Data's own words as they are (the rejection added two) and the reason.
+func TestFootprintSizes(t *testing.T) {
+	if got := int(unsafe.Sizeof(Data{})); got != 384 {
+		t.Errorf("Data is %d bytes; Footprint's dataSize says 384", got)
+	}
+	d := &Data{}
+	n := d.Footprint()
+	d.Rejection = "no budget"
+	if d.Footprint() != n+len("no budget") {
+		t.Error("Footprint does not count the rejection reason")
 	}
 }
