@@ -41,10 +41,6 @@ func slaOracleCase(family string, seed uint64, defaultJourney bool) oracleCase {
 		return d
 	}
 	cfg, _ := withoutClockRules(DefaultB2B())
-	// Without hysteresis: DefaultB2B's tiers with hysteresis and a decaying negative rule
-	// (opportunity_lost) make NextWakeup spin at the band's edge, a defect older than the
-	// SLA (seed 80 with the journey removed shows it); this family is about the SLA.
-	cfg.Hysteresis = 0
 	var j Journey
 	if defaultJourney {
 		j = DefaultJourney()

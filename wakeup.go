@@ -358,7 +358,7 @@ func (s *Scorer[L]) crossing(d *state.Data, from, until int64) (int64, bool) {
 	if len(s.events) == 0 {
 		return 0, false
 	}
-	n := 0
+	n := len(s.tierThresholds(d.Tier))
 	for k := range s.wake.thresholds {
 		n += len(s.wake.thresholds[k]) + len(s.wake.strict[k])
 	}
@@ -379,7 +379,7 @@ func (s *Scorer[L]) crossing(d *state.Data, from, until int64) (int64, bool) {
 	if until <= from {
 		return 0, false
 	}
-	c := crossingSearch[L]{s: s, d: d, budget: crossingBudget}
+	c := crossingSearch[L]{s: s, d: d, budget: crossingBudget, tier: s.tierThresholds(d.Tier)}
 	start := c.sides(from)
 	t, found := c.find(from, until, start)
 	return t, found
@@ -389,6 +389,31 @@ type crossingSearch[L any] struct {
 	s      *Scorer[L]
 	d      *state.Data
 	budget int
+	tier   []float64 // the total's thresholds that can change the tier from the current one (tierThresholds)
+}
+
+// tierThresholds returns the totals at which the tier can change from current, for the
+// crossing search. Without hysteresis, or without a current tier, the tier is the first whose
+// min the total reaches: every min. With hysteresis a lead stays in its tier c until the total
+// falls below min_c − hysteresis or reaches the min of a tier above it, so only those decide;
+// the mins of c and of the tiers below cannot change the tier while it holds c. Watching them
+// made NextWakeup wake at every floating-point flip of a total that sat on such a min (two
+// decaying contributions cancelling), each wake changing nothing.
+func (s *Scorer[L]) tierThresholds(current string) []float64 {
+	c := s.tierIndex(current)
+	var out []float64
+	for i, t := range s.tiers {
+		if t.min == math.Inf(-1) {
+			continue
+		}
+		switch {
+		case c < 0 || s.hysteresis == 0 || i < c:
+			out = append(out, t.min)
+		case i == c:
+			out = append(out, t.min-s.hysteresis)
+		}
+	}
+	return out
 }
 
 // quantities returns fit, engagement, relationship and total at t.
@@ -430,6 +455,12 @@ func (c *crossingSearch[L]) sides(t int64) uint64 {
 	q := c.quantities(t)
 	var out uint64
 	bit := 0
+	for _, th := range c.tier {
+		if bit < 64 && q[quantityTotal] >= th {
+			out |= 1 << bit
+		}
+		bit++
+	}
 	for k := range q {
 		for _, th := range c.s.wake.thresholds[k] {
 			if bit < 64 && q[k] >= th {
@@ -455,6 +486,11 @@ func (c *crossingSearch[L]) find(a, b int64, want uint64) (int64, bool) {
 	c.budget--
 	lo, hi := c.bounds(a, b)
 	straddles := false
+	for _, th := range c.tier {
+		if lo[quantityTotal] < th && th <= hi[quantityTotal] {
+			straddles = true
+		}
+	}
 	for k := range lo {
 		for _, ths := range [2][]float64{c.s.wake.thresholds[k], c.s.wake.strict[k]} {
 			for _, th := range ths {
@@ -500,12 +536,7 @@ func (s *Scorer[L]) compileWakeups() {
 		}
 	}
 	w.stage = -1
-	for _, t := range s.tiers {
-		if t.min > math.Inf(-1) {
-			w.thresholds[quantityTotal] = append(w.thresholds[quantityTotal], t.min, t.min-s.hysteresis)
-		}
-	}
-	n := 0
+	n := 2 * len(s.tiers) // at most, the tier thresholds a search adds (tierThresholds)
 	for k := range w.thresholds {
 		slices.Sort(w.thresholds[k])
 		w.thresholds[k] = slices.Compact(w.thresholds[k])
