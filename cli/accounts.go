@@ -5,7 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"runtime"
+	"slices"
 	"time"
 
 	"github.com/leadscore/leadscore"
@@ -101,52 +101,22 @@ func newAccountLine(r leadscore.AccountResult, members int) accountLine {
 // as each lead's is), so that a hand-off says why now. It returns how many accounts had rule
 // errors, and the error that stopped it.
 func scoreAccounts[L any](program string, s *leadscore.Scorer[L], g *accountGroups[L], w io.Writer) (withErrors int, err error) {
-	type job struct {
-		a   *accountGroup[L]
-		out chan accountOut
+	score := func() func(*accountGroup[L]) accountOut {
+		return func(a *accountGroup[L]) accountOut { return scoreAccount(program, s, a) }
 	}
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan job)
-	order := make(chan chan accountOut, 4*workers) // results in g's order
-	stop := make(chan struct{})
-	defer close(stop)
-	go func() {
-		defer close(order)
-		defer close(jobs)
-		for _, a := range g.order {
-			j := job{a: a, out: make(chan accountOut, 1)}
-			select {
-			case order <- j.out:
-			case <-stop:
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-stop:
-				return
-			}
-		}
-	}()
-	for range workers {
-		go func() {
-			for j := range jobs {
-				j.out <- scoreAccount(program, s, j.a)
-			}
-		}()
-	}
-	for out := range order {
-		r := <-out
+	err = parallelInOrder(slices.Values(g.order), score, func(r accountOut) error {
 		if r.err != nil {
-			return withErrors, r.err
+			return r.err
 		}
 		if r.ruleError {
 			withErrors++
 		}
 		if _, err := w.Write(r.data); err != nil {
-			return withErrors, fmt.Errorf("%s score: writing accounts: %w", program, err)
+			return fmt.Errorf("%s score: writing accounts: %w", program, err)
 		}
-	}
-	return withErrors, nil
+		return nil
+	})
+	return withErrors, err
 }
 
 // accountOut is an account's line, or the error that stops the run.

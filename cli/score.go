@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"runtime"
 	"time"
 
 	"github.com/leadscore/leadscore"
@@ -214,100 +213,75 @@ func storedState(name string, text []byte, st *leadscore.State) ([]byte, error) 
 // returns how many leads had rule errors, and the first error that stopped it: a bad line, a
 // lead that cannot be scored, a failed write (an unreadable input is left in leads.err).
 func scoreAll[L any](program string, s *leadscore.Scorer[L], leads *leadReader[L], at time.Time, w, states io.Writer, groups *accountGroups[L]) (withErrors int, err error) {
-	type job struct {
-		rec record
-		out chan scored[L]
-	}
-	workers := runtime.GOMAXPROCS(0)
-	jobs := make(chan job)
-	order := make(chan chan scored[L], 4*workers) // results in input order
-	done := make(chan struct{})
-	defer close(done)
-
-	go func() { // read
-		defer close(order)
-		defer close(jobs)
+	records := func(yield func(record) bool) {
 		for rec := range leads.records() {
-			rec.text = bytes.Clone(rec.text)
-			j := job{rec: rec, out: make(chan scored[L], 1)}
-			select {
-			case order <- j.out:
-			case <-done:
-				return
-			}
-			select {
-			case jobs <- j:
-			case <-done:
+			rec.text = bytes.Clone(rec.text) // the reader reuses its buffer
+			if !yield(rec) {
 				return
 			}
 		}
-	}()
-	for range workers { // score
-		go func() {
-			var buf []byte
-			for j := range jobs {
-				c, err := leads.parse(j.rec)
-				if err != nil {
-					j.out <- scored[L]{err: err}
-					continue
-				}
-				if c.At.IsZero() {
-					c.At = at
-				}
-				tr, err := analysis.ReplayFinal(s, c)
-				if err != nil {
-					j.out <- scored[L]{err: leads.recordError(j.rec, err)}
-					continue
-				}
-				rec := scoreRecord(j.rec.line, c, tr)
-				var r scored[L]
-				if groups != nil {
-					// A key that fails is the lead's rule error: the lead is in no account.
-					if r.account, err = s.AccountKey(c.Lead); err != nil {
-						rec.Errors = append(rec.Errors, err.Error())
-					} else if r.account != "" {
-						r.lead, r.st, r.at = c.Lead, tr.State, tr.Result.At
-					}
-				}
-				if buf, err = rec.appendJSON(buf[:0]); err != nil {
-					j.out <- scored[L]{err: err}
-					continue
-				}
-				r.data, r.ruleError = bytes.Clone(buf), len(rec.Errors) > 0
-				if states != nil {
-					name := c.Name
-					if name == "" {
-						name = label(j.rec.line, c.Lead)
-					}
-					if r.state, err = storedState(name, j.rec.text, tr.State); err != nil {
-						r = scored[L]{err: leads.recordError(j.rec, err)}
-					}
-				}
-				j.out <- r
-			}
-		}()
 	}
-	for out := range order { // write
-		r := <-out
+	score := func() func(record) scored[L] {
+		var buf []byte
+		return func(j record) scored[L] {
+			c, err := leads.parse(j)
+			if err != nil {
+				return scored[L]{err: err}
+			}
+			if c.At.IsZero() {
+				c.At = at
+			}
+			tr, err := analysis.ReplayFinal(s, c)
+			if err != nil {
+				return scored[L]{err: leads.recordError(j, err)}
+			}
+			rec := scoreRecord(j.line, c, tr)
+			var r scored[L]
+			if groups != nil {
+				// A key that fails is the lead's rule error: the lead is in no account.
+				if r.account, err = s.AccountKey(c.Lead); err != nil {
+					rec.Errors = append(rec.Errors, err.Error())
+				} else if r.account != "" {
+					r.lead, r.st, r.at = c.Lead, tr.State, tr.Result.At
+				}
+			}
+			if buf, err = rec.appendJSON(buf[:0]); err != nil {
+				return scored[L]{err: err}
+			}
+			r.data, r.ruleError = bytes.Clone(buf), len(rec.Errors) > 0
+			if states != nil {
+				name := c.Name
+				if name == "" {
+					name = label(j.line, c.Lead)
+				}
+				if r.state, err = storedState(name, j.text, tr.State); err != nil {
+					r = scored[L]{err: leads.recordError(j, err)}
+				}
+			}
+			return r
+		}
+	}
+	err = parallelInOrder(records, score, func(r scored[L]) error {
 		if r.err != nil {
-			return withErrors, r.err
+			return r.err
 		}
 		if r.ruleError {
 			withErrors++
 		}
 		if _, err := w.Write(r.data); err != nil {
-			return withErrors, fmt.Errorf("%s score: writing: %w", program, err)
+			return fmt.Errorf("%s score: writing: %w", program, err)
 		}
 		if states != nil {
 			if _, err := states.Write(r.state); err != nil {
-				return withErrors, fmt.Errorf("%s score: writing States: %w", program, err)
+				return fmt.Errorf("%s score: writing States: %w", program, err)
 			}
 		}
 		if r.st != nil {
 			groups.add(r.account, r.lead, r.st, r.at)
 		}
-	}
-	return withErrors, nil
+		return nil
+	})
+	return withErrors, err
 }
 
 // optionalTime parses a flag's time as parseTime does; an empty flag is the zero time.
