@@ -146,43 +146,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 	s.fillEnv(sc, lead, d, at, nowT, nil)
 	res.reset()
 	res.At, res.Stage = sc.env.Now, s.stageOf(d)
-	var raw [3]float64
-
-	for i := range s.rules {
-		r := &s.rules[i]
-		if r.when != nil {
-			ok, err := s.runBool(sc, r.when)
-			if err != nil {
-				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
-				// Fail closed: a disqualifying rule that cannot be evaluated must not let the
-				// lead through to sales.
-				res.Disqualified = res.Disqualified || r.disqualify
-				continue
-			}
-			if !ok {
-				continue
-			}
-		}
-		pts := r.points
-		if r.value != nil {
-			v, err := s.runNumber(sc, r.value)
-			if err != nil {
-				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "value", err))
-				res.Disqualified = res.Disqualified || r.disqualify // fail closed, as above
-				continue
-			}
-			pts = v
-		}
-		pts = limit(pts, r.max)
-		raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
-		res.Disqualified = res.Disqualified || r.disqualify
-		// Fill the new element in place: appending a composite literal copies it from the
-		// stack in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
-		n := len(res.Contributions)
-		res.Contributions = append(res.Contributions, Contribution{})
-		c := &res.Contributions[n]
-		c.RuleID, c.Dimension, c.Points, c.Reason = r.id, r.dim, pts, r.reason
-	}
+	raw := s.scoreRules(sc, res)
 	res.base = raw
 	for i := range s.events {
 		r := &s.events[i]
@@ -196,9 +160,10 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 		if r.once {
 			n = 1
 		}
-		res.Contributions = append(res.Contributions, Contribution{
-			RuleID: r.id, Dimension: r.dim, Points: pts, Reason: r.reason, Events: int(min(n, math.MaxInt32)),
-		})
+		k := len(res.Contributions) // filled in place, as in scoreRules
+		res.Contributions = append(res.Contributions, Contribution{})
+		c := &res.Contributions[k]
+		c.RuleID, c.Dimension, c.Points, c.Reason, c.Events = r.id, r.dim, pts, r.reason, int(min(n, math.MaxInt32))
 	}
 
 	var dims [3]float64
@@ -226,6 +191,61 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 	sc.boxedOK = false
 	s.stageStatus(d, at, res)
 	s.pickPersona(sc, res)
+}
+
+// scoreRules runs the attribute rules in rule-set order, appending the contribution of each
+// that fires to res, and returns the raw dimension sums. It is its own function, with the
+// rules and the contributions in locals, because it is most of an evaluation: inside
+// evaluate the compiler spilled and reloaded them around every rule.
+func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result) (raw [3]float64) {
+	rules, cs := s.rules, res.Contributions
+	fast := &sc.fast
+	disqualified := res.Disqualified
+	for i := range rules {
+		r := &rules[i]
+		if w := r.when; w != nil {
+			// runBool, written out: the call to a generic method is not inlined.
+			var ok, done bool
+			var err error
+			if w.fastBool != nil {
+				ok, done = fast.RunBool(w.fastBool)
+			}
+			if !done {
+				ok, err = s.runBoolVM(sc, w)
+			}
+			if err != nil {
+				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
+				// Fail closed: a disqualifying rule that cannot be evaluated must not let the
+				// lead through to sales.
+				disqualified = disqualified || r.disqualify
+				continue
+			}
+			if !ok {
+				continue
+			}
+		}
+		pts := r.points
+		if r.value != nil {
+			v, err := s.runNumber(sc, r.value)
+			if err != nil {
+				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "value", err))
+				disqualified = disqualified || r.disqualify // fail closed, as above
+				continue
+			}
+			pts = v
+		}
+		pts = limit(pts, r.max)
+		raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
+		disqualified = disqualified || r.disqualify
+		// Fill the new element in place: appending a composite literal copies it from the
+		// stack in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
+		n := len(cs)
+		cs = append(cs, Contribution{})
+		c := &cs[n]
+		c.RuleID, c.Dimension, c.Points, c.Reason = r.id, r.dim, pts, r.reason
+	}
+	res.Contributions, res.Disqualified = cs, disqualified
+	return raw
 }
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).

@@ -45,6 +45,7 @@ type Scorer[L any] struct {
 	warnings       []Warning
 	leadFields     [nLeadFields]*program[L]  // what the lead-reading detectors read (lead_fields.go); nil: none does
 	leadFieldStd   [nLeadFields]bool         // the field is read by the standard path, not a mapping: a failed read is an absent field
+	custom         []int                     // the indexes in detectors of the custom ones, which run last
 	leadClasses    [nLeadClasses]*program[L] // classifications of lead fields the detectors decide on (lead_fields.go)
 	wake           timeUse                   // what NextWakeup watches
 	exprOpts       []expr.Option             // for expressions compiled after Compile (CompileValue)
@@ -194,6 +195,11 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.grades = compileGrades[L](cfg.Grades, s.dims[0].max, &errs)
 	s.detectors = compileSignals(c, cfg.Signals, lists, cfg.Pages, &errs)
 	s.leadFields, s.leadFieldStd, s.detectors = compileLeadFields(c, cfg.LeadFields, cfg.Signals, s.detectors, &errs, &s.warnings)
+	for i, d := range s.detectors {
+		if d.when != nil {
+			s.custom = append(s.custom, i)
+		}
+	}
 	s.leadClasses = compileLeadClasses(c, cfg.LeadFields, s.leadFields, s.detectors)
 	for _, d := range s.detectors {
 		if d.kind == SignalVelocity {
@@ -221,6 +227,9 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	// Lay out the State: one accumulator per event rule, the event times kept per type.
 	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
 	s.empty.Bind(s.layout)
+	for i := range s.detectors {
+		s.detectors[i].placeRings(s.layout)
+	}
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = types.index // tracked type → its ring, as laid out
 	s.exprOpts, s.listNames, s.limits = exprOpts, listNames, o.limits

@@ -159,9 +159,13 @@ type detector[L any] struct {
 	labels   []string // per ring, how the reason names it
 	// labelsJoined is labels joined with "/", made once at compile time.
 	labelsJoined string
-	when         *program[L]
-	strength     float64
-	reason       string
+	// lastSlots are the indexes in Data.Times of the newest slot of each ring, in the
+	// Scorer's layout (every State a Scorer evaluates is viewed in it): whether anything
+	// happened in a window is one load per ring (placeRings).
+	lastSlots []int
+	when      *program[L]
+	strength  float64
+	reason    string
 }
 
 // signalKindIndex numbers the built-in kinds and the config's custom ones, for has_signal and
@@ -345,7 +349,7 @@ func (s *Scorer[L]) detect(sc *scratch[L], sd *state.Data, at int64, res *Result
 	bound := true
 	for i := range s.detectors {
 		d := &s.detectors[i]
-		if d.when != nil {
+		if d.when != nil || d.idle(sd, bound, at) {
 			continue // custom detectors run after the built-in ones (detectCustom)
 		}
 		sig, ok, err := s.detectBuiltin(d, sc, sd, bound, at)
@@ -374,14 +378,48 @@ func (s *Scorer[L]) detect(sc *scratch[L], sd *state.Data, at int64, res *Result
 	sc.boxedOK = false
 }
 
+// placeRings finds the newest slot of each of d's rings in l.
+func (d *detector[L]) placeRings(l *state.Layout) {
+	d.lastSlots = d.lastSlots[:0]
+	for _, r := range d.rings {
+		if c := l.RingCap[r]; c > 0 {
+			d.lastSlots = append(d.lastSlots, l.RingOffset[r]+c-1)
+		}
+	}
+}
+
+// idle reports, from what the State holds, that a built-in detector cannot fire at: no
+// event in its window, no cart, an empty list. detectBuiltin makes the same checks; this
+// one is cheap enough to make before the call, which most detectors at most evaluations
+// do not need (a quiet lead, a config that never mentions signals).
+func (d *detector[L]) idle(sd *state.Data, bound bool, at int64) bool {
+	switch d.builtin {
+	case kindFrequentEngagement, kindFrequentVisits, kindJobSeeker, kindQuestion:
+		from := state.Window(at, d.window)
+		if !bound || sd.Events == 0 || sd.Latest < from {
+			return true
+		}
+		for _, k := range d.lastSlots {
+			if t := sd.Times[k]; t != noTime && t >= from {
+				return false
+			}
+		}
+		return true // not one of its types since the window opened (rings are ascending)
+	case kindAbandonedCart:
+		return sd.Cart.At == noTime
+	case kindTargetAccount, kindCompetitor:
+		return d.list.Len() == 0
+	case kindVelocity:
+		return sd.Vel[0].N == 0
+	}
+	return false
+}
+
 // detectCustom runs the config-defined detectors; they may read scores and built-in signals.
 func (s *Scorer[L]) detectCustom(sc *scratch[L], res *Result) {
 	fired := false
-	for i := range s.detectors {
+	for _, i := range s.custom {
 		d := &s.detectors[i]
-		if d.when == nil {
-			continue
-		}
 		ok, err := s.runBool(sc, d.when)
 		if err != nil {
 			res.Errors = append(res.Errors, runtimeError(ItemSignal, d.kind, "when", err))
@@ -481,13 +519,14 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 // windowCounts counts a detector's rings in its window, and the span of the events counted.
 func (s *Scorer[L]) windowCounts(d *detector[L], sd *state.Data, at int64) (n int, first, last int64) {
 	first, last = math.MaxInt64, math.MinInt64
+	from := state.Window(at, d.window)
 	for _, r := range d.rings {
-		for _, t := range sd.Ring(r) {
-			if t != noTime && t >= state.Window(at, d.window) && t <= at {
-				n++
-				first, last = min(first, t), max(last, t)
-			}
+		ring := sd.Ring(r)
+		if len(ring) == 0 || ring[len(ring)-1] < from {
+			continue // empty (None is the smallest time), or nothing since the window opened
 		}
+		k, f, l := state.SpanIn(ring, from, at)
+		n, first, last = n+k, min(first, f), max(last, l)
 	}
 	return n, first, last
 }

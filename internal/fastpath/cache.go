@@ -14,6 +14,14 @@ package fastpath
 // may be part of the input (an email address's domain, for the domain classifications).
 type resultCache struct {
 	lines []cacheLine // cacheWays per cached function
+
+	// The last input a key function was applied to, and what it gave: the domain
+	// classifications key an address by its domain, and a rule set asks several of them of
+	// one address. It holds the caller's string, so Release clears it.
+	keyID int
+	keyIn string
+	key   string
+	keyOK bool
 }
 
 const (
@@ -42,7 +50,7 @@ func (c *resultCache) line(fn int, v string) (*cacheLine, bool) {
 
 // str returns call(v), from the line of v's key when it holds it.
 func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) string {
-	k, ok := cacheKey(fn, v)
+	k, ok := c.cacheKey(fn, v)
 	if !ok || c.lines == nil {
 		return call(v)
 	}
@@ -56,7 +64,7 @@ func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) str
 }
 
 func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool {
-	k, ok := cacheKey(fn, v)
+	k, ok := c.cacheKey(fn, v)
 	if !ok || c.lines == nil {
 		return call(v)
 	}
@@ -70,10 +78,19 @@ func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool
 }
 
 // cacheKey is the key v's result is remembered under; false: v is not cached.
-func cacheKey(fn cachedFunc, v string) (string, bool) {
+func (c *resultCache) cacheKey(fn cachedFunc, v string) (string, bool) {
 	k, ok := v, true
 	if fn.key != nil {
-		k, ok = fn.key(v)
+		if fn.keyID != c.keyID || v != c.keyIn {
+			c.keyID, c.keyIn = fn.keyID, v
+			c.key, c.keyOK = fn.key(v)
+		}
+		k, ok = c.key, c.keyOK
 	}
 	return k, ok && len(k) > 0 && len(k) <= cacheKeyMax
+}
+
+// forget drops the caller's strings the cache holds.
+func (c *resultCache) forget() {
+	c.keyID, c.keyIn, c.key, c.keyOK = 0, "", "", false
 }

@@ -490,6 +490,9 @@ func (fc *compiler[E]) matches(n *ast.BinaryNode) (fexpr[E], bool) {
 
 func stringTest[E any](op string, l, r fexpr[E]) fexpr[E] {
 	a := l.s
+	if l.field != nil && r.isConst {
+		return fieldStringTest[E](op, l.field.slot, r.cs)
+	}
 	if r.isConst {
 		c := r.cs
 		switch op {
@@ -516,6 +519,22 @@ func stringTest[E any](op string, l, r fexpr[E]) fexpr[E] {
 		fn = strings.HasSuffix
 	}
 	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return fn(a(f), b(f)) }}
+}
+
+// fieldStringTest is stringTest of a field read in place against a constant: the field's
+// slot is read in the test's own closure, one call where a read closure would make two.
+func fieldStringTest[E any](op string, k int, c string) fexpr[E] {
+	switch op {
+	case "contains":
+		if len(c) == 1 {
+			ch := c[0]
+			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.IndexByte(*f.strs[k], ch) >= 0 }}
+		}
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.Contains(*f.strs[k], c) }}
+	case "startsWith":
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.HasPrefix(*f.strs[k], c) }}
+	}
+	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.HasSuffix(*f.strs[k], c) }}
 }
 
 // in handles the constant sets expr's optimiser makes of literal arrays (map[string]struct{}
@@ -573,17 +592,28 @@ func stringIn[E any](l fexpr[E], set []string) fexpr[E] {
 		for _, v := range set {
 			m[v] = struct{}{}
 		}
+		if l.field != nil {
+			k := l.field.slot
+			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { _, ok := m[*f.strs[k]]; return ok }}
+		}
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { _, ok := m[s(f)]; return ok }}
 	}
-	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
-		v := s(f)
-		for _, c := range set {
-			if v == c {
-				return true
-			}
+	if l.field != nil {
+		k := l.field.slot
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return inSmallSet(*f.strs[k], set) }}
+	}
+	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return inSmallSet(s(f), set) }}
+}
+
+// inSmallSet is membership in a few strings, compared rather than hashed: a length check
+// rejects most of them before any byte is read.
+func inSmallSet(v string, set []string) bool {
+	for _, c := range set {
+		if len(v) == len(c) && v == c {
+			return true
 		}
-		return false
-	}}
+	}
+	return false
 }
 
 // arrayIn is runtime.In over a literal array: Equal(element, needle) for each.

@@ -169,6 +169,7 @@ func (f *Env[E]) Release() {
 	clear(f.xtime)
 	clear(f.memoStr)
 	clear(f.memoGen)
+	f.cache.forget()
 }
 
 // RunBool runs a compiled boolean closure on f. ok false means the closure handed the

@@ -141,10 +141,19 @@ func NewPlan[E any](d Description) *Plan[E] {
 		slices: map[int]bool{}, funcs: d.Funcs, listed: d.Listed, lists: d.Lists,
 		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]cachedFunc{},
 	}
+	keyIDs := map[uintptr]int{} // one ID per distinct key function
 	for _, name := range sortedNames(d.Cached) {
 		switch d.Funcs[name].(type) {
 		case func(string) string, func(string) bool:
-			p.cached[name] = cachedFunc{index: len(p.cached), key: d.Cached[name]}
+			cf := cachedFunc{index: len(p.cached), key: d.Cached[name]}
+			if cf.key != nil {
+				ptr := reflect.ValueOf(cf.key).Pointer()
+				if _, ok := keyIDs[ptr]; !ok {
+					keyIDs[ptr] = len(keyIDs) + 1
+				}
+				cf.keyID = keyIDs[ptr]
+			}
+			p.cached[name] = cf
 		default:
 			panic(fmt.Sprintf("fastpath: Cached names %s, which is not a func(string) string or func(string) bool of Funcs", name))
 		}
@@ -248,6 +257,7 @@ func (fc *compiler[E]) commit() {
 type cachedFunc struct {
 	index int
 	key   func(string) (string, bool) // nil: the whole input
+	keyID int                         // the same for functions with the same key function; 0: none
 }
 
 func sortedNames[V any](m map[string]V) []string {

@@ -23,13 +23,27 @@ func Insert(ring []int64, t int64) {
 // true count may be larger; the ring's capacity is chosen so that this saturation does not
 // change a comparison.
 func CountIn(ring []int64, from, to int64) int {
-	n := 0
-	for _, t := range ring {
-		if t != None && t >= from && t <= to {
+	n, _, _ := SpanIn(ring, from, to)
+	return n
+}
+
+// SpanIn counts the ring's times in [from, to], and returns the first and last of them
+// (MaxInt64 and MinInt64 when there are none). The ring is ascending with None (the
+// smallest int64) first, so it is read from the newest time back to the first one before
+// from: an evaluation asks this of every tracked type, and most rings are empty or old.
+func SpanIn(ring []int64, from, to int64) (n int, first, last int64) {
+	first, last = math.MaxInt64, math.MinInt64
+	for i := len(ring) - 1; i >= 0; i-- {
+		t := ring[i]
+		if t < from || t == None {
+			break
+		}
+		if t <= to {
 			n++
+			first, last = t, max(last, t)
 		}
 	}
-	return n
+	return n, first, last
 }
 
 // LastIn returns the latest time in the ring that is ≤ to, or None.
