@@ -39,6 +39,9 @@ func (c Config) Clone() Config {
 		out.Signals[i].RenamedFrom = slices.Clone(c.Signals[i].RenamedFrom)
 	}
 	out.Personas = slices.Clone(c.Personas)
+	for i := range out.Personas {
+		out.Personas[i].Tracks = slices.Clone(c.Personas[i].Tracks)
+	}
 	out.Journey = c.Journey.Clone()
 	out.Accounts = c.Accounts.clone()
 	return out

@@ -40,6 +40,11 @@
 //     (c_level, vp, director, manager, individual, student or ""), department(title),
 //     listed(list, value) (case-insensitive; emails and domains also match through their
 //     parent domains), years_since(time);
+//   - known(x) and unknown(x): whether a value is known — a number that is not 0, a string
+//     that is not blank, a time that is not zero, a pointer, interface (a Traits entry) or
+//     map that is not nil; a bool is always known, so known(aBool) does not compile. A blank
+//     field is unknown rather than a bad value: write lead.Company.Employees < 10 as
+//     known(lead.Company.Employees) && lead.Company.Employees < 10;
 //   - stage and days_in_stage (the lead's place in the journey);
 //   - in tiers, personas, signals and journey guards also fit, engagement, relationship,
 //     total, disqualified and has_signal(kind); in personas and journey guards, tier,
@@ -61,7 +66,8 @@
 // attract → capture → nurture → convert → expand, with recycling to nurture), detect buying
 // signals (the Signal… constants: frequent engagement and visits, questions, abandoned carts,
 // target accounts, velocity, and the negative competitor, job seeker, student and free-mail
-// signals) and pick the first [Persona] whose condition holds. Every change they make to a
+// signals) and pick the first [Persona] whose condition holds, and its track for the lead's
+// tier ([PersonaTrack]: nurture by score, and re-nurture for a recycled lead). Every change they make to a
 // [State] is a [Transition] in the [Result], so engines act on edges, once.
 // [Scorer.NextWakeup] tells when time alone will change a State next.
 //

@@ -512,6 +512,10 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		return
 	}
 	name := callee.Value
+	if name == "known" || name == "unknown" {
+		p.rewriteKnown(node, call, name)
+		return
+	}
 	want := map[string]int{"count": 2, "days_since": 1, "has_signal": 1, "listed": 2, "years_since": 1}[name]
 	if want == 0 {
 		return

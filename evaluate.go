@@ -190,7 +190,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 	e.Tier, e.Handoff = res.Tier, res.Handoff
 	sc.boxedOK = false
 	s.stageStatus(d, at, res)
-	s.pickPersona(sc, res)
+	s.pickPersona(sc, d, res)
 }
 
 // scoreRules runs the attribute rules in rule-set order, appending the contribution of each

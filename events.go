@@ -25,7 +25,7 @@ type Event struct {
 	ID       string    `json:"id,omitempty"`       // optional; a repeated ID is ignored (at-least-once delivery)
 	Type     string    `json:"type"`               // see EventTypes
 	Time     time.Time `json:"time"`               // when it happened; must be set
-	Channel  string    `json:"channel,omitempty"`  // "email", "web", "social", "phone", "event", "store", …
+	Channel  string    `json:"channel,omitempty"`  // where it happened: see ChannelWeb and the others; free text
 	Path     string    `json:"path,omitempty"`     // page path for web events ("/pricing"); a full URL is read from its path
 	Value    float64   `json:"value,omitempty"`    // order or cart value, where there is one
 	Category string    `json:"category,omitempty"` // page category; when empty, derived from Path through Config.Pages for page_view
@@ -69,7 +69,41 @@ const (
 	EventSalesRejected      = "sales_rejected" // sales rejected a hand-off; Properties["reason"] says why (sla.go)
 	EventChurn              = "churn"
 	EventReferral           = "referral"
+
+	// Personal interactions: "more personal interactions (a call, a meeting, an office visit)
+	// weigh more than impersonal ones (an email open)". A check-in is a visit to a store or
+	// venue (a loyalty-app or social check-in, or staff recording a walk-in).
+	EventCheckIn     = "check_in"
+	EventMeeting     = "meeting"      // a scheduled meeting with sales, in person or on video
+	EventOfficeVisit = "office_visit" // the lead came to your office or showroom
 )
+
+// The channel vocabulary: where an event happened (Event.Channel). The presets weigh the
+// personal channels (PersonalChannels: a person on the other side, in real time) above the
+// impersonal ones. Channel is free text: an event with another channel, or none, is taken as
+// it always was and simply matches no channel rule — a webhook that sends "sms" or "ads" is
+// not refused.
+const (
+	ChannelWeb    = "web"
+	ChannelEmail  = "email"
+	ChannelPhone  = "phone"
+	ChannelChat   = "chat" // live chat with a person; a bot's answers are web
+	ChannelStore  = "store"
+	ChannelEvent  = "event" // trade shows, conferences, meet-ups
+	ChannelSocial = "social"
+)
+
+var channels = []string{ChannelWeb, ChannelEmail, ChannelPhone, ChannelChat, ChannelStore, ChannelEvent, ChannelSocial}
+
+// Channels returns the channel vocabulary, in a fresh slice.
+func Channels() []string { return slices.Clone(channels) }
+
+// PersonalChannels returns the channels on which a person answers in real time (phone,
+// chat, store, event), in a fresh slice: the presets score what happens on them above the
+// same thing on web, email or social.
+func PersonalChannels() []string {
+	return []string{ChannelPhone, ChannelChat, ChannelStore, ChannelEvent}
+}
 
 var vocabulary = []string{
 	EventIdentify, EventSignup, EventFormSubmit, EventEmailSent, EventEmailOpen, EventEmailClick,
@@ -78,7 +112,7 @@ var vocabulary = []string{
 	EventSocialLike, EventSocialShare, EventSocialComment, EventQuestion, EventCall,
 	EventDemoRequest, EventCartAdd, EventCheckoutStart, EventPurchase, EventOpportunityCreated,
 	EventOpportunityLost, EventNoDecision, EventSalesTouch, EventChurn, EventReferral,
-	EventSalesAccepted, EventSalesRejected,
+	EventSalesAccepted, EventSalesRejected, EventCheckIn, EventMeeting, EventOfficeVisit,
 }
 
 // EventTypes returns the built-in event vocabulary, in a fresh slice.

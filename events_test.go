@@ -3,6 +3,7 @@ package leadscore
 import (
 	"errors"
 	"math"
+	"slices"
 	"testing"
 	"time"
 )
@@ -83,5 +84,23 @@ func TestValidateEvent(t *testing.T) {
 				t.Fatalf("validateEvent = %v, want %v", err, tt.want)
 			}
 		})
+	}
+}
+
+func TestChannels(t *testing.T) {
+	all := Channels()
+	for _, ch := range PersonalChannels() {
+		if !slices.Contains(all, ch) {
+			t.Errorf("personal channel %q is not in Channels()", ch)
+		}
+	}
+	all[0] = "changed"
+	if Channels()[0] == "changed" {
+		t.Error("Channels returns its own slice")
+	}
+	for _, typ := range []string{EventCheckIn, EventMeeting, EventOfficeVisit} {
+		if !slices.Contains(EventTypes(), typ) {
+			t.Errorf("%s is not in the vocabulary", typ)
+		}
 	}
 }

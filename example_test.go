@@ -263,12 +263,12 @@ func ExampleState_Merge() {
 		panic(err)
 	}
 	res, _ := scorer.Score(leadscore.Lead{}, &a, t.Add(2*time.Hour))
-	fmt.Println(a.Events(), len(res.Contributions))
+	fmt.Println(a.Events(), len(res.Contributions)) // the two events, and "title unknown" and "company size unknown" for an empty lead
 	// Event IDs merge too: a redelivery from either shard is still ignored.
 	res, _ = scorer.Observe(leadscore.Lead{}, &a, leadscore.Event{ID: "2", Type: "call", Time: t.Add(time.Hour)})
 	fmt.Println(res.Duplicate)
 	// Output:
-	// 2 2
+	// 2 4
 	// true
 }
 

@@ -16,7 +16,7 @@ import (
 // builtinNames are the functions the library puts in scope; user functions may not reuse them.
 var builtinNames = []string{
 	"count", "days_since", "has_signal", "listed", "domain", "free_email", "academic",
-	"seniority", "department", "years_since",
+	"seniority", "department", "years_since", "known", "unknown",
 }
 
 // Seniority values returned by seniority(title).
@@ -30,7 +30,7 @@ const (
 )
 
 // builtinFunctions returns the expr options that define the library's functions over the
-// compiled lists. days_since and has_signal are declared only for type checking: the patcher
+// compiled lists. days_since, has_signal, known and unknown are declared only for type checking: the patcher
 // rewrites every call to them into a slot read. count is not declared: it is expr's built-in
 // count(array, predicate), overloaded with count(type, window) (count_overload.go).
 func builtinFunctions(lists map[string]classify.List) []expr.Option {
@@ -47,6 +47,9 @@ func builtinFunctions(lists map[string]classify.List) []expr.Option {
 		expr.Function("days_since", unreachable, new(func(string) float64)),
 		expr.Function("has_signal", unreachable, new(func(string) bool)),
 		expr.Function("years_since", unreachable, new(func(time.Time) float64)),
+		// known and unknown are rewritten by type into comparisons (known.go).
+		expr.Function("known", unreachable, new(func(any) bool)),
+		expr.Function("unknown", unreachable, new(func(any) bool)),
 		expr.Function("·years_since", func(a ...any) (any, error) {
 			return yearsBetween(a[1].(time.Time), a[0].(time.Time)), nil
 		}, new(func(time.Time, time.Time) float64)),

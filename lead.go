@@ -9,6 +9,13 @@ import "time"
 // Expressions see the Go field names: lead.Title, lead.Company.Employees, lead.BANT.Budget.
 // In JSON (the wire format of the CLI, case files and services) the names are snake_case:
 // {"email": …, "company": {"employees": …}, "customer_since": "2024-01-31T00:00:00Z"}.
+//
+// A field left empty is unknown, not zero: rules ask known(x) or unknown(x) (known.go) and
+// the presets score a blank as neutral, explained as "unknown". A number whose 0 is a real
+// answer (Children, Purchases, Followers, Subscriptions, Memberships) is scored on its
+// non-zero side only, so a blank costs nothing there either; to tell "none" from "not asked"
+// for such a field, send it as a trait (an absent trait is nil, unknown) or bring a lead type
+// with pointer fields.
 type Lead struct {
 	ID         string  `json:"id,omitempty"`
 	Email      string  `json:"email,omitempty"`
@@ -27,7 +34,9 @@ type Lead struct {
 	Occupation    string  `json:"occupation,omitempty"`
 	MaritalStatus string  `json:"marital_status,omitempty"`
 	Income        float64 `json:"income,omitempty"`
-	HomeSize      float64 `json:"home_size,omitempty"`
+	HomeSize      float64 `json:"home_size,omitempty"`     // floor area; the presets read square metres
+	Subscriptions int     `json:"subscriptions,omitempty"` // active subscriptions (magazines, boxes, streaming, …)
+	Memberships   int     `json:"memberships,omitempty"`   // clubs, associations, loyalty programmes
 
 	// Relationship and value.
 	CustomerSince time.Time      `json:"customer_since,omitzero"` // zero: not a customer

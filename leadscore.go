@@ -207,7 +207,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		}
 	}
 	s.journey = compileJourney(c, cfg.Journey, &errs)
-	s.personas = compilePersonas(c, cfg.Personas, &errs, &s.warnings)
+	s.personas = compilePersonas(c, cfg.Personas, cfg.Tiers, &errs, &s.warnings)
 	checkEventTypes(cfg, s.events, types, &errs, &s.warnings)
 	// Per tracked type, the State keeps as many event times as its most demanding count()
 	// needs (detectors have asked already): within the limit, checked with the other errors.

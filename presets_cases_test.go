@@ -22,11 +22,15 @@ func TestPresetCases(t *testing.T) {
 			cfg := leadscore.DefaultB2B()
 			cfg.Lists["competitors"] = []string{"rival.example"}
 			cfg.Lists["targets"] = []string{"globex.example"}
+			cfg.Lists["service_areas"] = []string{"60601", "60602"}
+			cfg.Lists["target_industries"] = []string{"logistics", "manufacturing"}
+			cfg.Lists["buying_departments"] = []string{"it", "operations"}
 			return cfg
 		}},
 		{"b2c", "testdata/cases/b2c.json", func() leadscore.Config {
 			cfg := leadscore.DefaultB2C()
 			cfg.Lists["served_postcodes"] = []string{"94103", "94110"}
+			cfg.Lists["target_occupations"] = []string{"teacher", "nurse"}
 			return cfg
 		}},
 	} {

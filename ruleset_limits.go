@@ -29,8 +29,12 @@ func (l Limits) checkRuleSetSize(cfg *Config, errs *errorList) bool {
 	n := len(*errs)
 	// Everything that holds an expression counts: tiers, signals, personas and journey
 	// transitions are evaluated as rules are, and cost as much to compile.
-	if rules := len(cfg.Rules) + len(cfg.Events) + len(cfg.Tiers) + len(cfg.Grades) + len(cfg.Signals) +
-		len(cfg.Personas) + len(cfg.Journey.Transitions); !within(rules, l.MaxRules) {
+	rules := len(cfg.Rules) + len(cfg.Events) + len(cfg.Tiers) + len(cfg.Grades) + len(cfg.Signals) +
+		len(cfg.Personas) + len(cfg.Journey.Transitions)
+	for _, p := range cfg.Personas {
+		rules += len(p.Tracks) // a track may hold an expression too
+	}
+	if !within(rules, l.MaxRules) {
 		errs.tooLarge("rules", "%s rules, tiers, grades, signals, personas and transitions, at most %s (Limits.MaxRules)", text.Thousands(rules), text.Thousands(l.MaxRules))
 	}
 	if types := len(cfg.EventTypes); !within(types, l.MaxEventTypes) {
@@ -89,6 +93,9 @@ func configBytes(cfg *Config) int {
 	}
 	for _, p := range cfg.Personas {
 		n += len(p.ID) + len(p.When) + len(p.Track)
+		for _, t := range p.Tracks {
+			n += len(t.Tier) + len(t.When) + len(t.Track)
+		}
 	}
 	for _, s := range cfg.Journey.Stages {
 		n += len(s.Name) + len(s.Owner) + strs(s.SLAMetBy)

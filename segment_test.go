@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 )
 
 func TestPersonasFirstMatchWins(t *testing.T) {
@@ -83,5 +84,87 @@ func TestPersonaCompileChecks(t *testing.T) {
 	}
 	if s := compileT(t, Config{Personas: many[:MaxPersonas]}); len(s.Warnings()) != 0 {
 		t.Errorf("20 personas: %v", s.Warnings())
+	}
+}
+
+// Tracks by tier, at each tier's edge and one point either side, with hysteresis left out so
+// the edge is the tier's min; a recycled lead gets the re-nurture track whatever its tier.
+func TestPersonaTracksByTier(t *testing.T) {
+	cfg := Config{
+		Rules: []Rule{{ID: "pts", Dimension: Fit, Value: "lead.Traits.points ?? 0", Reason: "points"}},
+		Tiers: []Tier{{Name: "hot", Min: Float(70), Handoff: true}, {Name: "warm", Min: Float(40)}, {Name: "cold"}},
+		Personas: []Persona{
+			{ID: "joe", When: "lead.Age >= 30", Track: "joe-newsletter", Tracks: []PersonaTrack{
+				{Recycled: true, Track: "joe-win-back"},
+				{Tier: "hot", Track: "joe-personal-offer"},
+				{Tier: "warm", When: "engagement > 0", Track: "joe-engaged"},
+				{Tier: "warm", Track: "joe-buying-guides"},
+			}},
+			{ID: "everyone", Track: "newsletter"},
+		},
+	}
+	s := compileT(t, cfg)
+	joe := func(points float64) Lead { return Lead{Age: 37, Traits: map[string]any{"points": points}} }
+	for _, c := range []struct {
+		name  string
+		lead  Lead
+		track string
+	}{
+		{"cold", joe(0), "joe-newsletter"},
+		{"just below warm", joe(39), "joe-newsletter"},
+		{"warm edge", joe(40), "joe-buying-guides"},
+		{"just below hot", joe(69), "joe-buying-guides"},
+		{"hot edge", joe(70), "joe-personal-offer"},
+		{"hot", joe(100), "joe-personal-offer"},
+		{"not joe", Lead{Age: 20, Traits: map[string]any{"points": 100.0}}, "newsletter"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			res := scoreT(t, s, c.lead, &State{}, t0)
+			if res.Track != c.track {
+				t.Errorf("total %v, tier %s: track %q, want %q", res.Total, res.Tier, res.Track, c.track)
+			}
+		})
+	}
+
+	// A When that reads the scores: the same warm total with engagement.
+	s2 := compileT(t, Config{
+		Rules:    cfg.Rules,
+		Events:   []EventRule{{ID: "click", On: []string{EventEmailClick}, Points: 1, Reason: "click"}},
+		Tiers:    cfg.Tiers,
+		Personas: cfg.Personas,
+	})
+	var st State
+	res := observeT(t, s2, joe(40), &st, ev(EventEmailClick, t0))
+	if res.Track != "joe-engaged" {
+		t.Errorf("warm and engaged: track %q, want joe-engaged", res.Track)
+	}
+
+	// Recycled: handed off, then sales rejects the lead back to nurture.
+	var rs State
+	hot := joe(80)
+	res = observeT(t, s, hot, &rs, ev(EventFormSubmit, t0), ev(EventCall, t0.Add(time.Hour)))
+	if res.Stage != StageConvert || res.Track != "joe-personal-offer" {
+		t.Fatalf("before the rejection: stage %s track %q", res.Stage, res.Track)
+	}
+	res = observeT(t, s, hot, &rs, ev(EventSalesRejected, t0.Add(2*time.Hour)))
+	if res.Stage != StageNurture || res.Track != "joe-win-back" {
+		t.Errorf("rejected: stage %s track %q, want nurture and joe-win-back", res.Stage, res.Track)
+	}
+}
+
+func TestPersonaTracksCompileChecks(t *testing.T) {
+	cfg := Config{
+		Tiers: []Tier{{Name: "hot", Min: Float(70)}, {Name: "cold"}},
+		Personas: []Persona{{ID: "p", Tracks: []PersonaTrack{
+			{Tier: "warm", Track: "x"},
+			{Tier: "hot"},
+			{When: "lead.Nope", Track: "y"},
+		}}, {ID: "q"}},
+	}
+	_, err := Compile[Lead](cfg)
+	for _, want := range []string{`tracks[0].tier`, `no tier "warm"`, `tracks[1].track`, `tracks[2].when`} {
+		if err == nil || !strings.Contains(err.Error(), want) {
+			t.Errorf("error %v: want it to mention %s", err, want)
+		}
 	}
 }

@@ -129,7 +129,7 @@ func checkAccount[L any](s *leadscore.Scorer[L], known *catalog, name string, c 
 		field string
 		set   bool
 	}{
-		{"stage", x.Stage != ""}, {"persona", x.Persona != ""}, {"no_persona", x.NoPersona},
+		{"stage", x.Stage != ""}, {"persona", x.Persona != ""}, {"track", x.Track != ""}, {"no_persona", x.NoPersona},
 		{"signals", len(x.Signals) > 0}, {"no_signals", len(x.NoSignals) > 0},
 	} {
 		if f.set {

@@ -49,6 +49,7 @@ type Expect struct {
 	Disqualified *bool           // whether a rule or the competitor signal disqualified the lead
 	Stage        leadscore.Stage // the journey stage after the events (and any time-driven moves to At)
 	Persona      string          // the persona's ID
+	Track        string          // the nurture track (Result.Track), which follows the tier where the persona has tracks
 	NoPersona    bool            // no persona matched
 	Fired        []string        // rule IDs (attribute or event rules) that must contribute
 	NotFired     []string        // rule IDs that must not
@@ -59,7 +60,7 @@ type Expect struct {
 
 	// An account case's expectations: Tier, Handoff, Disqualified, MinTotal, MaxTotal, Fired
 	// and NotFired are then the account's (its tiers and account rules), and these are its
-	// buying group's. Stage, Persona, NoPersona, Signals and NoSignals are a lead's: an
+	// buying group's. Stage, Persona, Track, NoPersona, Signals and NoSignals are a lead's: an
 	// account case that sets them fails.
 	Covered   []string // role IDs an engaged member must cover (AccountResult.Roles)
 	Missing   []string // required role IDs that must be missing (AccountResult.Missing)

@@ -170,6 +170,9 @@ func checkCase[L any](s *leadscore.Scorer[L], known *catalog, name string, c Cas
 	if known.personas[x.Persona] && r.Persona != x.Persona {
 		fail("persona", "got %q, want %q", r.Persona, x.Persona)
 	}
+	if x.Track != "" && r.Track != x.Track {
+		fail("track", "got %q, want %q (persona %q, tier %q)", r.Track, x.Track, r.Persona, r.Tier)
+	}
 	if x.NoPersona && r.Persona != "" {
 		fail("persona", "got %q, want none", r.Persona)
 	}

@@ -34,6 +34,7 @@ func TestCheckReportsEachMismatch(t *testing.T) {
 		{"stage", func(x *leadscoretest.Expect) { x.Stage = leadscore.StageExpand }, `got "convert", want "expand" (went attract → capture → nurture → convert)`},
 		{"persona", func(x *leadscoretest.Expect) { x.Persona = "other" }, `got "exec", want "other"`},
 		{"persona", func(x *leadscoretest.Expect) { x.Persona, x.NoPersona = "", true }, `got "exec", want none`},
+		{"track", func(x *leadscoretest.Expect) { x.Track = "newsletter" }, `got "briefings", want "newsletter" (persona "exec", tier "hot")`},
 		{"fired", func(x *leadscoretest.Expect) { x.Fired = []string{"pricing"} }, `rule "pricing" did not fire`},
 		{"not_fired", func(x *leadscoretest.Expect) { x.NotFired = []string{"demo"} }, `rule "demo" fired (+40: asked for a demo)`},
 		{"signals", func(x *leadscoretest.Expect) { x.Signals = []string{"question"} }, `no "question" signal (signals: target_account)`},

@@ -54,7 +54,7 @@
 //     "id", "channel", "path", "value", "category" and "properties".
 //   - "at": when to evaluate the lead after its events; without it, at the latest event.
 //     A case needs events or "at".
-//   - "expect": "tier", "handoff", "disqualified", "stage", "persona", "no_persona",
+//   - "expect": "tier", "handoff", "disqualified", "stage", "persona", "track", "no_persona",
 //     "fired", "not_fired", "signals", "no_signals", "min_total", "max_total". A key left
 //     out is not checked, and neither is "persona": "" or an empty list; "handoff": false,
 //     "disqualified": false and "min_total": 0 are.

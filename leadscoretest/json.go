@@ -34,7 +34,7 @@ func (e *ParseError) Unwrap() error { return e.Err }
 func expect(x casejson.Expect) Expect {
 	return Expect{
 		Tier: x.Tier, Handoff: x.Handoff, Disqualified: x.Disqualified, Stage: leadscore.Stage(x.Stage),
-		Persona: x.Persona, NoPersona: x.NoPersona, Fired: x.Fired, NotFired: x.NotFired,
+		Persona: x.Persona, Track: x.Track, NoPersona: x.NoPersona, Fired: x.Fired, NotFired: x.NotFired,
 		Signals: x.Signals, NoSignals: x.NoSignals, MinTotal: x.MinTotal, MaxTotal: x.MaxTotal,
 		Covered: x.Covered, Missing: x.Missing, NoMissing: x.NoMissing,
 	}

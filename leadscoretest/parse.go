@@ -174,7 +174,7 @@ func accountCase[L any](c *Case[L], cj casejson.Decoded[L], data []byte, needTim
 		key string
 		set bool
 	}{
-		{"stage", x.Stage != ""}, {"persona", x.Persona != ""}, {"no_persona", x.NoPersona},
+		{"stage", x.Stage != ""}, {"persona", x.Persona != ""}, {"track", x.Track != ""}, {"no_persona", x.NoPersona},
 		{"signals", len(x.Signals) > 0}, {"no_signals", len(x.NoSignals) > 0},
 	} {
 		if f.set {

@@ -41,9 +41,12 @@ type ROI struct {
 	Cost  string `json:"cost,omitempty" yaml:"cost,omitempty"`
 }
 
-// PersonaProfile describes one persona of a population.
+// PersonaProfile describes one persona of a population. Track is the persona's own track
+// (leadscore.Persona.Track); where the persona has tracks by tier, its leads are spread over
+// them, and Tracks counts the leads on each.
 type PersonaProfile struct {
 	Persona, Track string
+	Tracks         map[string]int // leads per Result.Track
 	Size           int
 	Share          float64 // of the population
 	MeanFit        float64
@@ -78,6 +81,10 @@ func Profile[L any](s *leadscore.Scorer[L], samples iter.Seq[Sample[L]], roi ROI
 	if err := errors.Join(errV, errC); err != nil {
 		return nil, err
 	}
+	own := map[string]string{} // each persona's own track
+	for _, p := range s.Config().Personas {
+		own[p.ID] = p.Track
+	}
 	byPersona := map[string]*PersonaProfile{}
 	var order []string
 	total := 0
@@ -86,12 +93,17 @@ func Profile[L any](s *leadscore.Scorer[L], samples iter.Seq[Sample[L]], roi ROI
 		r := &sm.Result
 		p := byPersona[r.Persona]
 		if p == nil {
-			p = &PersonaProfile{Persona: r.Persona, Track: r.Track}
+			track, ok := own[r.Persona]
+			if !ok {
+				track = r.Track
+			}
+			p = &PersonaProfile{Persona: r.Persona, Track: track, Tracks: map[string]int{}}
 			byPersona[r.Persona] = p
 			order = append(order, r.Persona)
 		}
 		total++
 		p.Size++
+		p.Tracks[r.Track]++
 		p.MeanFit += r.Fit
 		p.MeanEngagement += r.Engagement
 		p.MeanRelationship += r.Relationship

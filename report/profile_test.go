@@ -45,6 +45,10 @@ func TestProfileRanksByROI(t *testing.T) {
 	if math.Abs(j.ConversionRate-2.0/3) > 1e-12 || j.WithOutcome != 3 || j.Track != "holiday" {
 		t.Errorf("joe conversion %+v", j)
 	}
+	// Track is the persona's own; Tracks says where its leads are now (cold: Joe's own).
+	if len(j.Tracks) != 1 || j.Tracks["holiday"] != 3 {
+		t.Errorf("joe tracks %v, want 3 on holiday", j.Tracks)
+	}
 	// Sarah: value 32, cost 40: ROI −0.2 — she costs more than she brings.
 	if sa := prof[1]; math.Abs(sa.ROI+0.2) > 1e-12 || sa.ConversionRate != 1 {
 		t.Errorf("sarah %+v", sa)

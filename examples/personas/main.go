@@ -6,6 +6,7 @@ package main
 import (
 	"fmt"
 	"log"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -43,7 +44,7 @@ func main() {
 			{Type: "page_view", Path: "/products/grill", Time: ago(9)},
 			{Type: "page_view", Path: "/shipping", Time: ago(8)},
 			{Type: "call", Channel: "phone", Time: ago(7)},
-			{Type: "event_attended", Channel: "store", Time: ago(5)},
+			{Type: "check_in", Channel: "store", Time: ago(5)},
 		}})
 	}
 	for i := range 4 {
@@ -89,10 +90,18 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("%-10s %-13s %5s %6s %7s %10s %8s %8s %7s\n", "persona", "track", "leads", "share", "total", "converted", "value", "cost", "ROI")
+	fmt.Printf("%-10s %-18s %5s %6s %7s %10s %8s %8s %7s\n", "persona", "track", "leads", "share", "total", "converted", "value", "cost", "ROI")
 	for _, p := range profiles {
-		fmt.Printf("%-10s %-13s %5d %5.0f%% %7.1f %9.0f%% %8.0f %8.0f %6.0f%%\n",
+		fmt.Printf("%-10s %-18s %5d %5.0f%% %7.1f %9.0f%% %8.0f %8.0f %6.0f%%\n",
 			p.Persona, p.Track, p.Size, 100*p.Share, p.MeanTotal, 100*p.ConversionRate, p.Value, p.Cost, 100*p.ROI)
+	}
+	// A persona's track follows its leads' tiers: where they are now.
+	for _, p := range profiles {
+		fmt.Printf("%s now:", p.Persona)
+		for _, track := range slices.Sorted(maps.Keys(p.Tracks)) {
+			fmt.Printf(" %d on %s", p.Tracks[track], track)
+		}
+		fmt.Println()
 	}
 	best, worst := profiles[0], profiles[len(profiles)-1]
 	fmt.Printf("\nServe %s first: every 1 spent returns %.2f.", best.Persona, 1+best.ROI)

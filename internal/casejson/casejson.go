@@ -135,6 +135,7 @@ type Expect struct {
 	Disqualified *bool    `json:"disqualified"`
 	Stage        string   `json:"stage"`
 	Persona      string   `json:"persona"`
+	Track        string   `json:"track"`
 	NoPersona    bool     `json:"no_persona"`
 	Fired        []string `json:"fired"`
 	NotFired     []string `json:"not_fired"`

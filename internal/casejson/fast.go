@@ -418,6 +418,10 @@ func (p *fastParser) lead(l *Lead) bool {
 			return p.float(&l.Income)
 		case "home_size":
 			return p.float(&l.HomeSize)
+		case "subscriptions":
+			return p.int(&l.Subscriptions)
+		case "memberships":
+			return p.int(&l.Memberships)
 		case "customer_since":
 			return p.time(&l.CustomerSince)
 		case "purchases":

@@ -1,0 +1,71 @@
+package leadscore
+
+import (
+	"reflect"
+	"time"
+
+	"github.com/expr-lang/expr/ast"
+)
+
+// Unknown is not zero. A lead the team knows nothing about must not look like a bad fit: a
+// company whose size nobody entered is not a one-person company, a consumer whose income is
+// blank is not poor. Go's zero values cannot tell "absent" from 0, and the standard Lead's
+// JSON leaves zero fields out, so the library settles it by type, once, in known(x) and
+// unknown(x):
+//
+//   - a number is unknown when it is 0 (Age, Income, HomeSize, Employees, Revenue, Founded,
+//     ServiceCenters: no one is 0 years old, no company has 0 employees);
+//   - a string is unknown when it is empty or blank;
+//   - a time is unknown when it is the zero time;
+//   - a value that can be absent — a pointer, an interface such as a Traits entry, a map or
+//     slice — is unknown exactly when it is nil: a custom lead type with a *int field, or a
+//     trait the CRM sends only when it has it, says "known to be 0" and "unknown" apart;
+//   - a bool is never unknown (false is an answer), so known(aBool) is a compile error that
+//     says so: keep a yes/no that may be unasked in Traits, or as a *bool in your own type.
+//
+// Where 0 is a real answer (Children, Purchases, Followers), the presets score only the
+// non-zero side, so a blank is neutral there too. The rewrite happens at compile time into
+// plain comparisons (x != 0, trim(x) != "", !x.IsZero(), x != nil), so known() costs what the
+// comparison costs and runs on the fast path.
+
+// rewriteKnown patches known(x) or unknown(x) into the comparison for x's type, or fails.
+func (p *patcher[L]) rewriteKnown(node *ast.Node, call *ast.CallNode, name string) {
+	if len(call.Arguments) != 1 {
+		p.fail(call, "%s takes 1 argument, got %d", name, len(call.Arguments))
+		return
+	}
+	arg := call.Arguments[0]
+	t := arg.Type()
+	var known ast.Node
+	switch {
+	case t == nil:
+		known = &ast.BinaryNode{Operator: "!=", Left: arg, Right: &ast.NilNode{}}
+	case t == reflect.TypeFor[time.Time]():
+		known = &ast.UnaryNode{Operator: "!", Node: &ast.CallNode{
+			Callee: &ast.MemberNode{Node: arg, Property: &ast.StringNode{Value: "IsZero"}, Method: true},
+		}}
+	default:
+		switch t.Kind() {
+		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64,
+			reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+			known = &ast.BinaryNode{Operator: "!=", Left: arg, Right: &ast.IntegerNode{Value: 0}}
+		case reflect.Float32, reflect.Float64:
+			known = &ast.BinaryNode{Operator: "!=", Left: arg, Right: &ast.FloatNode{Value: 0}}
+		case reflect.String:
+			known = &ast.BinaryNode{Operator: "!=",
+				Left: &ast.BuiltinNode{Name: "trim", Arguments: []ast.Node{arg}}, Right: &ast.StringNode{Value: ""}}
+		case reflect.Interface, reflect.Pointer, reflect.Map, reflect.Slice:
+			known = &ast.BinaryNode{Operator: "!=", Left: arg, Right: &ast.NilNode{}}
+		case reflect.Bool:
+			p.fail(arg, "%s: a bool is never unknown (false is an answer); to tell \"not asked\" from \"no\", keep the answer in lead.Traits or use a *bool field in your own lead type", name)
+			return
+		default:
+			p.fail(arg, "%s: a %s has no unknown value; ask of one of its fields instead", name, t)
+			return
+		}
+	}
+	if name == "unknown" {
+		known = &ast.UnaryNode{Operator: "!", Node: known}
+	}
+	ast.Patch(node, known)
+}
