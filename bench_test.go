@@ -741,3 +741,45 @@ func pairedRatio(b *testing.B, call, by func(int), unit string) {
 	b.ReportMetric(ratios[len(ratios)/2], unit)
 	b.ReportMetric(perCall[len(perCall)/2], "ns/call")
 }
+
+// BenchmarkCalls runs each call BenchmarkRatios compares, alone: for profiles, and for
+// counting instructions, which unlike time do not drift with the machine (BENCHMARKS.md,
+// "Instructions"): valgrind --tool=cachegrind counts them for two iteration counts, and the
+// difference divided by the difference of the counts is one call's.
+func BenchmarkCalls(b *testing.B) {
+	b.Run("handwritten", func(b *testing.B) {
+		for b.Loop() {
+			sinkF = handWritten30(&benchLead)
+		}
+	})
+	thirty, off := compileT(b, thirtyRules()), compileT(b, rulesOnly(thirtyRules()))
+	for _, c := range []struct {
+		name  string
+		s     *Scorer[Lead]
+		fresh bool
+	}{{"Score-defaults", thirty, true}, {"ScoreInto-defaults", thirty, false}, {"ScoreInto-detectors-off", off, false}} {
+		b.Run(c.name, func(b *testing.B) {
+			st := boundState(b, c.s)
+			var res Result
+			for b.Loop() {
+				if c.fresh {
+					res, _ = c.s.Score(benchLead, st, t0)
+				} else {
+					_ = c.s.ScoreInto(&res, benchLead, st, t0)
+				}
+				sinkF = res.Total
+			}
+		})
+	}
+	for _, preset := range []string{"B2B", "B2C"} {
+		b.Run("ObserveQuiet-"+preset, func(b *testing.B) {
+			s, lead, st, event := quietScenario(b, preset == "B2C")
+			i := len(quietEvents) + 1
+			for b.Loop() {
+				r, _ := s.Observe(lead, st, event(i))
+				i++
+				sinkF = r.Total
+			}
+		})
+	}
+}
