@@ -20,7 +20,7 @@ import (
 // call, a purchase. Only Type and Time are required.
 //
 // In JSON it is what a webhook sends: {"id", "type", "time" (RFC 3339), "channel", "path",
-// "value", "category", "properties"}.
+// "value", "category", "campaign", "content", "cta", "properties"}.
 type Event struct {
 	ID       string    `json:"id,omitempty"`       // optional; a repeated ID is ignored (at-least-once delivery)
 	Type     string    `json:"type"`               // see EventTypes
@@ -29,6 +29,13 @@ type Event struct {
 	Path     string    `json:"path,omitempty"`     // page path for web events ("/pricing"); a full URL is read from its path
 	Value    float64   `json:"value,omitempty"`    // order or cart value, where there is one
 	Category string    `json:"category,omitempty"` // page category; when empty, derived from Path through Config.Pages for page_view
+	// Campaign, Content and CTA attribute the event, with Channel: the campaign or program
+	// it answers, the content it is about ("pricing-guide.pdf") and the call to action that
+	// led to it ("free-trial-button"). The State keeps the first, last and hand-off touches
+	// (State.FirstTouch), for the funnel per channel, campaign or content.
+	Campaign string `json:"campaign,omitempty"`
+	Content  string `json:"content,omitempty"`
+	CTA      string `json:"cta,omitempty"`
 	// Properties carries anything else; rules read it as event.Properties.name.
 	Properties map[string]any `json:"properties,omitempty"`
 }

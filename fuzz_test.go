@@ -139,6 +139,20 @@ func FuzzUnmarshalBinary(f *testing.F) {
 	}
 	good, _ := st.MarshalBinary()
 	f.Add(good, false)
+	// A version 4 State: visits, totals, a question's text, a cart's step, touches.
+	var rich State
+	for i, e := range []Event{
+		{Type: EventPageView, Path: "/pricing", Channel: "web", Campaign: "spring", Content: "plans", CTA: "trial"},
+		{Type: EventQuestion, Properties: map[string]any{"text": "Do you support SSO?"}},
+		{Type: EventCheckoutStart, Value: 10, Properties: map[string]any{"step": "payment"}},
+		{Type: EventPageView, Path: "/pricing", Channel: "email", Campaign: "summer"},
+	} {
+		e.Time = t0.Add(time.Duration(i) * time.Hour)
+		fuzzScorer.Observe(Lead{}, &rich, e)
+	}
+	v4, _ := rich.MarshalBinary()
+	f.Add(v4, false)
+	f.Add(v4[:len(v4)-4], true)
 	f.Add(good[:len(good)-4], true)
 	empty, _ := (&State{}).MarshalBinary()
 	f.Add(empty, false)

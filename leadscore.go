@@ -62,6 +62,8 @@ type Scorer[L any] struct {
 	routes  []eventRoute
 	// accounts is the compiled accounts section (account.go); nil: none.
 	accounts *accounts[L]
+	// visits is how frequent_visits groups page views into visits (attribution.go).
+	visits visitWatch
 }
 
 // scratch is what one evaluation needs, reused through the Scorer's pool so that evaluating
@@ -226,6 +228,8 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 
 	// Lay out the State: one accumulator per event rule, the event times kept per type.
 	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
+	s.visits = visitWatchOf(s.detectors) // attribution.go
+	s.layout.SessionGap, s.layout.SessionCap = s.visits.gap, s.visits.cap
 	s.empty.Bind(s.layout)
 	for i := range s.detectors {
 		s.detectors[i].placeRings(s.layout)
@@ -620,7 +624,7 @@ func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, cat
 	switch ev.Type {
 	case EventCartAdd, EventCheckoutStart:
 		if t >= d.Cart.At {
-			d.Cart = state.Cart{At: t, Value: ev.Value, Checkout: ev.Type == EventCheckoutStart}
+			d.Cart = state.Cart{At: t, Value: ev.Value, Checkout: ev.Type == EventCheckoutStart, Step: cartStep(ev)}
 		}
 	case EventPurchase:
 		if d.Purchases < math.MaxUint32 {
@@ -638,6 +642,7 @@ func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, cat
 		d.SLAMet = true // the stage's owner acted in time: it can no longer stall
 	}
 	d.Take(t)
+	s.recordExtra(d, ev, t, r.ring, catRing) // attribution.go
 }
 
 // Advance evaluates the lead at now, like Score, and applies the time-driven changes to st: a

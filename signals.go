@@ -35,6 +35,10 @@ type SignalConfig struct {
 	When     string   `json:"when,omitempty" yaml:"when,omitempty"`
 	Strength float64  `json:"strength,omitempty" yaml:"strength,omitempty"` // custom detectors: default 1
 	Reason   string   `json:"reason,omitempty" yaml:"reason,omitempty"`     // custom detectors: default the kind
+	// SessionGap (frequent_visits): page views within it of each other are one visit
+	// (default DefaultSessionGap, 30m). A new gap groups the views to come; the visits a
+	// State already holds stay as they were grouped.
+	SessionGap Duration `json:"session_gap,omitempty" yaml:"session_gap,omitempty"`
 	// RenamedFrom lists the kinds a custom detector was called before, newest first: stored
 	// States keep its active bit under the new name, so a rename raises nothing anew.
 	RenamedFrom []string `json:"renamed_from,omitempty" yaml:"renamed_from,omitempty"`
@@ -50,14 +54,22 @@ const (
 	// downloads, webinars, events, forms, social shares and comments; not email opens, which
 	// privacy proxies fake) within 30 days [min, window].
 	SignalFrequentEngagement = "frequent_engagement"
-	// SignalFrequentVisits: at least 3 product or pricing page views within 14 days [min,
-	// window]; needs "product" and/or "pricing" in Config.Pages.
+	// SignalFrequentVisits: at least 3 visits to product or pricing pages within 14 days
+	// [min, window]; needs "product" and/or "pricing" in Config.Pages. A visit is a session:
+	// the page views within 30 minutes of each other [session_gap], so three pricing views in
+	// two minutes are one visit. The State keeps the latest visits — 2 × min, at least 16 and
+	// at most 64 (MaxVisits) — and counts them exactly; min is at most 64.
 	SignalFrequentVisits = "frequent_visits"
 	// SignalQuestion: a question, email reply or call within 30 days [window]; a call is the
-	// strongest (1), a question 0.8, a reply 0.6.
+	// strongest (1), a question 0.8, a reply 0.6. The reason quotes the latest question's
+	// text within the window (a question event's Properties["text"]; one line, at most
+	// MaxQuestionText bytes), for the hand-off.
 	SignalQuestion = "question"
 	// SignalAbandonedCart: a cart_add or checkout_start with no purchase within 1 day
-	// [timeout], remembered for 14 days [window]; a started checkout is the stronger.
+	// [timeout], remembered for 14 days [window]; a started checkout is the stronger. The
+	// reason names the step the latest cart event stopped at (its Properties["step"]:
+	// "shipping", "payment", "price", …; one line, at most MaxCartStep bytes), so the
+	// reminder can address that concern.
 	SignalAbandonedCart = "abandoned_cart"
 	// SignalTargetAccount: the lead's company name or domain, email, name or title is on the
 	// "targets" list [list]. Like competitor, it is not run when the config has no such list.
@@ -134,7 +146,7 @@ type signalDefaults struct {
 
 var builtinSignalDefaults = map[string]signalDefaults{
 	SignalFrequentEngagement: {min: 4, window: Duration(30 * Day), keys: "min window"},
-	SignalFrequentVisits:     {min: 3, window: Duration(14 * Day), keys: "min window"},
+	SignalFrequentVisits:     {min: 3, window: Duration(14 * Day), keys: "min window session_gap"},
 	SignalQuestion:           {min: 1, window: Duration(30 * Day), keys: "window"},
 	SignalAbandonedCart:      {window: Duration(14 * Day), timeout: Duration(Day), keys: "window timeout"},
 	SignalTargetAccount:      {list: "targets", keys: "list"},
@@ -153,6 +165,7 @@ type detector[L any] struct {
 	min      int
 	window   int64
 	timeout  int64
+	gap      int64 // frequent_visits: the session gap
 	list     classify.List
 	listName string
 	rings    []int    // tracked types it counts
@@ -233,7 +246,16 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 				errs.addf(kind, k, "min", "min %d is negative", sc.Min)
 			}
 		}
-		for field, v := range map[string]Duration{"window": sc.Window, "timeout": sc.Timeout} {
+		if k == SignalFrequentVisits {
+			d.gap = int64(DefaultSessionGap)
+			if sc.SessionGap > 0 {
+				d.gap = int64(sc.SessionGap)
+			}
+			if d.min > state.MaxVisits {
+				errs.addf(kind, k, "min", "min %d is more visits than a State keeps (at most %d)", d.min, state.MaxVisits)
+			}
+		}
+		for field, v := range map[string]Duration{"window": sc.Window, "timeout": sc.Timeout, "session_gap": sc.SessionGap} {
 			if v < 0 {
 				errs.addf(kind, k, field, "negative duration %v", v)
 			}
@@ -307,6 +329,7 @@ func checkSignalKeys(sc SignalConfig, allowed string, errs *errorList) {
 	set := map[string]bool{
 		"min": sc.Min != 0, "window": sc.Window != 0, "timeout": sc.Timeout != 0, "list": sc.List != "",
 		"when": sc.When != "", "strength": sc.Strength != 0, "reason": sc.Reason != "",
+		"session_gap": sc.SessionGap != 0,
 	}
 	ok := map[string]bool{"off": true}
 	for _, k := range strings.Fields(allowed) {
@@ -443,18 +466,35 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 		if !bound || len(d.rings) == 0 || sd.Events == 0 || sd.Latest < state.Window(at, d.window) {
 			return Signal{}, false, nil // nothing in the window: no event since it opened
 		}
-		n, first, last := s.windowCounts(d, sd, at)
+		var (
+			n           int
+			first, last int64
+			exact       bool
+			views       uint64
+		)
+		if d.builtin == kindFrequentVisits {
+			n, views, first, last, exact = s.visitCounts(sd, state.Window(at, d.window), at)
+		} else {
+			n, first, last, exact = s.windowCounts(d, sd, at)
+		}
 		if n < max(d.min, 1) {
 			return Signal{}, false, nil
+		}
+		count := strconv.Itoa(n)
+		if !exact {
+			count = "at least " + count // more than the State keeps: evidence says what it knows
 		}
 		var reason string
 		switch d.builtin {
 		case kindFrequentEngagement:
-			reason = fmt.Sprintf("%d engagement actions in %s (%s)", n, humanSpan(state.Add(last, -first)), s.windowParts(d, sd, at))
+			reason = fmt.Sprintf("%s engagement actions in %s (%s)", count, humanSpan(state.Add(last, -first)), s.windowParts(d, sd, at))
 		case kindFrequentVisits:
-			reason = strconv.Itoa(n) + " " + d.labelsJoined + "-page visits in " + humanSpan(state.Add(last, -first))
+			reason = count + " " + d.labelsJoined + "-page visits in " + humanSpan(state.Add(last, -first))
+			if views > uint64(n) {
+				reason += " (" + strconv.FormatUint(views, 10) + " page views)"
+			}
 		default:
-			reason = fmt.Sprintf("%d careers-page %s in the last %s", n, text.Plural(n, "visit", "visits"), humanSpan(d.window))
+			reason = fmt.Sprintf("%s careers-page %s in the last %s", count, text.Plural(n, "visit", "visits"), humanSpan(d.window))
 		}
 		return Signal{Strength: float64(n) / float64(2*max(d.min, 1)), At: unixToTime(last), Reason: reason}, true, nil
 	case kindQuestion:
@@ -474,8 +514,11 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 		if best < 0 {
 			return Signal{}, false, nil
 		}
-		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt),
-			Reason: fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))}, true, nil
+		reason := fmt.Sprintf("%s %s ago", questionNames[best], humanSpan(state.Add(at, -bestAt)))
+		if sd.Question != "" && sd.QuestionAt >= state.Window(at, d.window) && sd.QuestionAt <= at {
+			reason += fmt.Sprintf(", asking %q", sd.Question) // quoted: free text, printed by Explain
+		}
+		return Signal{Strength: questionStrength[best], At: unixToTime(bestAt), Reason: reason}, true, nil
 	case kindAbandonedCart:
 		c := sd.Cart
 		if c.At == noTime || at < state.Add(c.At, d.timeout) || at > state.Add(c.At, d.window) {
@@ -491,6 +534,9 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 			what, strength = "checkout", 1
 		}
 		reason := fmt.Sprintf("%s abandoned %s ago", what, humanSpan(state.Add(at, -c.At)))
+		if c.Step != "" {
+			reason += fmt.Sprintf(" at the %q step", c.Step)
+		}
 		if c.Value > 0 {
 			reason += fmt.Sprintf(" (value %s)", formatPoints(c.Value))
 		}
@@ -516,19 +562,26 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 	return Signal{}, false, nil
 }
 
-// windowCounts counts a detector's rings in its window, and the span of the events counted.
-func (s *Scorer[L]) windowCounts(d *detector[L], sd *state.Data, at int64) (n int, first, last int64) {
-	first, last = math.MaxInt64, math.MinInt64
+// windowCounts counts a detector's events in its window, and the span of the events its
+// rings hold; exact is false when a ring is full of events in the window and the State cannot
+// tell how many more there were (state.Data.CountTotal).
+func (s *Scorer[L]) windowCounts(d *detector[L], sd *state.Data, at int64) (n int, first, last int64, exact bool) {
+	first, last, exact = math.MaxInt64, math.MinInt64, true
 	from := state.Window(at, d.window)
 	for _, r := range d.rings {
 		ring := sd.Ring(r)
 		if len(ring) == 0 || ring[len(ring)-1] < from {
 			continue // empty (None is the smallest time), or nothing since the window opened
 		}
-		k, f, l := state.SpanIn(ring, from, at)
-		n, first, last = n+k, min(first, f), max(last, l)
+		k, ok := sd.CountTotal(r, from, at)
+		n, exact = n+int(k), exact && ok
+		held, f, l := state.SpanIn(ring, from, at)
+		first, last = min(first, f), max(last, l)
+		if int(k) > held { // earlier events the ring no longer holds: they are no earlier than these
+			first = min(first, max(from, sd.First))
+		}
 	}
-	return n, first, last
+	return n, first, last, exact
 }
 
 // windowParts names the counts per ring, "email_click ×2, webinar_attended ×1", for a reason:
@@ -536,7 +589,7 @@ func (s *Scorer[L]) windowCounts(d *detector[L], sd *state.Data, at int64) (n in
 func (s *Scorer[L]) windowParts(d *detector[L], sd *state.Data, at int64) string {
 	var b strings.Builder
 	for i, r := range d.rings {
-		if k := state.CountIn(sd.Ring(r), state.Window(at, d.window), at); k > 0 {
+		if k, _ := sd.CountTotal(r, state.Window(at, d.window), at); k > 0 {
 			if b.Len() > 0 {
 				b.WriteString(", ")
 			}
@@ -667,4 +720,19 @@ func (s *Scorer[L]) SignalKinds() []string {
 		out[i] = d.kind
 	}
 	return out
+}
+
+// DefaultSessionGap is frequent_visits' default session gap: page views within 30 minutes of
+// each other are one visit, as web analytics count them.
+const DefaultSessionGap = Duration(30 * time.Minute)
+
+// visitWatchOf is how the State groups page views into visits for the frequent_visits
+// detector among ds (none: no visits are kept).
+func visitWatchOf[L any](ds []detector[L]) visitWatch {
+	for _, d := range ds {
+		if d.builtin == kindFrequentVisits && d.when == nil {
+			return visitWatch{rings: d.rings, gap: d.gap, cap: min(max(2*d.min, 16), state.MaxVisits)}
+		}
+	}
+	return visitWatch{}
 }

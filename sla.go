@@ -1,9 +1,7 @@
 package leadscore
 
 import (
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/leadscore/leadscore/internal/state"
 )
@@ -34,22 +32,8 @@ const NoRejectionReason = "no reason given"
 // (state.MaxReason bytes of UTF-8).
 func rejectionReason(ev *Event) string {
 	reason, _ := ev.Properties["reason"].(string)
-	reason = strings.Map(func(r rune) rune {
-		if state.ReasonControl(r) {
-			return ' '
-		}
-		return r
-	}, strings.ToValidUTF8(reason, "\uFFFD"))
-	reason = strings.Join(strings.Fields(reason), " ")
-	if reason == "" {
+	if reason = state.Line(reason, state.MaxReason); reason == "" {
 		return NoRejectionReason
-	}
-	if len(reason) > state.MaxReason {
-		cut := state.MaxReason
-		for cut > 0 && !utf8.RuneStart(reason[cut]) {
-			cut--
-		}
-		reason = strings.TrimSpace(reason[:cut])
 	}
 	return reason
 }

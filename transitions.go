@@ -89,6 +89,7 @@ func mergeErrors(a, b []*RuleError) []*RuleError {
 func (s *Scorer[L]) applyTier(d *state.Data, res *Result) {
 	if res.Handoff && d.MQLAt == noTime {
 		d.MQLAt = res.At.UnixNano()
+		d.HandoffTouch = d.LastTouch // the touch that made it an MQL (attribution.go)
 	}
 	if res.Tier == d.Tier {
 		return

@@ -233,6 +233,8 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 			}
 		}
 		switch det.kind {
+		case SignalFrequentVisits: // a visit leaves the window with its last page view
+			consider(state.SessionExpiry(d.Sessions, det.window, from))
 		case SignalAbandonedCart:
 			if d.Cart.At != noTime {
 				consider(state.Add(d.Cart.At, det.timeout))

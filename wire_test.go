@@ -75,8 +75,20 @@ func TestWireFormatNames(t *testing.T) {
 	}
 }
 
-// An Event decodes from what a webhook sends.
+// An Event decodes from what a webhook sends; the attribution keys are additive.
 func TestWireFormatEventFromWebhook(t *testing.T) {
+	var attributed Event
+	if err := json.Unmarshal([]byte(`{"type": "email_click", "time": "2026-03-02T09:00:00Z", "channel": "email",
+		"campaign": "spring-2026", "content": "pricing-guide.pdf", "cta": "free-trial"}`), &attributed); err != nil {
+		t.Fatal(err)
+	}
+	if attributed.Campaign != "spring-2026" || attributed.Content != "pricing-guide.pdf" || attributed.CTA != "free-trial" {
+		t.Errorf("attribution decoded as %+v", attributed)
+	}
+	b, _ := json.Marshal(Event{Type: "x", Time: t0})
+	if string(b) != `{"type":"x","time":"2026-03-02T09:00:00Z"}` {
+		t.Errorf("an Event without attribution encodes as %s: the new keys must be omitted when empty", b)
+	}
 	var ev Event
 	err := json.Unmarshal([]byte(`{"id": "evt-1", "type": "page_view", "time": "2026-03-02T09:00:00Z", "channel": "web",
 		"path": "/pricing", "value": 12.5, "properties": {"utm_campaign": "spring", "skus": ["a", "b"]}}`), &ev)
@@ -116,7 +128,8 @@ func TestWireFormatRoundTrips(t *testing.T) {
 		if !reflect.DeepEqual(lead, leadBack) {
 			t.Fatalf("Lead round trip:\n%+v\n%+v", lead, leadBack)
 		}
-		ev := Event{ID: str(), Type: "page_view", Time: when(), Channel: str(), Path: str(), Value: r.Float64(), Category: str()}
+		ev := Event{ID: str(), Type: "page_view", Time: when(), Channel: str(), Path: str(), Value: r.Float64(), Category: str(),
+			Campaign: str(), Content: str(), CTA: str()}
 		var evBack Event
 		roundTrip(t, ev, &evBack)
 		if !reflect.DeepEqual(ev, evBack) {

@@ -3,6 +3,7 @@ package report
 import (
 	"cmp"
 	"iter"
+	"maps"
 	"math"
 	"slices"
 	"time"
@@ -33,6 +34,82 @@ type Funnel struct {
 	// most frequent first (ties by reason).
 	Rejected   int
 	Rejections []ReasonCount
+
+	// Attribution (FunnelOf's GroupBy and Costs options): what the leads are grouped by and
+	// the groups, most leads first (ties by key); none without GroupBy.
+	GroupBy Attribute
+	Touch   Touchpoint
+	Groups  []FunnelGroup
+	// Cost is the sum of the costs given (Costs), CostPerLead and CostPerMQL it over Leads
+	// and MQL: NaN when no costs were given or there is no lead (or MQL) to divide by.
+	Cost, CostPerLead, CostPerMQL float64
+}
+
+// Attribute is the field of a lead's touch (leadscore.Touch) a funnel groups by.
+type Attribute string
+
+// The attributes a funnel groups by.
+const (
+	ByChannel  Attribute = "channel"
+	ByCampaign Attribute = "campaign"
+	ByContent  Attribute = "content"
+	ByCTA      Attribute = "cta"
+)
+
+// Touchpoint is which of a lead's touches attributes it: the first (what brought it in), the
+// last, or the hand-off touch (the last before it became an MQL).
+type Touchpoint string
+
+// The touchpoints.
+const (
+	FirstTouch   Touchpoint = "first"
+	LastTouch    Touchpoint = "last"
+	HandoffTouch Touchpoint = "handoff"
+)
+
+// FunnelGroup is the funnel of the leads one channel, campaign, content or call to action
+// attributes: which of them works at each stage, and at what cost.
+type FunnelGroup struct {
+	// Key is the attribute's value in the leads' touch; "" groups the leads without one (no
+	// such touch, or a touch without that field).
+	Key                        string
+	Leads, MQL, SQL, Customers int
+	Revenue                    float64
+	// Entered counts, per stage of Funnel.Stages (journey order), the group's leads that
+	// have been in it: Entered[i+1]/Entered[i] is the group's conversion at stage i.
+	Entered []int
+	// Cost is the cost given for the key (Costs), NaN when none was; CostPerLead and
+	// CostPerMQL are it over Leads and MQL, NaN without a cost or when there is none to divide
+	// by (a key with a cost and no lead is a group of zero leads).
+	Cost, CostPerLead, CostPerMQL float64
+}
+
+// FunnelOption configures FunnelOf.
+type FunnelOption func(*funnelOptions)
+
+type funnelOptions struct {
+	by    Attribute
+	touch Touchpoint
+	costs map[string]float64
+}
+
+// GroupBy groups the funnel's leads by an attribute of one of their touches (Funnel.Groups):
+// by campaign of the first touch, say, or by channel of the hand-off touch. An empty touch is
+// FirstTouch.
+func GroupBy(by Attribute, touch Touchpoint) FunnelOption {
+	return func(o *funnelOptions) {
+		if touch == "" {
+			touch = FirstTouch
+		}
+		o.by, o.touch = by, touch
+	}
+}
+
+// Costs gives what each group key cost (a campaign's spend, say), for the cost per lead and
+// per MQL of the groups and of the whole funnel. A cost that is NaN or infinite counts as
+// not given; keys no lead has are groups of zero leads. The map is read, not kept.
+func Costs(costs map[string]float64) FunnelOption {
+	return func(o *funnelOptions) { o.costs = costs }
 }
 
 // OwnerSLA is one owner's SLA compliance over the leads now in their stages that have an SLA
@@ -68,7 +145,14 @@ type FunnelStage struct {
 // events) are not leads yet and are left out, as are nil ones. States last changed by another
 // rule set are read as they are: their stage names are matched to this journey's. A now out
 // of the time range ([leadscore.MinTime], [leadscore.MaxTime]) is taken to its nearest end.
-func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], now time.Time) Funnel {
+// With GroupBy it also reports per channel, campaign, content or call to action, and with
+// Costs the cost per lead and per MQL.
+func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], now time.Time, opts ...FunnelOption) Funnel {
+	var o funnelOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	groups := map[string]*FunnelGroup{}
 	journey := s.Journey().Stages
 	index := make(map[leadscore.Stage]int, len(journey))
 	f := Funnel{Stages: make([]FunnelStage, len(journey))}
@@ -137,7 +221,25 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 			f.Rejected++
 			reasons[lc.Rejection]++
 		}
+		if o.by != "" {
+			g := groups[touchKey(st, o.by, o.touch)]
+			if g == nil {
+				g = &FunnelGroup{Key: touchKey(st, o.by, o.touch), Entered: make([]int, len(journey))}
+				groups[g.Key] = g
+			}
+			g.Leads++
+			g.Revenue += lc.Revenue
+			for i := range journey {
+				if mask&(1<<i) != 0 {
+					g.Entered[i]++
+				}
+			}
+			g.MQL += b2i(!lc.MQLAt.IsZero())
+			g.SQL += b2i(sql)
+			g.Customers += b2i(lc.Purchases > 0)
+		}
 	}
+	f.attribute(&o, groups, len(journey))
 	for i := range f.SLA {
 		o := &f.SLA[i]
 		o.Compliance = math.NaN()
@@ -203,4 +305,81 @@ func median(v []float64) float64 {
 		return v[len(v)/2]
 	}
 	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+}
+
+// attribute fills in f's groups and costs.
+func (f *Funnel) attribute(o *funnelOptions, groups map[string]*FunnelGroup, stages int) {
+	f.Cost, f.CostPerLead, f.CostPerMQL = math.NaN(), math.NaN(), math.NaN()
+	if o.by != "" {
+		f.GroupBy, f.Touch = o.by, o.touch
+		for key := range o.costs {
+			if _, ok := groups[key]; !ok && finiteCost(o.costs[key]) {
+				groups[key] = &FunnelGroup{Key: key, Entered: make([]int, stages)}
+			}
+		}
+	}
+	total, given := 0.0, false
+	keys := slices.Sorted(maps.Keys(o.costs)) // summed in one order: the same total every time
+	for _, key := range keys {
+		if c := o.costs[key]; finiteCost(c) {
+			total, given = total+c, true
+		}
+	}
+	if given {
+		f.Cost, f.CostPerLead, f.CostPerMQL = total, per(total, f.Leads), per(total, f.MQL)
+	}
+	for _, g := range groups {
+		g.Cost, g.CostPerLead, g.CostPerMQL = math.NaN(), math.NaN(), math.NaN()
+		if c, ok := o.costs[g.Key]; ok && finiteCost(c) {
+			g.Cost, g.CostPerLead, g.CostPerMQL = c, per(c, g.Leads), per(c, g.MQL)
+		}
+		f.Groups = append(f.Groups, *g)
+	}
+	slices.SortFunc(f.Groups, func(a, b FunnelGroup) int {
+		if c := cmp.Compare(b.Leads, a.Leads); c != 0 {
+			return c
+		}
+		return cmp.Compare(a.Key, b.Key)
+	})
+}
+
+func finiteCost(c float64) bool { return !math.IsNaN(c) && !math.IsInf(c, 0) }
+
+// per is cost over n, NaN for no n.
+func per(cost float64, n int) float64 {
+	if n == 0 {
+		return math.NaN()
+	}
+	return cost / float64(n)
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// touchKey is the group key of st: the attribute by of its touch.
+func touchKey(st *leadscore.State, by Attribute, touch Touchpoint) string {
+	var t leadscore.Touch
+	switch touch {
+	case LastTouch:
+		t = st.LastTouch()
+	case HandoffTouch:
+		t = st.HandoffTouch()
+	default:
+		t = st.FirstTouch()
+	}
+	switch by {
+	case ByChannel:
+		return t.Channel
+	case ByCampaign:
+		return t.Campaign
+	case ByContent:
+		return t.Content
+	case ByCTA:
+		return t.CTA
+	}
+	return ""
 }

@@ -12,7 +12,8 @@ import (
 func Equal(a, b *Data) bool {
 	return a.Layout.Same(b.Layout) &&
 		slices.Equal(a.Acc, b.Acc) && slices.Equal(a.Times, b.Times) && slices.Equal(a.IDs, b.IDs) &&
-		slices.Equal(a.History, b.History) && a.scalars() == b.scalars()
+		slices.Equal(a.History, b.History) && a.scalars() == b.scalars() &&
+		slices.Equal(a.Sessions, b.Sessions) && totalsEqual(a, b)
 }
 
 // scalars is every field of Data but the layout and the slices, for comparisons.
@@ -29,13 +30,17 @@ type scalars struct {
 	revenue, expansionRevenue                     float64
 	rejection                                     string
 	rejectedAt                                    int64
+	question                                      string
+	questionAt                                    int64
+	touches                                       [3]Touch
 }
 
 func (d *Data) scalars() scalars {
 	return scalars{
 		d.Clock, d.Evaluated, d.Latest, d.First, d.Since, d.MQLAt, d.Events, d.Tier, d.Stage,
 		d.Entered, d.Purchases, d.Stalled, d.SLAMet, d.HandedOff, d.Unsettled, d.Signals, d.Cart, d.Vel, d.Base,
-		d.Revenue, d.ExpansionRevenue, d.Rejection, d.RejectedAt,
+		d.Revenue, d.ExpansionRevenue, d.Rejection, d.RejectedAt, d.Question, d.QuestionAt,
+		[3]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch},
 	}
 }
 
@@ -186,7 +191,7 @@ func (d *Data) Check() error {
 			return fmt.Errorf("a non-finite number")
 		}
 	}
-	return nil
+	return d.checkExtra()
 }
 
 func (a Accum) check() error {

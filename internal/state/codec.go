@@ -9,8 +9,9 @@ import (
 	"unicode/utf8"
 )
 
-// The binary format, version 3 (version 2 and a rejection by sales; a State without one is
-// written as version 2, byte for byte as before):
+// The binary format, version 4 (version 3 and what a State keeps for sessions, evidence,
+// questions, carts and attribution; a State without any of it is written as version 3, and a
+// State without a rejection by sales either as version 2, byte for byte as before):
 //
 //	"LSST"        magic
 //	2             version (one byte)
@@ -21,13 +22,17 @@ import (
 // The payload is the layout — event rules (ID, half-life, once), tracked types with their
 // ring sizes, signal kinds, stages, the velocity window, the ID capacity — then the values it
 // lays out. Times use None for "never". Version 3 appends the latest rejection by sales:
-// its reason (a string) and time. Version 1 (the first release) is still read.
+// its reason (a string) and time. Version 4 appends, after the rejection (its reason empty
+// when there is none): the per-type event totals (none, when each is what its ring holds),
+// the visits (from, to, events), the latest question's text and time, the abandoned cart's
+// step, and the first, last and hand-off touches (a presence byte, then the time, channel,
+// campaign, content and call to action). Version 1 (the first release) is still read.
 //
 // Decoding allocates in proportion to the input: every list length is checked against the
 // bytes left (each item takes at least one byte) before anything is allocated for it.
 const (
 	magic   = "LSST"
-	version = 3
+	version = 4
 )
 
 var castagnoli = crc32.MakeTable(crc32.Castagnoli)
@@ -42,18 +47,28 @@ func Marshal(d *Data) ([]byte, error) {
 	if err := d.Check(); err != nil {
 		return nil, fmt.Errorf("leadscore: state not written: %v", err)
 	}
+	return encode(d), nil
+}
+
+// encode writes d, which must pass Check (tests write broken Datas with it, to see Unmarshal
+// refuse them).
+func encode(d *Data) []byte {
 	l := d.Layout
 	var e encoder
 	e.buf = make([]byte, 0, 64+16*len(d.Acc)+4*len(d.Times)+9*len(d.IDs))
 	e.buf = append(e.buf, magic...)
-	if d.Rejection != "" {
+	extra := l != nil && d.hasExtra()
+	switch {
+	case extra:
 		e.buf = append(e.buf, version)
-	} else {
-		e.buf = append(e.buf, 2) // what version 3 adds is not there: readable by releases that read 2
+	case d.Rejection != "":
+		e.buf = append(e.buf, 3) // what version 4 adds is not there: readable by releases that read 3
+	default:
+		e.buf = append(e.buf, 2) // nor what version 3 adds: readable by releases that read 2
 	}
 	if l == nil {
 		e.bool(false)
-		return e.finish(), nil
+		return e.finish()
 	}
 	e.bool(true)
 	e.buf = append(e.buf, l.key...)
@@ -101,11 +116,14 @@ func Marshal(d *Data) ([]byte, error) {
 	e.uvarint(uint64(d.Purchases))
 	e.float(d.Revenue)
 	e.float(d.ExpansionRevenue)
-	if d.Rejection != "" { // version 3
+	if d.Rejection != "" || extra { // version 3, and 4 (where the reason may be empty)
 		e.string(d.Rejection)
 		e.varint(d.RejectedAt)
 	}
-	return e.finish(), nil
+	if extra {
+		e.extra(d)
+	}
+	return e.finish()
 }
 
 // Unmarshal decodes data written by Marshal (any version). Truncated, corrupted or
@@ -125,15 +143,21 @@ func Unmarshal(data []byte) (*Data, error) {
 		d = dec.v1()
 	case 2:
 		d = dec.v2()
-	case 3:
+	case 3, 4:
 		d = dec.v2()
 		if d != nil && d.Layout == nil {
-			dec.fail("version 3 without a layout")
+			dec.fail("version %d without a layout", v)
 		} else if d != nil {
 			d.Rejection = dec.string()
 			d.RejectedAt = dec.varint()
-			if dec.err == nil && d.Rejection == "" {
+			if dec.err == nil && d.Rejection == "" && v == 3 {
 				dec.fail("version 3 without a rejection")
+			}
+			if v == 4 {
+				dec.extra(d)
+				if dec.err == nil && !d.hasExtra() {
+					dec.fail("version 4 without what it adds")
+				}
 			}
 		}
 	default:
@@ -490,4 +514,66 @@ func (dec *decoder) values(d *Data) {
 
 func (dec *decoder) accum() Accum {
 	return Accum{Sum: dec.float(), Ref: dec.varint(), First: dec.varint(), N: dec.uvarint()}
+}
+
+// extra writes what version 4 adds.
+func (e *encoder) extra(d *Data) {
+	if d.totalsBeyondRings() {
+		e.uvarint(uint64(len(d.Totals)))
+		for _, n := range d.Totals {
+			e.uvarint(uint64(n))
+		}
+	} else {
+		e.uvarint(0)
+	}
+	e.uvarint(uint64(len(d.Sessions)))
+	for _, s := range d.Sessions {
+		e.varint(s.From)
+		e.varint(s.To)
+		e.uvarint(uint64(s.N))
+	}
+	e.string(d.Question)
+	e.varint(d.QuestionAt)
+	e.string(d.Cart.Step)
+	for _, t := range [...]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch} {
+		e.bool(!t.IsZero())
+		if !t.IsZero() {
+			e.varint(t.At)
+			e.string(t.Channel)
+			e.string(t.Campaign)
+			e.string(t.Content)
+			e.string(t.CTA)
+		}
+	}
+}
+
+// extra reads what version 4 adds; Check then verifies it.
+func (dec *decoder) extra(d *Data) {
+	if n := dec.count("event totals", MaxTypes, 1); n > 0 {
+		if n != len(d.Layout.Types) {
+			dec.fail("%d event totals for %d tracked types", n, len(d.Layout.Types))
+			return
+		}
+		d.Totals = make([]uint32, n)
+		for i := range d.Totals {
+			d.Totals[i] = uint32(dec.bounded("event total", MaxTotal))
+		}
+	}
+	if n := dec.count("visits", MaxVisits, 3); n > 0 {
+		d.Sessions = make([]Session, n)
+		for i := range d.Sessions {
+			d.Sessions[i] = Session{From: dec.varint(), To: dec.varint(), N: uint32(dec.bounded("visit events", math.MaxUint32))}
+		}
+	}
+	d.Question = dec.string()
+	d.QuestionAt = dec.varint()
+	d.Cart.Step = dec.string()
+	for _, t := range [...]*Touch{&d.FirstTouch, &d.LastTouch, &d.HandoffTouch} {
+		if dec.bool() {
+			*t = Touch{At: dec.varint(), Channel: dec.string(), Campaign: dec.string(), Content: dec.string(), CTA: dec.string()}
+			if dec.err == nil && t.IsZero() {
+				dec.fail("an empty touch marked present")
+			}
+		}
+	}
 }

@@ -46,6 +46,13 @@ type Data struct {
 	// version 3 only, so a State never rejected encodes as version 2 did.
 	Rejection  string
 	RejectedAt int64
+
+	// Version 4 (extra.go): written only when a Data holds any of it.
+	Totals                              []uint32  // per tracked type: events taken (saturating at MaxTotal; at least what its ring holds)
+	Sessions                            []Session // visits to the pages frequent_visits watches, ascending, at most MaxVisits
+	Question                            string    // the text of the latest question that had one ("": none; at most MaxQuestion bytes)
+	QuestionAt                          int64     // its time (0 when there is none)
+	FirstTouch, LastTouch, HandoffTouch Touch     // attribution: the earliest and latest touches, and the last touch before the hand-off
 }
 
 // Visit is one completed stay in a stage.
@@ -59,6 +66,7 @@ type Cart struct {
 	At       int64 // None: none
 	Value    float64
 	Checkout bool
+	Step     string // the step it stopped at ("shipping", "payment", …; at most MaxStep bytes)
 }
 
 // IsNew reports whether d is a new lead that has neither taken an event nor been evaluated.
@@ -71,6 +79,12 @@ func (d *Data) IsNew() bool { return d.Layout == nil }
 func (d *Data) Bind(l *Layout) {
 	if d.Layout.Same(l) {
 		d.Layout = l
+		if d.Totals == nil && len(l.Types) > 0 {
+			d.Totals = d.ringTotals() // read from an older version: counted from here on
+		}
+		if len(d.Sessions) > visitCap(l.SessionCap) { // kept under another session cap
+			d.Sessions = slices.Clone(d.Sessions[len(d.Sessions)-visitCap(l.SessionCap):])
+		}
 		return
 	}
 	old := d.Layout
@@ -81,7 +95,7 @@ func (d *Data) Bind(l *Layout) {
 	}
 	if old == nil {
 		*d = Data{
-			Layout: l, Acc: acc, Times: times,
+			Layout: l, Acc: acc, Times: times, Totals: make([]uint32, len(l.Types)),
 			Clock: None, Evaluated: None, Latest: None, First: None, Since: None, MQLAt: None,
 			Cart: Cart{At: None},
 		}
@@ -92,6 +106,7 @@ func (d *Data) Bind(l *Layout) {
 			acc[i], _ = d.Acc[j].Convert(old.Rules[j].HalfLife, r.HalfLife)
 		}
 	}
+	totals := make([]uint32, len(l.Types))
 	for i, typ := range l.Types {
 		j, ok := old.typeIndex[typ]
 		if !ok {
@@ -103,6 +118,7 @@ func (d *Data) Bind(l *Layout) {
 				Insert(dst, t)
 			}
 		}
+		totals[i] = max(d.total(j), Filled(dst))
 	}
 	var signals uint64
 	for i, k := range l.Kinds {
@@ -120,7 +136,10 @@ func (d *Data) Bind(l *Layout) {
 		d.Vel[0] = d.Vel[0].convertWeighted(old.Velocity, l.Velocity)
 		d.Vel[1] = d.Vel[1].convertWeighted(old.Velocity*velocitySum, l.Velocity*velocitySum)
 	}
-	d.Layout, d.Acc, d.Times, d.Signals, d.Entered = l, acc, times, signals, entered
+	d.Layout, d.Acc, d.Times, d.Totals, d.Signals, d.Entered = l, acc, times, totals, signals, entered
+	if len(d.Sessions) > visitCap(l.SessionCap) {
+		d.Sessions = slices.Clone(d.Sessions[len(d.Sessions)-visitCap(l.SessionCap):])
+	}
 	if len(d.IDs) > l.IDCap {
 		d.IDs = slices.Clone(d.IDs[len(d.IDs)-l.IDCap:])
 	}
@@ -144,6 +163,8 @@ func (d *Data) Clone() *Data {
 	c.Times = slices.Clone(d.Times)
 	c.IDs = slices.Clone(d.IDs)
 	c.History = slices.Clone(d.History)
+	c.Totals = slices.Clone(d.Totals)
+	c.Sessions = slices.Clone(d.Sessions)
 	return &c
 }
 
@@ -235,14 +256,25 @@ func (d *Data) Merge(o *Data) {
 	for i := range d.Acc {
 		d.Acc[i].Merge(o.Acc[i], l.Rules[i].HalfLife)
 	}
+	totals := make([]uint32, len(l.Types))
 	for i := range l.Types {
+		totals[i] = satAdd32(d.total(i), o.total(i))
 		dst := d.Ring(i)
 		for _, t := range o.Ring(i) {
 			if t != None {
 				Insert(dst, t)
 			}
 		}
+		totals[i] = max(totals[i], Filled(dst))
 	}
+	d.Totals = totals
+	// Layouts that are the Same may still differ in their session settings (a decoded State's
+	// has none): the wider gap and cap, so that merging commutes.
+	d.Sessions = mergeSessions(d.Sessions, o.Sessions, max(l.SessionGap, o.Layout.SessionGap), max(visitCap(l.SessionCap), visitCap(o.Layout.SessionCap)))
+	d.SetQuestion(o.Question, o.QuestionAt)
+	d.TakeTouch(o.FirstTouch)
+	d.TakeTouch(o.LastTouch)
+	d.HandoffTouch = mergeHandoff(d, o)
 	d.IDs = unionIDs(d.IDs, o.IDs, l.IDCap)
 
 	if o.Events > 0 {
@@ -276,7 +308,8 @@ func (d *Data) Merge(o *Data) {
 	d.Signals |= o.Signals
 
 	if o.Cart.At > d.Cart.At || (o.Cart.At == d.Cart.At && (o.Cart.Value > d.Cart.Value ||
-		o.Cart.Value == d.Cart.Value && o.Cart.Checkout && !d.Cart.Checkout)) {
+		o.Cart.Value == d.Cart.Value && (o.Cart.Checkout && !d.Cart.Checkout ||
+			o.Cart.Checkout == d.Cart.Checkout && o.Cart.Step > d.Cart.Step))) {
 		d.Cart = o.Cart
 	}
 	d.Vel[0].Merge(o.Vel[0], l.Velocity)
@@ -354,7 +387,12 @@ func mergeHistory(a, b []Visit) []Visit {
 // bounded-memory documentation and tests. The layout is shared and not counted.
 func (d *Data) Footprint() int {
 	// Sizes on 64-bit platforms: Data's words, an Accum, an event time, an ID, a Visit.
-	const dataSize, accum, eventTime, id, visit = 384, 32, 8, 16, 32
-	return dataSize + accum*cap(d.Acc) + eventTime*cap(d.Times) + id*cap(d.IDs) + visit*cap(d.History) +
-		len(d.Tier) + len(d.Stage) + len(d.Rejection)
+	const dataSize, accum, eventTime, id, visit, total, session = 688, 32, 8, 16, 32, 4, 24
+	n := dataSize + accum*cap(d.Acc) + eventTime*cap(d.Times) + id*cap(d.IDs) + visit*cap(d.History) +
+		total*cap(d.Totals) + session*cap(d.Sessions) +
+		len(d.Tier) + len(d.Stage) + len(d.Rejection) + len(d.Question) + len(d.Cart.Step)
+	for _, t := range [...]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch} {
+		n += len(t.Channel) + len(t.Campaign) + len(t.Content) + len(t.CTA)
+	}
+	return n
 }

@@ -23,6 +23,9 @@ func randPair(r *rand.Rand, l *Layout) (a, b *Data) {
 	}
 	if r.IntN(2) == 0 {
 		b.Cart.At = a.Cart.At
+		if b.Cart.At == None {
+			b.Cart.Step = ""
+		}
 	}
 	return a, b
 }
@@ -173,7 +176,7 @@ func TestMergeBounded(t *testing.T) {
 	if d := diff(acc, build(l, evs), 1e-9); d != "" {
 		t.Fatalf("300 merged parts differ from one Data: %s", d)
 	}
-	if acc.Footprint() > 384+MaxReason+32*4+8*5+16*16+32*MaxHistory {
+	if acc.Footprint() > 688+MaxReason+32*4+8*5+16*16+32*MaxHistory+4*2+24*MaxVisits+MaxQuestion+MaxStep+3*4*MaxTouchText {
 		t.Errorf("footprint %d after 300 merges", acc.Footprint())
 	}
 }

@@ -25,4 +25,11 @@
 //  7. Bit sets name only the layout's signal kinds and stages; the history holds at most
 //     MaxHistory stays; every string is UTF-8 and at most 4 KiB long (a rule set's names
 //     are at most MaxName bytes; version 1 allowed 4 KiB).
+//  8. What version 4 adds (extra.go): a per-type event total is at most the events taken and
+//     counts at least what its ring holds (no totals: the rings' counts); the visits are
+//     ascending, disjoint, at most MaxVisits, each of at least one event and no later than the
+//     latest event; the question's text, the cart's step and the touches' texts are one line
+//     (no ReasonControl character) within MaxQuestion, MaxStep and MaxTouchText bytes; a touch
+//     has a text and a time no later than the latest event, the first touch is not after the
+//     last, and a hand-off touch needs a hand-off.
 package state

@@ -109,7 +109,12 @@ func randLayout(r *rand.Rand) *Layout {
 	}
 	velocity := []int64{0, 1, 7 * day, 30 * day}[r.IntN(4)]
 	idCap := []int{0, 1, 3, 8, 64}[r.IntN(5)]
-	return NewLayout(rules, types, caps, kinds, stages, velocity, idCap)
+	l := NewLayout(rules, types, caps, kinds, stages, velocity, idCap)
+	// Sessions group views of the first type; the cap keeps every session of the ≤ 30 events
+	// drawn, so that the sessions are order-free (dropping one is not). Layouts that are the
+	// Same have the same gap, as those of one Scorer do.
+	l.SessionGap = []int64{0, 1, 30 * 60 * 1e9, day, 365 * day}[(len(types)+len(rules))%5] // alike for layouts alike
+	return l
 }
 
 // event is what the scorer records of one event: its time, the ring it goes in (-1: none),
@@ -120,6 +125,9 @@ type event struct {
 	rules []int
 	w     float64
 	id    uint64
+	// What version 4 keeps: the touch (its At is t), a question's text (for type 1).
+	touch    Touch
+	question string
 }
 
 // randEvents draws n events for l with distinct IDs (or none); a quarter of those that earn
@@ -145,6 +153,11 @@ func randEvents(r *rand.Rand, l *Layout, n int, heavy float64) []event {
 		if r.IntN(4) != 0 {
 			ev.id = uint64(i+1)*0x9e3779b97f4a7c15 | 1
 		}
+		if r.IntN(2) == 0 {
+			ev.touch = Touch{At: ev.t, Channel: []string{"", "email", "web"}[r.IntN(3)], Campaign: []string{"", "spring", "summer"}[r.IntN(3)],
+				Content: []string{"", strings.Repeat("é", MaxTouchText/2)}[r.IntN(2)], CTA: "trial"}
+		}
+		ev.question = []string{"", "do you support SSO?", strings.Repeat("q", MaxQuestion)}[r.IntN(3)]
 		evs[i] = ev
 	}
 	return evs
@@ -160,6 +173,10 @@ func apply(d *Data, l *Layout, ev event) {
 	}
 	if ev.typ >= 0 {
 		Insert(d.Ring(ev.typ), ev.t)
+		d.TakeType(ev.typ)
+		if ev.typ == 0 { // the watched page views: visits
+			d.Visit(ev.t, l.SessionGap, l.SessionCap)
+		}
 	}
 	for _, i := range ev.rules {
 		d.Acc[i].Add(ev.t, l.Rules[i].HalfLife)
@@ -172,6 +189,10 @@ func apply(d *Data, l *Layout, ev event) {
 		d.Remember(ev.id, ev.t)
 	}
 	d.Take(ev.t)
+	d.TakeTouch(ev.touch)
+	if ev.typ == 1 {
+		d.SetQuestion(ev.question, ev.t)
+	}
 	d.Unsettled = true
 }
 
@@ -239,6 +260,12 @@ func randDataHeavy(r *rand.Rand, l *Layout, heavy float64) *Data {
 		d.Purchases = math.MaxUint32
 	}
 	d.Revenue, d.ExpansionRevenue = randFloat(r), randFloat(r)
+	if d.Cart.At != None && r.IntN(2) == 0 {
+		d.Cart.Step = []string{"payment", "shipping", strings.Repeat("s", MaxStep)}[r.IntN(3)]
+	}
+	if d.MQLAt != None && r.IntN(2) == 0 {
+		d.HandoffTouch = d.LastTouch
+	}
 	if d.Clock != None && r.IntN(3) == 0 { // a rejection by sales: version 3
 		reason := []string{"no budget", "wrong person", strings.Repeat("é", MaxReason/2), strings.Repeat("x", MaxReason)}[r.IntN(4)]
 		d.Reject(reason, between(r, MinTime, d.Clock+1))
@@ -304,6 +331,12 @@ func diff(a, b *Data, rel float64) string {
 			return fmt.Sprintf("float %d differs: %v, %v", i, fa[i], fb[i])
 		}
 	}
+	if !slices.Equal(a.Sessions, b.Sessions) {
+		return fmt.Sprintf("visits differ:\n%v\n%v", a.Sessions, b.Sessions)
+	}
+	if !totalsEqual(a, b) {
+		return fmt.Sprintf("event totals differ:\n%v\n%v", a.Totals, b.Totals)
+	}
 	// The rest compares exactly: copy the compared floats across and compare the scalars.
 	x, y := a.scalars(), b.scalars()
 	y.vel, y.base, y.revenue, y.expansionRevenue, y.cart.Value = x.vel, x.base, x.revenue, x.expansionRevenue, x.cart.Value
@@ -321,4 +354,10 @@ func mustMarshal(t testing.TB, d *Data) []byte {
 		t.Fatalf("Marshal: %v", err)
 	}
 	return b
+}
+
+// withoutExtra clears what version 4 adds from d.
+func withoutExtra(d *Data) {
+	d.Totals, d.Sessions, d.Question, d.QuestionAt, d.Cart.Step = nil, nil, "", 0, ""
+	d.FirstTouch, d.LastTouch, d.HandoffTouch = Touch{}, Touch{}, Touch{}
 }

@@ -18,6 +18,12 @@ type Layout struct {
 	Stages     []string // journey stages, by bit of Data.Entered
 	Velocity   int64    // the velocity signal's window: the half-life of Data.Vel[0]
 	IDCap      int      // how many event IDs a Data remembers
+	// SessionGap and SessionCap say how Visit and Merge group page views into sessions: views
+	// within SessionGap of each other are one, and SessionCap sessions (MaxVisits when 0) are
+	// kept. Like Rule.RenamedFrom they are not stored in a State: a Scorer's layout sets them,
+	// and Same ignores them.
+	SessionGap int64
+	SessionCap int
 
 	ruleIndex map[string]int // by ID
 	typeIndex map[string]int

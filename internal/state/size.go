@@ -26,7 +26,7 @@ func MaxLen(l *Layout, names int) int {
 	if l == nil {
 		return headerLen + 4
 	}
-	return headerLen + len(l.key) + maxValuesLen(len(l.Rules), l.RingTotal, l.IDCap, len(l.Kinds), len(l.Stages), names) + 4
+	return headerLen + len(l.key) + maxValuesLen(len(l.Rules), len(l.Types), l.RingTotal, l.IDCap, len(l.Kinds), len(l.Stages), visitCap(l.SessionCap), names) + 4
 }
 
 // MaxLenWithin bounds MaxLen over every layout of at most rules event rules and types tracked
@@ -41,13 +41,13 @@ func MaxLenWithin(rules, types, slots, nameBytes, idCap, names int) int {
 	key += uvarintLen(MaxKinds) + MaxKinds*nameLen + uvarintLen(MaxStages) + MaxStages*nameLen
 	key += varintLen + uvarintLen(uint64(idCap)) // velocity window, ID capacity
 	key += nameBytes
-	return headerLen + key + maxValuesLen(rules, slots, idCap, MaxKinds, MaxStages, names) + 4
+	return headerLen + key + maxValuesLen(rules, types, slots, idCap, MaxKinds, MaxStages, MaxVisits, names) + 4
 }
 
 const headerLen = len(magic) + 1 + 1 // magic, version, whether there is a layout
 
 // maxValuesLen bounds what Marshal writes after the layout, CRC excluded.
-func maxValuesLen(rules, slots, idCap, kinds, stages, names int) int {
+func maxValuesLen(rules, types, slots, idCap, kinds, stages, visits, names int) int {
 	n := rules*accumLen + slots*varintLen
 	n += uvarintLen(uint64(idCap)) + idCap*idLen
 	n += 4*varintLen + varintLen // Clock, Evaluated, Latest, First; Events
@@ -61,6 +61,11 @@ func maxValuesLen(rules, slots, idCap, kinds, stages, names int) int {
 	n += len(Data{}.Base) * 8
 	n += uvarintLen(math.MaxUint32) + 2*8 // Purchases, Revenue, ExpansionRevenue
 	n += stringLen(MaxReason) + varintLen // Rejection, RejectedAt (version 3)
+	// Version 4: the totals, the visits, the question, the cart's step, three touches.
+	n += uvarintLen(uint64(types)) + types*uvarintLen(MaxTotal)
+	n += uvarintLen(uint64(visits)) + visits*(2*varintLen+uvarintLen(math.MaxUint32))
+	n += stringLen(MaxQuestion) + varintLen + stringLen(MaxStep)
+	n += 3 * (1 + varintLen + 4*stringLen(MaxTouchText))
 	return n
 }
 
