@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/leadscore/leadscore"
 )
@@ -38,6 +39,38 @@ type CalibrateOptions struct {
 	// cases cannot tell its effect from noise (a standardised penalty hardly shrinks a rare
 	// rule). Default 20; 1 fits every rule that varies at all.
 	MinFired int
+
+	// Expect states, by rule ID, the sign a rule's points must keep and why (DOMAIN.md's
+	// buying signals, say). The constraint acts during the fit: a rule whose points would
+	// take the other sign is held at 0 points and the other rules are fitted around it, and
+	// the report says which rules the constraint held (RuleFit.Constrained). An ID that is
+	// not a rule of the set is an error.
+	Expect map[string]Expectation
+	// ShrinkBelow gives 0 points to a fitted rule whose effect is within ShrinkBelow
+	// standard errors of 0, where the data cannot tell it from no effect (RuleFit.Shrunk);
+	// the weakest such rule is set to 0 first and the others refitted, one at a time.
+	// Default 0: off; 1 drops the rules whose effect is smaller than its uncertainty, 2 about
+	// those not significant at 95%.
+	ShrinkBelow float64
+	// TierRates places tiers at the conversion rates a team chooses instead of keeping
+	// their share of the leads: by tier name, the rate at which a lead scoring the tier's
+	// Min converts, measured on held-out leads ("hot" 0.6: a lead that just reaches hot
+	// converts 60% of the time, those above it more). Tiers not listed keep their share.
+	// Each rate must lie strictly between 0 and 1, and each tier must have a Min.
+	TierRates map[string]float64
+	// Bin lists numeric inputs to cut into threshold rules chosen from the data (see
+	// Binned): their rules are added to the rule set, fitted with the others, and reported
+	// with RuleFit.Added. The thresholds are chosen again on each fold's training cases, so
+	// the held-out AUC includes choosing them (nested cross-validation).
+	Bin []Binned
+	// Interactions is how many rules "A and B" Calibrate may add, each pairing two attribute
+	// rules (with a condition, not a Value; thresholds of Bin included) whose joint firing
+	// the rules alone explain worst on the training cases (a score test), chosen again on
+	// each fold's training cases. Default 0: none.
+	Interactions int
+	// Progress, when not nil, is called after each of the Folds+1 fits with the number of
+	// fits done and the total, so that a long run can show it is moving.
+	Progress func(done, total int)
 }
 
 func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
@@ -69,8 +102,77 @@ func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 		return o, fmt.Errorf("backtest: BaseScore %v, BaseOdds %v: want finite numbers, BaseOdds ≥ 0", o.BaseScore, o.BaseOdds)
 	case o.MinFired < 0:
 		return o, fmt.Errorf("backtest: MinFired %d: want a positive number", o.MinFired)
+	case o.Interactions < 0:
+		return o, fmt.Errorf("backtest: Interactions %d: want a number ≥ 0", o.Interactions)
+	case !(o.ShrinkBelow >= 0) || math.IsInf(o.ShrinkBelow, 0):
+		return o, fmt.Errorf("backtest: ShrinkBelow %v: want a number ≥ 0", o.ShrinkBelow)
+	}
+	for name, r := range o.TierRates {
+		if !(r > 0 && r < 1) {
+			return o, fmt.Errorf("backtest: TierRates[%q] %v: want a rate strictly between 0 and 1", name, r)
+		}
+	}
+	for id, e := range o.Expect {
+		if e.Sign < AnySign || e.Sign > Negative {
+			return o, fmt.Errorf("backtest: Expect[%q]: unknown sign %v", id, e.Sign)
+		}
 	}
 	return o, nil
+}
+
+// checkAgainst checks that the options name rules and tiers cfg has.
+func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
+	ids := map[string]bool{}
+	for _, r := range cfg.Rules {
+		ids[r.ID] = true
+	}
+	for _, r := range cfg.Events {
+		ids[r.ID] = true
+	}
+	for k, b := range o.Bin {
+		switch {
+		case b.ID == "" || b.Value == "":
+			return fmt.Errorf("backtest: Bin[%d]: want an ID and a Value", k)
+		case b.Bins < 0 || b.Bins == 1:
+			return fmt.Errorf("backtest: Bin[%d] %q: %d bins, want 2 or more (0: the default)", k, b.ID, b.Bins)
+		case b.Sign < AnySign || b.Sign > Negative:
+			return fmt.Errorf("backtest: Bin[%d] %q: unknown sign %v", k, b.ID, b.Sign)
+		}
+		for _, other := range o.Bin[:k] {
+			if other.ID == b.ID {
+				return fmt.Errorf("backtest: Bin[%d]: a second input %q", k, b.ID)
+			}
+		}
+		for id := range ids {
+			if strings.HasPrefix(id, b.ID+" ≥ ") {
+				return fmt.Errorf("backtest: Bin[%d] %q: the rule set already has a rule %q", k, b.ID, id)
+			}
+		}
+	}
+	for _, id := range sortedKeys(o.Expect) {
+		if !ids[id] {
+			return fmt.Errorf("backtest: Expect[%q]: the rule set has no rule %q", id, id)
+		}
+	}
+	tiers := map[string]bool{}
+	for _, t := range cfg.Tiers {
+		tiers[t.Name] = t.Min != nil
+	}
+	for _, name := range sortedKeys(o.TierRates) {
+		if hasMin, ok := tiers[name]; !ok || !hasMin {
+			return fmt.Errorf("backtest: TierRates[%q]: the rule set has no tier %q with a Min", name, name)
+		}
+	}
+	return nil
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 // BaseRuleID is the ID of the rule Calibrate adds to anchor the scale (CalibrateOptions.BaseOdds).
@@ -92,6 +194,11 @@ type CalibrationReport struct {
 	BeforeAUC  float64   // the input rule set on all cases
 	AfterAUC   float64   // the calibrated rule set on all cases (in-sample, optimistic)
 
+	// HeldOut ranks every case by the points of the fold that did not see it and splits
+	// them into ten groups of (about) equal size, highest first: the lift and calibration
+	// charts of what to expect on new leads. Before does the same with the input rule set.
+	HeldOut, Before []Group
+
 	Cases, Converted int
 	Options          CalibrateOptions // with the defaults filled in
 	Iterations       int              // Newton steps of the final fit
@@ -112,17 +219,42 @@ type RuleFit struct {
 	// Before and Points are the rule's points before and after calibration; for a "value"
 	// rule they are the factor its Value is multiplied by (Before is 1).
 	Before, Points float64
+	// Added is true for a threshold rule Calibrate added for a Binned input (Before is 0).
+	Added bool
 	// Fitted is false when the data cannot say anything about the rule — it never fired,
 	// always fired, or its dimension has weight 0 — and its points were kept.
 	Fitted bool
+	// Converted counts the converted cases among the Fired ones.
+	Converted int
+	// Expect is the rule's stated expectation (CalibrateOptions.Expect); Constrained is true
+	// when it held the rule at 0 points because the data pointed the other way.
+	Expect      Expectation
+	Constrained bool
+	// Shrunk is true when the rule's effect was within ShrinkBelow standard errors of 0 and
+	// it got 0 points. A rule held at 0 either way has a Coefficient of 0 and a NaN StdErr.
+	Shrunk bool
+}
+
+// Group is one group of cases ranked by their totals (CalibrationReport.HeldOut).
+type Group struct {
+	Leads, Converted int
+	// Predicted is the mean probability of converting the fitted points gave the group's
+	// cases; NaN for the input rule set, which has no probability.
+	Predicted float64
 }
 
 // TierFit is a tier's threshold before and after calibration.
 type TierFit struct {
 	Tier          string
 	Before, After float64 // Min; NaN for a catch-all tier
-	Share         float64 // share of the cases at or above Min, the same before and after
+	Share         float64 // share of the cases at or above Min after calibration
 	Probability   float64 // the probability Scale gives a total of After
+	// Rate is the conversion rate chosen for the tier's Min (CalibrateOptions.TierRates);
+	// 0 when the tier kept its share.
+	Rate float64
+	// HeldOutLeads and HeldOutConverted count the cases whose held-out total falls in the
+	// tier (at or above After, below the next tier up's): how the tier will do on new leads.
+	HeldOutLeads, HeldOutConverted int
 }
 
 // Scale converts a calibrated total into a probability of converting, the way a credit
@@ -153,6 +285,7 @@ type feature struct {
 	weight   float64
 	capCount float64 // event rules: Max in events (Max / |Points|); 0: no cap
 	column   int     // in the design matrix; -1: left out (weight 0)
+	expect   Expectation
 }
 
 // Calibrate learns points for cfg's rules from cases with known outcomes, and returns a copy
@@ -174,16 +307,23 @@ type feature struct {
 //   - drops the dimensions' bounds (Min, Max) and keeps their weights: a fitted points table
 //     is linear in the firings, and a bound would clip it;
 //   - moves each tier's Min so that the same share of the cases reaches it as before (the
-//     hand-off volume sales agreed to stays the same; the leads in it get better);
+//     hand-off volume sales agreed to stays the same; the leads in it get better), or, for
+//     the tiers in TierRates, to where held-out leads convert at the chosen rate;
+//   - adds the threshold rules of the Binned inputs (Bin), after cfg's attribute rules;
 //   - keeps everything else (hysteresis, grades, signals, journey) as it was.
 //
 // Rules the data cannot inform (fired or not fired in fewer than MinFired cases, or in a
 // dimension of weight 0) keep their points and are reported as not fitted. An event rule of
 // 0 points has no cap in events to carry over: it is fitted uncapped.
 //
+// Sign constraints (Expect) and shrinkage (ShrinkBelow) act inside the fit: a rule held at
+// 0 is left out and the others are refitted (see the package documentation).
+//
 // The report's HeldOutAUC is measured honestly: the cases are split into stratified folds,
-// and for each fold the whole procedure — fit, round, compile, score — runs on the other
-// folds and the resulting points table is scored on the held-out fold with a real Scorer.
+// and for each fold the whole procedure — choose the Bin thresholds, fit with the
+// constraints, round, compile, score — runs on the other folds and the resulting points
+// table is scored on the held-out fold with a real Scorer. The same held-out totals give
+// the report's HeldOut groups (the charts) and place the TierRates tiers.
 //
 // Calibrate fails on invalid options, a cfg that does not compile (with opts, which it
 // passes to Compile), a case Score rejects, cases that all share one outcome, or fewer
@@ -196,6 +336,9 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 	}
 	if len(cases) == 0 {
 		return leadscore.Config{}, CalibrationReport{}, errors.New("backtest: no cases to calibrate on")
+	}
+	if err := o.checkAgainst(cfg); err != nil {
+		return leadscore.Config{}, CalibrationReport{}, err
 	}
 	if o.BaseOdds > 0 {
 		if weightOf(cfg, leadscore.Fit) == 0 {
@@ -230,39 +373,76 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 		return leadscore.Config{}, CalibrationReport{}, err
 	}
 
-	features := featuresOf(cfg)
-	x, p, fired, err := design(cfg, features, cases, opts)
+	baseFeatures := featuresOf(cfg, o.Expect)
+	baseX, baseP, values, err := design(cfg, baseFeatures, cases, opts, o.Bin)
 	if err != nil {
 		return leadscore.Config{}, CalibrationReport{}, err
 	}
+	// The rule set to fit on the training cases train: cfg, plus the threshold rules of the
+	// Binned inputs chosen on train.
+	fitSet := func(train []int) (leadscore.Config, []feature, []float64, int, error) {
+		if len(o.Bin) == 0 && o.Interactions == 0 {
+			return cfg, baseFeatures, baseX, baseP, nil
+		}
+		return withBins(cfg, o, baseX, baseFeatures, values, y, train)
+	}
+	progress := func(done int) {
+		if o.Progress != nil {
+			o.Progress(done, len(folds)+1)
+		}
+	}
 
+	// heldOut[i] is case i's log-odds of converting by the points of the fold that held it out.
+	heldOut := make([]float64, len(cases))
+	slope := math.Ln2 / o.PointsToDouble
 	for k := range folds {
 		train := folds.Train(k)
-		fit, err := fitLogistic(withSupport(rows(x, p, train), p, o.MinFired), p, pick(y, train), o.Lambda)
+		set, features, x, p, err := fitSet(train)
 		if err != nil {
 			return leadscore.Config{}, CalibrationReport{}, fmt.Errorf("backtest: fold %d: %w", k, err)
 		}
-		foldCfg, _ := suggest(cfg, features, fit, o)
+		fit, state, err := fitConstrained(withSupport(rows(x, p, train), p, o.MinFired), p, pick(y, train), o.Lambda, signsOf(features, p), o.ShrinkBelow)
+		if err != nil {
+			return leadscore.Config{}, CalibrationReport{}, fmt.Errorf("backtest: fold %d: %w", k, err)
+		}
+		foldCfg, _ := suggest(set, features, fit, state, o)
 		test := pick(cases, folds[k])
 		samples, err := scoreWith(foldCfg, test, opts)
 		if err != nil {
 			return leadscore.Config{}, CalibrationReport{}, fmt.Errorf("backtest: fold %d: %w", k, err)
 		}
-		auc, err := AUC(totalsOf(samples), pick(y, folds[k]))
+		totals := totalsOf(samples)
+		auc, err := AUC(totals, pick(y, folds[k]))
 		if err != nil {
 			return leadscore.Config{}, CalibrationReport{}, fmt.Errorf("backtest: fold %d: %w", k, err)
 		}
+		for t, i := range folds[k] {
+			heldOut[i] = fit.beta[0] + slope*totals[t]
+		}
 		rep.FoldAUC = append(rep.FoldAUC, auc)
 		rep.HeldOutAUC += auc / float64(len(folds))
+		progress(k + 1)
 	}
 
-	fit, err := fitLogistic(withSupport(slices.Clone(x), p, o.MinFired), p, y, o.Lambda)
+	all := make([]int, len(cases))
+	for i := range all {
+		all[i] = i
+	}
+	set, features, x, p, err := fitSet(all)
 	if err != nil {
 		return leadscore.Config{}, CalibrationReport{}, err
 	}
-	out, rules := suggest(cfg, features, fit, o)
+	fit, state, err := fitConstrained(withSupport(slices.Clone(x), p, o.MinFired), p, y, o.Lambda, signsOf(features, p), o.ShrinkBelow)
+	if err != nil {
+		return leadscore.Config{}, CalibrationReport{}, err
+	}
+	progress(len(folds) + 1)
+	out, rules := suggest(set, features, fit, state, o)
+	fired, converted := firedAndConverted(x, p, y, features)
 	for i := range rules {
 		rules[i].Fired = fired[i]
+		rules[i].Converted = converted[i]
+		rules[i].Added = i >= len(cfg.Rules) && i < len(set.Rules)
 	}
 	rep.Rules = rules
 	rep.Intercept, rep.InterceptStdErr = fit.beta[0], fit.se[0]
@@ -293,8 +473,130 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 		}
 		rep.Scale.LogOddsAtZero -= points * w / factor
 	}
-	out.Tiers, rep.Tiers = placeTiers(cfg.Tiers, beforeTotals, afterTotals, o.Step, rep.Scale)
+	// The held-out log-odds in the final points' unit, for the tiers and the charts.
+	heldOutTotals := make([]float64, len(heldOut))
+	for i, l := range heldOut {
+		heldOutTotals[i] = (l - rep.Scale.LogOddsAtZero) / slope
+	}
+	recal, err := recalibration(heldOut, y)
+	if err != nil {
+		return leadscore.Config{}, CalibrationReport{}, err
+	}
+	atRate := func(r float64) float64 { // the final total at which held-out leads convert at r
+		return ((math.Log(r/(1-r))-recal[0])/recal[1] - rep.Scale.LogOddsAtZero) / slope
+	}
+	out.Tiers, rep.Tiers = placeTiers(cfg.Tiers, beforeTotals, afterTotals, o.Step, rep.Scale, o.TierRates, atRate)
+	countHeldOut(rep.Tiers, heldOutTotals, y)
+	rep.HeldOut = groups(heldOut, y, true)
+	rep.Before = groups(beforeTotals, y, false)
 	return out, rep, nil
+}
+
+// firedAndConverted counts, per feature, the cases it fired in and the converted ones
+// among them.
+func firedAndConverted(x []float64, p int, y []bool, features []feature) (fired, converted []int) {
+	fired = make([]int, len(features))
+	converted = make([]int, len(features))
+	for k, f := range features {
+		if f.column < 0 {
+			continue
+		}
+		for i, conv := range y {
+			if x[i*p+f.column] != 0 {
+				fired[k]++
+				if conv {
+					converted[k]++
+				}
+			}
+		}
+	}
+	return fired, converted
+}
+
+// signsOf returns the sign constraint of each of the p columns of features.
+func signsOf(features []feature, p int) []Sign {
+	signs := make([]Sign, p)
+	for _, f := range features {
+		if f.column < 0 {
+			continue
+		}
+		signs[f.column] = f.expect.Sign
+		if f.weight < 0 { // points = β × factor / weight: the sign turns
+			switch f.expect.Sign {
+			case Positive:
+				signs[f.column] = Negative
+			case Negative:
+				signs[f.column] = Positive
+			}
+		}
+	}
+	return signs
+}
+
+// recalibration fits P = σ(a + b × l) to held-out log-odds l: how the fold models'
+// probabilities hold up on leads they did not see. It returns a and b.
+func recalibration(l []float64, y []bool) ([2]float64, error) {
+	fit, err := fitLogistic(l, 1, y, 1e-9)
+	if err != nil {
+		return [2]float64{}, err
+	}
+	if !fit.fitted[0] || !(fit.beta[1] > 0) {
+		// The held-out totals do not rank the leads at all: read them as they are.
+		return [2]float64{0, 1}, nil
+	}
+	return [2]float64{fit.beta[0], fit.beta[1]}, nil
+}
+
+// groups ranks the cases by score, highest first (ties in case order), and splits them
+// into ten groups of about equal size. When logOdds is true the scores are log-odds and
+// each group gets its mean probability.
+func groups(score []float64, y []bool, logOdds bool) []Group {
+	n := len(score)
+	order := make([]int, n)
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int {
+		switch {
+		case score[a] > score[b]:
+			return -1
+		case score[a] < score[b]:
+			return 1
+		}
+		return 0
+	})
+	k := min(10, n)
+	out := make([]Group, k)
+	for g := range k {
+		var sum float64
+		for _, i := range order[g*n/k : (g+1)*n/k] {
+			out[g].Leads++
+			if y[i] {
+				out[g].Converted++
+			}
+			sum += sigmoid(score[i])
+		}
+		out[g].Predicted = math.NaN()
+		if logOdds && out[g].Leads > 0 {
+			out[g].Predicted = sum / float64(out[g].Leads)
+		}
+	}
+	return out
+}
+
+// countHeldOut counts the held-out cases that fall in each tier.
+func countHeldOut(tiers []TierFit, totals []float64, y []bool) {
+	for i, t := range totals {
+		for k := range tiers {
+			if math.IsNaN(tiers[k].After) || t >= tiers[k].After {
+				tiers[k].HeldOutLeads++
+				if y[i] {
+					tiers[k].HeldOutConverted++
+				}
+				break
+			}
+		}
+	}
 }
 
 // scoreWith compiles cfg and scores cases with it.
@@ -342,11 +644,12 @@ func weightOf(cfg leadscore.Config, d leadscore.Dimension) float64 {
 }
 
 // featuresOf lists cfg's rules as features: attribute rules, then event rules.
-func featuresOf(cfg leadscore.Config) []feature {
+func featuresOf(cfg leadscore.Config, expect map[string]Expectation) []feature {
 	var out []feature
 	column := 0
 	add := func(f feature) {
 		f.column = -1
+		f.expect = expect[f.id]
 		if f.weight != 0 {
 			f.column = column
 			column++
@@ -372,8 +675,10 @@ func featuresOf(cfg leadscore.Config) []feature {
 // design measures every case's features (point-in-time, like Score) with a probe rule set:
 // cfg with every attribute rule worth 1 point, every event rule worth 1 point per event
 // with its cap in events, and no dimension bounds, so that each contribution is the
-// feature itself. It returns the n×p matrix and, per feature, the cases it fired in.
-func design[L any](cfg leadscore.Config, features []feature, cases []Case[L], opts []leadscore.Option) (x []float64, p int, fired []int, err error) {
+// feature itself. It returns the n×p matrix.
+//
+// It also measures each Binned input's Value in every case (values[k][i]: input k, case i).
+func design[L any](cfg leadscore.Config, features []feature, cases []Case[L], opts []leadscore.Option, bins []Binned) (x []float64, p int, values [][]float64, err error) {
 	probe := cfg
 	probe.Dimensions = nil
 	probe.Tiers = nil
@@ -391,6 +696,16 @@ func design[L any](cfg leadscore.Config, features []feature, cases []Case[L], op
 		r := &probe.Events[i]
 		r.Points, r.Max = 1, features[len(cfg.Rules)+i].capCount
 	}
+	binColumn := map[string]int{}
+	for k, b := range bins {
+		id := "backtest-bin:" + b.ID
+		binColumn[id] = k
+		probe.Rules = append(probe.Rules, leadscore.Rule{ID: id, Dimension: leadscore.Fit, Value: "float(" + b.Value + ")"})
+	}
+	values = make([][]float64, len(bins))
+	for k := range values {
+		values[k] = make([]float64, len(cases))
+	}
 	samples, err := scoreWith(probe, cases, opts)
 	if err != nil {
 		return nil, 0, nil, err
@@ -402,30 +717,22 @@ func design[L any](cfg leadscore.Config, features []feature, cases []Case[L], op
 			p++
 		}
 	}
-	byColumn := make([]int, p) // feature index of each column
-	for k, f := range features {
-		if f.column >= 0 {
-			byColumn[f.column] = k
-		}
-	}
 	x = make([]float64, len(cases)*p)
-	fired = make([]int, len(features))
 	for i, s := range samples {
 		for _, c := range s.Result.Contributions {
-			j, ok := column[c.RuleID]
-			if !ok {
-				continue
-			}
 			if math.IsNaN(c.Points) || math.IsInf(c.Points, 0) {
 				return nil, 0, nil, fmt.Errorf("backtest: case %d: rule %q contributes %v", i, c.RuleID, c.Points)
 			}
-			x[i*p+j] = c.Points
-			if c.Points != 0 {
-				fired[byColumn[j]]++
+			if k, ok := binColumn[c.RuleID]; ok {
+				values[k][i] = c.Points
+				continue
+			}
+			if j, ok := column[c.RuleID]; ok {
+				x[i*p+j] = c.Points
 			}
 		}
 	}
-	return x, p, fired, nil
+	return x, p, values, nil
 }
 
 // withSupport zeroes, in the n×p matrix x, the columns whose most common value leaves fewer
@@ -462,7 +769,7 @@ func withSupport(x []float64, p, minFired int) []float64 {
 
 // suggest turns a fit into points: the calibrated copy of cfg (tiers not yet placed) and one
 // RuleFit per feature.
-func suggest(cfg leadscore.Config, features []feature, fit logitFit, o CalibrateOptions) (leadscore.Config, []RuleFit) {
+func suggest(cfg leadscore.Config, features []feature, fit logitFit, state []columnState, o CalibrateOptions) (leadscore.Config, []RuleFit) {
 	out := cfg
 	out.Rules = slices.Clone(cfg.Rules)
 	out.Events = slices.Clone(cfg.Events)
@@ -487,7 +794,13 @@ func suggest(cfg leadscore.Config, features []feature, fit logitFit, o Calibrate
 			rf.Before = cfg.Rules[f.index].Points
 		}
 		rf.Points = rf.Before
-		if f.column >= 0 && fit.fitted[f.column] {
+		rf.Expect = f.expect
+		held := f.column >= 0 && state[f.column] != columnFree
+		if held {
+			rf.Constrained = state[f.column] == columnConstrained
+			rf.Shrunk = state[f.column] == columnShrunk
+		}
+		if f.column >= 0 && (fit.fitted[f.column] || held) {
 			rf.Fitted = true
 			rf.Coefficient, rf.StdErr = fit.beta[f.column+1], fit.se[f.column+1]
 			raw := rf.Coefficient * factor / f.weight
@@ -567,8 +880,9 @@ func interceptFor(totals []float64, y []bool, slope float64) float64 {
 }
 
 // placeTiers moves each tier's Min so that the same share of cases reaches it with the
-// calibrated totals as with the original ones.
-func placeTiers(tiers []leadscore.Tier, before, after []float64, step float64, scale Scale) ([]leadscore.Tier, []TierFit) {
+// calibrated totals as with the original ones, or, for a tier listed in rates, to
+// atRate(its rate) rounded to step.
+func placeTiers(tiers []leadscore.Tier, before, after []float64, step float64, scale Scale, rates map[string]float64, atRate func(float64) float64) ([]leadscore.Tier, []TierFit) {
 	if len(tiers) == 0 {
 		return nil, nil
 	}
@@ -581,6 +895,18 @@ func placeTiers(tiers []leadscore.Tier, before, after []float64, step float64, s
 	for i, t := range tiers {
 		fits[i] = TierFit{Tier: t.Name, Before: math.NaN(), After: math.NaN(), Share: 1, Probability: math.NaN()}
 		if t.Min == nil {
+			continue
+		}
+		if r, ok := rates[t.Name]; ok {
+			m := roundTo(atRate(r), step)
+			reach := 0
+			for _, v := range after {
+				if v >= m {
+					reach++
+				}
+			}
+			out[i].Min = leadscore.Float(m)
+			fits[i] = TierFit{Tier: t.Name, Before: *t.Min, After: m, Share: float64(reach) / float64(n), Probability: scale.Probability(m), Rate: r}
 			continue
 		}
 		reach := 0

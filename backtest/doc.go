@@ -56,6 +56,33 @@
 // reweighted least squares) with a backtracking line search converges in a handful of
 // steps. Standard errors come from the inverse of the penalised Hessian at the optimum.
 //
+// # Points a team believes
+//
+// A fitted coefficient answers "what does this rule add once every other rule is counted",
+// which is not the question a salesperson asks of a points table. These options keep the
+// table believable while it gains accuracy, and each says what it did:
+//
+//   - Expect states a rule's sign before looking at outcomes ("questions are a buying
+//     signal": Positive). The fit keeps it with an active-set method — a rule the data would
+//     turn around is held at 0 and the others are refitted around it — and the rule is
+//     reported as Constrained, with the team's reason.
+//   - ShrinkBelow gives 0 points to a rule whose effect is within so many standard errors of
+//     0, one at a time from the weakest, refitting the others each time (RuleFit.Shrunk).
+//   - Bin cuts numeric inputs into threshold rules ("exit-rate ≥ 0.025") chosen from the
+//     data: quantile groups pooled until their conversion rates are monotone, then merged
+//     down to a few, each threshold the shortest number between two groups; every threshold
+//     rule of an input is constrained to the input's direction, so its points rise (or fall)
+//     with it. The thresholds are chosen on each fold's training cases only.
+//   - Interactions adds rules "A and B" for the pairs of rules whose joint firing the rules
+//     alone explain worst (a score test on the training cases), chosen again in each fold.
+//   - TierRates places tiers where held-out leads convert at the rates a team chooses,
+//     instead of keeping each tier's share.
+//
+// CalibrationReport.Summary reads the result in plain words — per rule its points before
+// and after, the leads it touches, how many of them converted, and why — and LiftChart and
+// CalibrationChart draw the held-out lift and calibration as SVG images, written to an
+// io.Writer the caller provides.
+//
 // # Why the standard library
 //
 // The problem is small: one row per lead and one column per rule, tens of columns. Newton's

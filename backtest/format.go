@@ -80,8 +80,13 @@ func (r CalibrationReport) String() string {
 		if f.Kind == "value" {
 			before, after = "×"+before, "×"+after
 		}
-		if !f.Fitted {
+		switch {
+		case !f.Fitted:
 			after += " (kept)"
+		case f.Constrained:
+			after += " (sign held)"
+		case f.Shrunk:
+			after += " (shrunk)"
 		}
 		fmt.Fprintf(w, "%s\t%s\t%s\t%d\t%s\t%s\t%s\t%s\t\n", f.RuleID, f.Dimension, f.Kind, f.Fired, coef, se, before, after)
 	}
@@ -139,4 +144,118 @@ func sign(v float64) string {
 		return "−"
 	}
 	return "+"
+}
+
+// Summary renders the report for the people who use the points rather than fit them: how
+// well the new points rank leads they have not seen, in words; then, per rule, its points
+// before and after, how many leads it touches and how many of those converted, and why it
+// got its points; then the tiers, with how their leads converted when held out. The
+// statistics (coefficients, standard errors, the scale) are in String.
+func (r CalibrationReport) Summary() string {
+	var b strings.Builder
+	base := 0.0
+	if r.Cases > 0 {
+		base = float64(r.Converted) / float64(r.Cases)
+	}
+	fmt.Fprintf(&b, "%d leads, %d converted (%s).\n", r.Cases, r.Converted, pct(base))
+	fmt.Fprintf(&b, "Of two leads the points had not seen, one that converted and one that did not, the new points\n"+
+		"rank the converting one higher %s times in 100 (the points before: %s; a coin: 50).\n",
+		num(100*r.HeldOutAUC, 0), num(100*r.BeforeAUC, 0))
+	if len(r.HeldOut) > 0 && r.HeldOut[0].Leads > 0 && base > 0 {
+		top := r.HeldOut[0]
+		rate := float64(top.Converted) / float64(top.Leads)
+		fmt.Fprintf(&b, "The top 10%% by the new points converted at %s, %s× the average.\n", pct(rate), num(rate/base, 1))
+	}
+	held := 0
+	for _, f := range r.Rules {
+		if f.Constrained {
+			held++
+		}
+	}
+	if held > 0 {
+		fmt.Fprintf(&b, "%d rule(s) held at 0 points because the data pointed against what the team expects of them.\n", held)
+	}
+	b.WriteString("\n")
+
+	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(w, "rule\tpoints\tleads\tconverted\twhy")
+	for _, f := range r.Rules {
+		before, after := num(f.Before, 2), num(f.Points, 2)
+		if f.Kind == "value" {
+			before, after = "×"+before, "×"+after
+		}
+		if f.Added {
+			before = "new"
+		}
+		rate := "—"
+		if f.Fired > 0 && f.Fitted {
+			rate = pct(float64(f.Converted) / float64(f.Fired))
+		}
+		fmt.Fprintf(w, "%s\t%s → %s\t%d\t%s\t%s\n", f.RuleID, before, after, f.Fired, rate, r.why(f, base))
+	}
+	w.Flush()
+
+	if len(r.Tiers) > 0 {
+		b.WriteString("\n")
+		w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
+		fmt.Fprintln(w, "tier\tstarts at\tleads in it\tconverted, held out\thow it was placed")
+		for _, t := range r.Tiers {
+			starts, placed := "—", "the rest"
+			if !math.IsNaN(t.After) {
+				starts = num(t.Before, 2) + " → " + num(t.After, 2)
+				placed = "keeps its share of the leads (" + pct(t.Share) + " reach it)"
+				if t.Rate > 0 {
+					placed = "where " + pct(t.Rate) + " of leads convert"
+				}
+			}
+			rate := "—"
+			if t.HeldOutLeads > 0 {
+				rate = pct(float64(t.HeldOutConverted) / float64(t.HeldOutLeads))
+			}
+			fmt.Fprintf(w, "%s\t%s\t%d\t%s\t%s\n", t.Tier, starts, t.HeldOutLeads, rate, placed)
+		}
+		w.Flush()
+	}
+	return b.String()
+}
+
+// why is the plain-language reason for a rule's new points.
+func (r CalibrationReport) why(f RuleFit, base float64) string {
+	switch {
+	case !f.Fitted && f.Fired == 0:
+		return "never fired: nothing to learn, points kept"
+	case !f.Fitted && f.Fired == r.Cases:
+		return "fires for every lead: nothing to learn, points kept"
+	case !f.Fitted && min(f.Fired, r.Cases-f.Fired) < r.Options.MinFired:
+		return fmt.Sprintf("too few leads (%d) to tell: points kept", min(f.Fired, r.Cases-f.Fired))
+	case !f.Fitted:
+		return "its dimension has weight 0: points kept"
+	case f.Constrained:
+		why := ""
+		if f.Expect.Why != "" {
+			why = " (" + f.Expect.Why + ")"
+		}
+		return fmt.Sprintf("held at 0: expected %s%s, but once the other rules are counted the data point the other way", f.Expect.Sign, why)
+	}
+	if f.Fired == 0 || base == 0 {
+		if f.Shrunk {
+			return "set to 0: the data cannot tell its effect from none"
+		}
+		return ""
+	}
+	ratio := float64(f.Converted) / float64(f.Fired) / base
+	if f.Shrunk {
+		if math.Abs(math.Log(ratio)) > math.Log(1.25) {
+			return "set to 0: converts at " + num(ratio, 1) + "× the average, but the other rules already account for that"
+		}
+		return "set to 0: the data cannot tell its effect from none"
+	}
+	s := "converts at " + num(ratio, 1) + "× the average"
+	switch {
+	case ratio > 1 && f.Points < 0:
+		s += "; negative once the other rules are counted (they already credit these leads)"
+	case ratio < 1 && f.Points > 0:
+		s += "; positive once the other rules are counted (they already penalise these leads)"
+	}
+	return s
 }

@@ -36,6 +36,14 @@ var errNotConverged = errors.New("backtest: the logistic fit did not converge")
 // The columns are standardised internally for conditioning; a constant column is left out
 // and reported as not fitted.
 func fitLogistic(x []float64, p int, y []bool, lambda float64) (logitFit, error) {
+	return fitLogisticWithout(x, p, y, lambda, nil, nil)
+}
+
+// fitLogisticWithout is fitLogistic with the columns marked in drop (nil: none) held at a
+// coefficient of 0: left out of the fit and reported as not fitted. Newton's method starts
+// from start (an intercept and p coefficients in the data's units, as logitFit.beta) when
+// it is not nil: a warm start from a nearby fit converges in a few steps to the same optimum.
+func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []bool, start []float64) (logitFit, error) {
 	n := len(y)
 	if p < 0 || len(x) != n*p {
 		return logitFit{}, fmt.Errorf("backtest: design matrix of %d values for %d rows × %d columns", len(x), n, p)
@@ -67,7 +75,7 @@ func fitLogistic(x []float64, p int, y []bool, lambda float64) (logitFit, error)
 	var cols []int // the fitted columns
 	for j := range sd {
 		sd[j] = math.Sqrt(sd[j] / float64(n))
-		if sd[j] > 1e-12*max(1, math.Abs(mean[j])) {
+		if sd[j] > 1e-12*max(1, math.Abs(mean[j])) && (drop == nil || !drop[j]) {
 			cols = append(cols, j)
 		}
 	}
@@ -94,6 +102,13 @@ func fitLogistic(x []float64, p int, y []bool, lambda float64) (logitFit, error)
 		return logitFit{}, fmt.Errorf("backtest: all %d cases have the same outcome: nothing to fit", n)
 	}
 	c[0] = math.Log(float64(pos) / float64(n-pos))
+	if start != nil { // cⱼ = βⱼ sⱼ, c₀ = β₀ + Σ βⱼ mⱼ
+		c[0] = start[0]
+		for k, j := range cols {
+			c[k+1] = start[j+1] * sd[j]
+			c[0] += start[j+1] * mean[j]
+		}
+	}
 
 	grad := make([]float64, m)
 	hess := make([]float64, m*m)

@@ -156,4 +156,23 @@ func TestBankMarketing(t *testing.T) {
 	if rep.HeldOutAUC < before.AUC {
 		t.Errorf("calibration made it worse: %.3f → %.3f", before.AUC, rep.HeldOutAUC)
 	}
+
+	// With the options of issue 18: the client's numbers cut into thresholds, and shrinkage
+	// (pairs of rules, Interactions 5, fit noise on these 4,521 clients: 0.724). Gradient-
+	// boosted trees reach 0.728 on the same columns (BACKTEST.md).
+	_, rep, err = backtest.Calibrate(bankRules(), cases, backtest.CalibrateOptions{
+		Seed: 1, ShrinkBelow: 1,
+		Bin: []backtest.Binned{
+			{ID: "age", Dimension: leadscore.Fit, Value: "lead.Age"},
+			{ID: "balance", Dimension: leadscore.Fit, Value: "lead.Balance", Sign: backtest.Positive},
+			{ID: "days-since-contact", Dimension: leadscore.Relationship, Value: "lead.PDays"},
+		},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("with thresholds and shrinkage: %.3f held out, folds %.3f", rep.HeldOutAUC, rep.FoldAUC)
+	if rep.HeldOutAUC < 0.728-0.005 {
+		t.Errorf("held-out AUC %.3f, want ≥ 0.723 (gradient-boosted trees − 0.005)\n%s", rep.HeldOutAUC, rep.Summary())
+	}
 }

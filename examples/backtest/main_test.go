@@ -24,32 +24,42 @@ func datasetsDir(t *testing.T) string {
 	return dir
 }
 
-// The goals of BACKTEST.md: each calibrated rule set within 0.01 of the reference logistic
-// regression on held-out folds, while remaining a points table. These run the full
-// calibration and take several seconds each; under the race detector (ten times slower)
-// they are skipped: the backtest package's own tests cover its concurrency.
+// The goals of BACKTEST.md, on held-out folds, while remaining a points table whose signs
+// keep the team's expectations: X Education within 0.005 of gradient-boosted trees, the
+// online shoppers without PageValues at least what BACKTEST.md records (shoppersGoal; the
+// trees are 0.02 ahead there). These run the full calibration, X Education in about ten
+// seconds, the shoppers' (with thresholds and pairs chosen in every fold) in about a minute
+// and a half, skipped with -short; under the race detector (ten times slower) all are
+// skipped: the backtest package's own tests cover its concurrency.
 func TestGoals(t *testing.T) {
 	dir := datasetsDir(t)
 	if raceEnabled {
 		t.Skip("the real-data goals take minutes under -race; run them without it")
 	}
 	for _, tc := range []struct {
-		name    string
-		load    func(string) ([]backtest.Case[leadscore.Lead], error)
-		rules   leadscore.Config
-		minAUC  float64 // the goal: reference − 0.01
-		minRaw  float64 // the hand-written rule set is better than chance
-		columns []string
+		name   string
+		load   func(string) ([]backtest.Case[leadscore.Lead], error)
+		rules  func([]backtest.Case[leadscore.Lead]) leadscore.Config
+		opts   backtest.CalibrateOptions
+		minAUC float64 // the goal: gradient-boosted trees (BACKTEST.md) − 0.005
+		minRaw float64 // the hand-written rule set is better than chance
+		long   bool    // skipped with -short
 	}{
-		{"X Education", loadXEducation, xeducationRules(), 0.855, 0.70, nil},
-		{"online shoppers without PageValues", loadShoppers, shoppersRules(false), 0.74, 0.65, nil},
+		{"X Education", loadXEducation, func([]backtest.Case[leadscore.Lead]) leadscore.Config { return xeducationRules() },
+			xeducationOptions(calibrateOptions(1)), 0.871 - 0.005, 0.70, false},
+		{"online shoppers without PageValues", loadShoppers, func(c []backtest.Case[leadscore.Lead]) leadscore.Config { return shoppersCalibrated(false, c) },
+			shoppersOptions(calibrateOptions(1), false), shoppersGoal, 0.65, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
+			if tc.long && testing.Short() {
+				t.Skip("about a minute and a half: run without -short")
+			}
 			cases, err := tc.load(dir)
 			if err != nil {
 				t.Fatal(err)
 			}
-			m, err := measure(tc.rules, cases, calibrateOptions(1))
+			rules := tc.rules(cases)
+			m, err := measure(rules, cases, tc.opts)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -60,9 +70,20 @@ func TestGoals(t *testing.T) {
 			if m.calibration.HeldOutAUC < tc.minAUC {
 				t.Errorf("calibrated held-out AUC %.3f, want ≥ %v\n%s", m.calibration.HeldOutAUC, tc.minAUC, m.calibration)
 			}
-			// Still an explainable points table: the same rules, each with whole points.
-			if got, want := len(m.config.Rules)+len(m.config.Events), len(tc.rules.Rules)+len(tc.rules.Events)+1; got != want {
-				t.Errorf("%d rules after calibration, want %d (the rules and the base score)", got, want)
+			// Still an explainable points table: the same rules, the ones Calibrate added
+			// and the base score, each with whole points, none against its expected sign.
+			added := 0
+			for _, f := range m.calibration.Rules {
+				if f.Added {
+					added++
+				}
+				switch want := tc.opts.Expect[f.RuleID].Sign; {
+				case want == backtest.Positive && f.Points < 0, want == backtest.Negative && f.Points > 0:
+					t.Errorf("rule %s: %v points, against its expected sign (%v)", f.RuleID, f.Points, want)
+				}
+			}
+			if got, want := len(m.config.Rules)+len(m.config.Events), len(rules.Rules)+len(rules.Events)+added+1; got != want {
+				t.Errorf("%d rules after calibration, want %d (the rules, %d added and the base score)", got, want, added)
 			}
 			for _, r := range m.config.Rules {
 				if r.Value == "" && r.Points != float64(int(r.Points)) {

@@ -172,6 +172,39 @@ func xeducationSource(s string) string {
 }
 
 // xeducationRules is a rule set written by hand before looking at any outcome, following
+// xeducationExpectations are the signs DOMAIN.md gives the rules, stated before looking at
+// any outcome: Calibrate keeps them, holding at 0 a rule the data would turn around.
+var xeducationExpectations = map[string]backtest.Expectation{
+	"working-professional": {Sign: backtest.Positive, Why: "a target customer"},
+	"student":              {Sign: backtest.Negative, Why: "students research, they do not buy"},
+	"do-not-call":          {Sign: backtest.Negative, Why: "asked not to be called"},
+	"word-of-mouth":        {Sign: backtest.Positive, Why: "referral leads are worth more"},
+	"source-referral":      {Sign: backtest.Positive, Why: "referral leads are worth more"},
+	"engaged-10-minutes":   {Sign: backtest.Positive, Why: "time on the site is engagement"},
+	"engaged-20-minutes":   {Sign: backtest.Positive, Why: "time on the site is engagement"},
+	"no-visit":             {Sign: backtest.Negative, Why: "website visits are a buying signal, their absence is not"},
+	"landing-form":         {Sign: backtest.Positive, Why: "a form filled in is a question asked"},
+	"lead-form":            {Sign: backtest.Positive, Why: "a form filled in is a question asked"},
+	"chat-question":        {Sign: backtest.Positive, Why: "questions are a buying signal"},
+	"call":                 {Sign: backtest.Positive, Why: "a call is the strongest buying signal"},
+	"content-download":     {Sign: backtest.Positive, Why: "downloads are campaign engagement"},
+	"visits":               {Sign: backtest.Positive, Why: "frequent website visits are a buying signal"},
+	"page-views":           {Sign: backtest.Positive, Why: "reading course pages is a buying signal"},
+	"engaged-time":         {Sign: backtest.Positive, Why: "time on the site is engagement"},
+	"email-unsubscribe":    {Sign: backtest.Negative, Why: "opting out of email"},
+}
+
+// xeducationOptions adds to opts what X Education's calibration uses: DOMAIN.md's signs and
+// tiers placed at conversion rates.
+func xeducationOptions(opts backtest.CalibrateOptions) backtest.CalibrateOptions {
+	opts.Expect, opts.TierRates = xeducationExpectations, xeducationTierRates
+	return opts
+}
+
+// xeducationTierRates places the tiers where leads convert at the rates the team chose:
+// a lead that just reaches hot converts 60% of the time, one that just reaches warm 25%.
+var xeducationTierRates = map[string]float64{"hot": 0.6, "warm": 0.25}
+
 // DOMAIN.md: fit from who the lead is (a working professional can pay and has a reason to
 // study; a student is researching), relationship from how they came (a referral is worth
 // more than a web lead), engagement from what they did (a form, a question, a call weigh
