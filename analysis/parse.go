@@ -34,7 +34,8 @@ func (e *ParseError) Unwrap() error { return e.Err }
 // Lead keys are the Lead's JSON names, snake_case ("postal_code", "customer_since",
 // "company": {"employees"}, "bant": {"budget"}, "traits"); event keys are the Event's (type,
 // time, id, channel, path, value, category, properties). Times are RFC 3339 or dates
-// ("2026-03-02", midnight UTC). Every key is optional; the events need a type and a time.
+// ("2026-03-02", midnight UTC). "converted" (true or false) is the lead's known outcome,
+// for a backtest. Every key is optional; the events need a type and a time.
 // A case of a leadscoretest case file is a lead too: its "expect" is decoded (so a typo in
 // it is still an error) and ignored; an account case ("members") is an error.
 //
@@ -63,10 +64,11 @@ func ParseReplayedLeadFor[L any](data []byte) (ReplayedLead[L], error) {
 			errors.New("an account case (members) is not a lead of a population: give each member as a lead of its own"))
 	}
 	lead := ReplayedLead[L]{
-		Name:   cj.Name,
-		Lead:   cj.Lead,
-		Events: make([]leadscore.Event, len(cj.Events)),
-		At:     cj.At,
+		Name:      cj.Name,
+		Lead:      cj.Lead,
+		Events:    make([]leadscore.Event, len(cj.Events)),
+		At:        cj.At,
+		Converted: cj.Converted,
 	}
 	for i, ej := range cj.Events {
 		switch {

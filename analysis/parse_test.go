@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"errors"
 	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -64,6 +65,22 @@ func TestParseReplayedLead(t *testing.T) {
 	if _, err := analysis.ParseReplayedLead([]byte(`{"lead": {}, "at": "2026-03-02", "expect": {"tier": "hot", "min_total": 70}}`)); err != nil {
 		t.Errorf("a case with expectations: %v", err)
 	}
+	// "converted" is the lead's known outcome, for a backtest; nil when the line has none.
+	for line, want := range map[string]string{
+		`{"lead": {}, "at": "2026-03-02", "converted": true}`:  "true",
+		`{"lead": {}, "at": "2026-03-02", "converted": false}`: "false",
+		`{"lead": {}, "at": "2026-03-02", "converted": null}`:  "nil",
+		`{"lead": {}, "at": "2026-03-02"}`:                     "nil",
+	} {
+		lead, err := analysis.ParseReplayedLead([]byte(line))
+		got := "nil"
+		if lead.Converted != nil {
+			got = strconv.FormatBool(*lead.Converted)
+		}
+		if err != nil || got != want {
+			t.Errorf("%s: converted %s, %v; want %s", line, got, err, want)
+		}
+	}
 	// Neither events nor at is for Replay to report: a tool may set At itself.
 	if lead, err := analysis.ParseReplayedLead([]byte(`{"lead": {"email": "a@b.example"}}`)); err != nil || !lead.At.IsZero() {
 		t.Errorf("a lead without a time: %+v, %v", lead, err)
@@ -76,6 +93,8 @@ func TestParseReplayedLead(t *testing.T) {
 		{` {"events": [{"time": "2026-03-02"}]}`, `analysis: 1:2: event 1 has no "type"`},
 		{`{"events": [{"type": "call"}]}`, `analysis: 1:1: event 1 (call) has no "time"`},
 		{`{"lead": {}} {}`, `analysis: 1:14: unexpected data after the value`},
+		{`{"lead": {}, "converted": "yes"}`, `analysis: 1:27: converted: expected true or false, got a string`},
+		{`{"lead": {}, "convertd": true}`, `analysis: 1:14: unknown field "convertd"`},
 		// An account case is no lead: its members are leads of their own.
 		{`{"name": "globex", "members": [{"lead": {}}]}`, `analysis: 1:20: an account case (members) is not a lead of a population: give each member as a lead of its own`},
 		{`{"account": "globex.example", "at": "2026-03-02"}`, `analysis: 1:2: an account case (members) is not a lead of a population: give each member as a lead of its own`},

@@ -21,6 +21,10 @@ type ReplayedLead[L any] struct {
 	// At is when the lead is evaluated after its events; the zero time means at the latest
 	// event's time. A lead without events needs an At.
 	At time.Time
+	// Converted is the lead's known outcome — whether it converted in the end — from the
+	// line's "converted" (true or false); nil when the line has none. A backtest (leadscore
+	// backtest, package backtest) reads it; Lint, Diff and Replay ignore it.
+	Converted *bool
 }
 
 // Trace is what replaying a lead produced.

@@ -59,6 +59,7 @@ func Main[L any](args []string, opts Options) int {
 		readFile: os.ReadFile,
 		open:     func(name string) (io.ReadCloser, error) { return os.Open(name) },
 		create:   func(name string) (io.WriteCloser, error) { return os.Create(name) },
+		mkdirAll: func(name string) error { return os.MkdirAll(name, 0o755) },
 	}
 	if e.stdin == nil {
 		e.stdin = os.Stdin
@@ -101,7 +102,8 @@ type env struct {
 	now            func() time.Time
 	readFile       func(name string) ([]byte, error)
 	open           func(name string) (io.ReadCloser, error)
-	create         func(name string) (io.WriteCloser, error) // score -write-states
+	create         func(name string) (io.WriteCloser, error) // score -write-states, backtest -write-rules and -charts
+	mkdirAll       func(name string) error                   // backtest -charts
 }
 
 const usage = `{program} scores leads with a rule set and tests rule sets before they ship.
@@ -111,6 +113,7 @@ Usage:
   {program} test  -rules rules.json [-v] [-min-coverage percent] cases.json
   {program} diff  -old old.json -new new.json [-json] [-leads n] [-at time] [-progress] [population.jsonl | -states states.jsonl]
   {program} lint  -rules rules.json [-previous old.json] [-fail-on severity] [-json] [-progress] [population.jsonl]
+  {program} backtest -rules rules.json [-outcome converted] [-calibrate] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads.jsonl]
   {program} version
 
 Run "{program} <command> -h" for a command's flags and formats.
@@ -120,9 +123,11 @@ Rule sets are JSON or YAML. Leads are JSON Lines, one object per line:
    "events": [{"type": "demo_request", "time": "2026-03-02T09:00:00Z"}], "at": "2026-03-03T09:00:00Z"}
 read from standard input when no file is given.
 
+A backtest's leads carry their outcome too: "converted": true or false.
+
 Exit status: 0 all is well; 1 test failures, leads that change (diff), lint findings at or
-above -fail-on (errors and warnings by default), rule errors while scoring; 2 usage errors
-and bad input.
+above -fail-on (errors and warnings by default), rule errors while scoring (score, backtest);
+2 usage errors and bad input.
 `
 
 // run runs the command line args for leads of type L and returns the exit code.
@@ -139,6 +144,7 @@ func run[L any](args []string, e *env) (code int) {
 	}
 	commands := map[string]func([]string, *env) int{
 		"score": scoreCommand[L], "test": testCommand[L], "diff": diffCommand[L], "lint": lintCommand[L],
+		"backtest": backtestCommand[L],
 	}
 	switch name := args[0]; name {
 	case "-h", "-help", "--help", "help":

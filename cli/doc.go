@@ -1,4 +1,5 @@
-// Package cli is the leadscore command line — score, test, diff and lint — for any lead type.
+// Package cli is the leadscore command line — score, test, diff, lint and backtest — for any
+// lead type.
 // A service with a lead type of its own builds the tools for it in a few lines, so that the
 // team that writes the rules tests them against the fields the service scores:
 //
@@ -27,6 +28,7 @@
 //	test  -rules rules.yaml [-v] [-min-coverage percent] cases.yaml
 //	diff  -old old.yaml -new new.yaml [-json] [-leads n] [-at time] [-progress] [leads | -states states]
 //	lint  -rules rules.yaml [-previous old.yaml] [-fail-on severity] [-json] [-progress] [leads]
+//	backtest -rules rules.yaml [-outcome converted] [-calibrate] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads]
 //	version
 //
 // score writes one JSON result per lead to standard output (its line in the input, name, the
@@ -38,9 +40,15 @@
 // test writes each failing case (all with -v), a summary and the rule-set coverage; diff
 // writes what a rule-set change does to a population (text, or JSON with -json); lint writes
 // its findings, each with the fix that resolves it (text, the fix on a second line indented
-// "  fix: …", or JSON with -json, a "fix" field). Problems go to standard error; progress on a long
-// run too, when standard error is a terminal or with -progress. "<command> -h" prints a
-// command's flags and formats.
+// "  fix: …", or JSON with -json, a "fix" field); backtest writes how well the rule set's
+// points rank leads whose outcome is known — the ROC AUC in words, the hand-off's and each
+// tier's conversion, conversion by tenth of the leads — and with -calibrate the points
+// [backtest.Calibrate] fits to the outcomes, cross-validated, in the words of
+// [backtest.CalibrationReport.Summary] (text, or JSON with -json; -write-rules FILE also
+// writes the calibrated rule set, -charts DIR the charts DIR/lift.svg and
+// DIR/calibration.svg). Problems go to standard error; progress on a long run too, when
+// standard error is a terminal or with -progress. "<command> -h" prints a command's flags and
+// formats.
 //
 // # Files
 //
@@ -53,6 +61,13 @@
 // .yaml or .yml, JSON when named .json (.jsonl for leads), else by its first character; "-"
 // or no leads file is standard input. JSON Lines stream; a list of leads is read whole, and
 // checked whole before the first lead is scored.
+//
+// backtest's leads carry their outcome: "converted": true or false on each line
+// ([analysis.ReplayedLead].Converted), or with -outcome traits.NAME a true or false trait of
+// the standard lead, which is taken off the lead before it is scored. Each lead is scored
+// point-in-time at its "at" (else its latest event): events after "at" are left out, so that
+// what happened after the decision was due is not credited to the rules. A lead without an
+// outcome is an error at its line.
 //
 // A lead decodes into L as encoding/json decodes it: by its json tags, else its field names
 // (in any case); the standard [leadscore.Lead] also takes dates for times. Results and reports
@@ -85,6 +100,6 @@
 //     no lead that changes, lint finds nothing at or above -fail-on;
 //   - [ExitFailed] (1): a case fails or coverage falls short, some leads change, lint finds
 //     something at or above -fail-on, a rule errored while scoring (score still writes every
-//     result);
+//     result, backtest its figures);
 //   - [ExitBadInput] (2): a usage error, or a file that cannot be read or makes no sense.
 package cli

@@ -141,6 +141,9 @@ func parseCase[L any](data []byte, from, to int, needTime bool) (Case[L], error)
 	if err := events(c.Events, cj.Events, ""); err != nil {
 		return c, err
 	}
+	if cj.Converted != nil {
+		return c, invalid(`"converted" is a lead's known outcome, which a backtest reads (leadscore backtest), not an expectation of a test case: leave it out, and say what to expect in "expect"`)
+	}
 	if cj.Members != nil {
 		return c, accountCase(&c, cj, data[from:to], needTime, invalid, events)
 	}
@@ -148,6 +151,7 @@ func parseCase[L any](data []byte, from, to int, needTime bool) (Case[L], error)
 	switch {
 	case c.Account != "":
 		return c, invalid(`"account" names the account of an account case, whose leads are its "members"`)
+
 	case len(x.Covered) > 0 || len(x.Missing) > 0 || x.NoMissing:
 		return c, invalid(`expect: "covered", "missing" and "no_missing" are for an account case, whose leads are its "members"`)
 	}

@@ -116,6 +116,8 @@ func TestParseCasesErrors(t *testing.T) {
 		{"members and events", "[{\"name\": \"a\", \"events\": [{\"type\": \"call\", \"time\": \"2026-03-02\"}], \"members\": [{}]}]", 1, 2, `not a "lead" or "events" of its own`},
 		{"lead expectation on an account", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"members\": [{}], \"expect\": {\"stage\": \"convert\"}}]", 1, 2, `expect: "stage" is a lead's, not an account's`},
 		{"account expectation on a lead", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"expect\": {\"missing\": [\"x\"]}}]", 1, 2, `expect: "covered", "missing" and "no_missing" are for an account case`},
+		{"an outcome", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"converted\": true}]", 1, 2, `"converted" is a lead's known outcome, which a backtest reads`},
+		{"an outcome on an account", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"converted\": false, \"members\": [{}]}]", 1, 2, `"converted" is a lead's known outcome`},
 		{"account without members", "[{\"name\": \"a\", \"at\": \"2026-03-02\", \"account\": \"globex.example\"}]", 1, 2, `"account" names the account of an account case`},
 		{"member event without type", "[{\"name\": \"a\", \"members\": [{}, {\"events\": [{\"time\": \"2026-03-02\"}]}]}]", 1, 2, `member 2: event 1 has no "type"`},
 		{"no member events and no at", "[{\"name\": \"a\", \"members\": [{\"lead\": {}}]}]", 1, 2, `no member events and no "at"`},

@@ -1,5 +1,5 @@
 // Command leadscore scores leads with a rule set and tests rule sets before they ship: score,
-// test, diff and lint, for the standard leadscore.Lead. Its commands, formats and exit codes
+// test, diff, lint and backtest, for the standard leadscore.Lead. Its commands, formats and exit codes
 // are package cli's (github.com/leadscore/leadscore/cli), which builds the same command for a
 // lead type of your own.
 package main

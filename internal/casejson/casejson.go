@@ -22,15 +22,17 @@ import (
 // Case is one case of a case file, and one lead of a population in JSON Lines, its lead in the
 // JSON form W (see CaseType). A case with "members" is an account case: its members' leads
 // and events instead of a lead's, and "account" the key they should share; a population has
-// none (the analysis package refuses them).
+// none (the analysis package refuses them). "converted" is a population lead's known outcome,
+// which a backtest reads (the test kit refuses it in a case file).
 type Case[W any] struct {
-	Name    string      `json:"name"`
-	Lead    W           `json:"lead"`
-	Events  []Event     `json:"events"`
-	At      Time        `json:"at"`
-	Expect  Expect      `json:"expect"`
-	Account string      `json:"account"`
-	Members []Member[W] `json:"members"`
+	Name      string      `json:"name"`
+	Lead      W           `json:"lead"`
+	Events    []Event     `json:"events"`
+	At        Time        `json:"at"`
+	Converted *bool       `json:"converted"`
+	Expect    Expect      `json:"expect"`
+	Account   string      `json:"account"`
+	Members   []Member[W] `json:"members"`
 }
 
 // Member is a member of an account case: a lead and what it did.
@@ -42,13 +44,14 @@ type Member[W any] struct {
 // Decoded is a case decoded, its lead an L; its events are still checked by the caller.
 // Members is nil unless the input had "members" (an empty list is not nil).
 type Decoded[L any] struct {
-	Name    string
-	Lead    L
-	Events  []Event
-	At      time.Time
-	Expect  Expect
-	Account string
-	Members []DecodedMember[L]
+	Name      string
+	Lead      L
+	Events    []Event
+	At        time.Time
+	Converted *bool // nil when the input has no "converted" (or null)
+	Expect    Expect
+	Account   string
+	Members   []DecodedMember[L]
 }
 
 // DecodedMember is a member of an account case decoded, its lead an L.
@@ -85,7 +88,7 @@ func StoredType[L any]() reflect.Type {
 func DecodeCase[L any](data []byte, from, to int) (Decoded[L], error) {
 	if standard[L]() {
 		if c, ok := decodeCaseFast(data[from:to]); ok {
-			return Decoded[L]{Name: c.Name, Lead: any(c.Lead.ToLead()).(L), Events: c.Events, At: c.At.Time, Expect: c.Expect}, nil
+			return Decoded[L]{Name: c.Name, Lead: any(c.Lead.ToLead()).(L), Events: c.Events, At: c.At.Time, Converted: c.Converted, Expect: c.Expect}, nil
 		}
 		var c Case[Lead]
 		err := DecodeStrict(data, from, to, &c)
@@ -98,7 +101,7 @@ func DecodeCase[L any](data []byte, from, to int) (Decoded[L], error) {
 
 // decoded turns a case in the JSON form W into a Decoded[L], each lead by lead.
 func decoded[W, L any](c Case[W], lead func(W) L) Decoded[L] {
-	d := Decoded[L]{Name: c.Name, Lead: lead(c.Lead), Events: c.Events, At: c.At.Time, Expect: c.Expect, Account: c.Account}
+	d := Decoded[L]{Name: c.Name, Lead: lead(c.Lead), Events: c.Events, At: c.At.Time, Converted: c.Converted, Expect: c.Expect, Account: c.Account}
 	if c.Members != nil {
 		d.Members = make([]DecodedMember[L], len(c.Members))
 		for i, m := range c.Members {

@@ -29,6 +29,8 @@ func decodeCaseFast(data []byte) (c Case[Lead], ok bool) {
 			return p.events(&c.Events)
 		case "at":
 			return p.time(&c.At)
+		case "converted":
+			return p.optionalBool(&c.Converted)
 		}
 		return false // "expect", "account", "members", a key spelled otherwise, an unknown one: encoding/json decides
 	})
@@ -243,6 +245,21 @@ func (p *fastParser) bool(dst *bool) bool {
 	default:
 		return false
 	}
+	return true
+}
+
+// optionalBool reads a *bool as encoding/json does: null leaves it nil, true or false
+// points it at the value.
+func (p *fastParser) optionalBool(dst **bool) bool {
+	if p.literal("null") {
+		*dst = nil
+		return true
+	}
+	var b bool
+	if !p.bool(&b) {
+		return false
+	}
+	*dst = &b
 	return true
 }
 

@@ -20,13 +20,15 @@ func FuzzDecodeCaseFast(f *testing.F) {
 		`{"lead": {"email": "x", "email": "y"}}`, `{"expect": {"tier": "hot"}}`, `{"at": "yesterday"}`,
 		`{"name": "acct", "account": "globex.example", "members": [{"lead": {"email": "a@globex.example"}, "events": [{"type": "call", "time": "2026-03-02"}]}]}`,
 		`{"members": []}`, `{"account": "x"}`, `{"members": null}`, `{} x`, `{"lead": {"traits": {"a": 1, "a": 2}}}`,
-		`{"lead": {"name": "\xff"}}`, `{"events": [{"properties": null}]}`, `{"lead": {"age": -0}}`, `{"lead": {"age": 01}}`,
+		`{"lead": {"name": "\xff"}}`, `{"converted": true, "at": "2026-03-02"}`, `{"converted": false}`, `{"converted": null}`, `{"converted": 1}`, `{"converted": "true"}`, `{"events": [{"properties": null}]}`, `{"lead": {"age": -0}}`, `{"lead": {"age": 01}}`,
 	} {
 		f.Add(s)
 	}
-	if data, err := os.ReadFile(filepath.Join("..", "..", "cli", "testdata", "leads.jsonl")); err == nil {
-		for _, line := range strings.Split(string(data), "\n") {
-			f.Add(line)
+	for _, file := range []string{"leads.jsonl", filepath.Join("backtest", "leads.jsonl")} {
+		if data, err := os.ReadFile(filepath.Join("..", "..", "cli", "testdata", file)); err == nil {
+			for _, line := range strings.Split(string(data), "\n") {
+				f.Add(line)
+			}
 		}
 	}
 	f.Fuzz(func(t *testing.T, in string) {
@@ -55,6 +57,9 @@ func TestDecodeCaseFastTakesPlainCases(t *testing.T) {
 		`{"expect": {"tier": "hot"}}`:                     false,
 		`{"account": "globex.example"}`:                   false,
 		`{"members": [{"lead": {}}]}`:                     false,
+		`{"lead": {}, "converted": true}`:                 true,
+		`{"lead": {}, "converted": null}`:                 true,
+		`{"lead": {}, "converted": 1}`:                    false,
 	} {
 		if _, ok := decodeCaseFast([]byte(in)); ok != want {
 			t.Errorf("decodeCaseFast(%s): took it %v, want %v", in, ok, want)
