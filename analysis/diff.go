@@ -20,10 +20,11 @@ import (
 // sales will see. It marshals to JSON as it is.
 type DiffReport struct {
 	Leads    int         `json:"leads"`    // the population's size
-	Changed  int         `json:"changed"`  // leads whose tier, hand-off, stage or persona changed
+	Changed  int         `json:"changed"`  // leads whose tier, hand-off, stage, persona or track changed
 	Handoffs Pair[int]   `json:"handoffs"` // leads handed off to sales (MQLs)
 	Tiers    []Count     `json:"tiers"`    // leads per tier, the new rule set's tiers first
 	Personas []Count     `json:"personas"` // leads per persona
+	Tracks   []Count     `json:"tracks"`   // leads per nurture track (Result.Track)
 	Stages   []Count     `json:"stages"`   // leads per stage
 	Rules    []RuleShift `json:"rules"`    // rules that fire for other leads or with other points, largest shift first
 	Changes  []LeadDiff  `json:"changes"`  // the leads that changed, in population order
@@ -61,6 +62,7 @@ type LeadDiff struct {
 	Handoff Pair[bool]            `json:"handoff"`
 	Stage   Pair[leadscore.Stage] `json:"stage"`
 	Persona Pair[string]          `json:"persona"`
+	Track   Pair[string]          `json:"track"`
 	Total   Pair[float64]         `json:"total"`
 	// Rules are the rules whose points for this lead changed most, largest change first (at
 	// most five): what explains the change. Empty when no rule's points changed, so that the
@@ -108,16 +110,16 @@ func Diff[L any](before, after *leadscore.Scorer[L], population iter.Seq[Replaye
 
 // differ builds a DiffReport one lead at a time, from the lead's Result under each rule set.
 type differ struct {
-	rep                     DiffReport
-	tiers, personas, stages *counter
-	rules                   map[string]*RuleShift
-	ruleOrder               []string
+	rep                             DiffReport
+	tiers, personas, tracks, stages *counter
+	rules                           map[string]*RuleShift
+	ruleOrder                       []string
 }
 
 func newDiffer[L any](before, after *leadscore.Scorer[L]) *differ {
 	d := &differ{
 		rep:   DiffReport{Migration: after.MigrationFrom(before)},
-		tiers: newCounter(), personas: newCounter(), stages: newCounter(),
+		tiers: newCounter(), personas: newCounter(), tracks: newCounter(), stages: newCounter(),
 		rules: map[string]*RuleShift{},
 	}
 	for _, t := range after.Config().Tiers {
@@ -131,6 +133,16 @@ func newDiffer[L any](before, after *leadscore.Scorer[L]) *differ {
 	}
 	for _, p := range before.Config().Personas {
 		d.personas.declare(p.ID)
+	}
+	for _, cfg := range []leadscore.Config{after.Config(), before.Config()} {
+		for _, p := range cfg.Personas {
+			if p.Track != "" {
+				d.tracks.declare(p.Track)
+			}
+			for _, t := range p.Tracks {
+				d.tracks.declare(t.Track)
+			}
+		}
 	}
 	for _, s := range after.Journey().Stages {
 		d.stages.declare(string(s.Name))
@@ -165,6 +177,7 @@ func (d *differ) add(name string, old, cur leadscore.Result) {
 	rep.Leads++
 	d.tiers.add(old.Tier, cur.Tier)
 	d.personas.add(old.Persona, cur.Persona)
+	d.tracks.add(old.Track, cur.Track)
 	d.stages.add(string(old.Stage), string(cur.Stage))
 	if old.Handoff {
 		rep.Handoffs.Before++
@@ -184,7 +197,7 @@ func (d *differ) add(name string, old, cur leadscore.Result) {
 	for _, ct := range cur.Contributions {
 		d.shift(ct.RuleID).Fired.After++
 	}
-	if old.Tier == cur.Tier && old.Handoff == cur.Handoff && old.Stage == cur.Stage && old.Persona == cur.Persona {
+	if old.Tier == cur.Tier && old.Handoff == cur.Handoff && old.Stage == cur.Stage && old.Persona == cur.Persona && old.Track == cur.Track {
 		return
 	}
 	rep.Changed++
@@ -198,6 +211,7 @@ func (d *differ) add(name string, old, cur leadscore.Result) {
 		Handoff: Pair[bool]{old.Handoff, cur.Handoff},
 		Stage:   Pair[leadscore.Stage]{old.Stage, cur.Stage},
 		Persona: Pair[string]{old.Persona, cur.Persona},
+		Track:   Pair[string]{old.Track, cur.Track},
 		Total:   Pair[float64]{old.Total, cur.Total},
 		Rules:   changed[:min(len(changed), explainingRules):min(len(changed), explainingRules)],
 	})
@@ -206,7 +220,7 @@ func (d *differ) add(name string, old, cur leadscore.Result) {
 // report finishes the report: the counts, and the rules that shifted, largest shift first.
 func (d *differ) report() DiffReport {
 	rep := d.rep
-	rep.Tiers, rep.Personas, rep.Stages = d.tiers.counts(), d.personas.counts(), d.stages.counts()
+	rep.Tiers, rep.Personas, rep.Tracks, rep.Stages = d.tiers.counts(), d.personas.counts(), d.tracks.counts(), d.stages.counts()
 	rep.Rules = []RuleShift{}
 	for _, id := range d.ruleOrder {
 		r := d.rules[id]
@@ -304,7 +318,7 @@ func (r DiffReport) String() string {
 		}
 		b.WriteByte('\n')
 	}
-	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage or persona)\n", r.Leads, text.Plural(r.Leads, "lead", "leads"), r.Changed)
+	fmt.Fprintf(&b, "%d %s, %d changed (tier, hand-off, stage, persona or track)\n", r.Leads, text.Plural(r.Leads, "lead", "leads"), r.Changed)
 	table := func(title string, rows []Count) {
 		if len(rows) == 0 {
 			return
@@ -317,6 +331,7 @@ func (r DiffReport) String() string {
 	table("tiers", r.Tiers)
 	fmt.Fprintf(&b, "  %-18s %7d %7d %7s\n", "hand-offs (MQL)", r.Handoffs.Before, r.Handoffs.After, change(r.Handoffs.After-r.Handoffs.Before))
 	table("personas", r.Personas)
+	table("tracks", r.Tracks)
 	table("stages", r.Stages)
 	if len(r.Rules) > 0 {
 		fmt.Fprintf(&b, "\n%-20s %15s %21s\n", "rules", "leads fired", "points (all leads)")
@@ -353,6 +368,9 @@ func (d LeadDiff) summary() string {
 	}
 	if d.Persona.Before != d.Persona.After {
 		parts = append(parts, fmt.Sprintf("persona %s → %s", orNone(d.Persona.Before), orNone(d.Persona.After)))
+	}
+	if d.Track.Before != d.Track.After {
+		parts = append(parts, fmt.Sprintf("track %s → %s", orNone(d.Track.Before), orNone(d.Track.After)))
 	}
 	return strings.Join(parts, ", ")
 }

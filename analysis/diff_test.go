@@ -209,3 +209,42 @@ func TestDiffStatesErrors(t *testing.T) {
 		t.Errorf("new State at t0: %+v, %v", rep, err)
 	}
 }
+
+// TestDiffSeesTrackChanges: giving the warm tier its own nurture track moves a warm lead to
+// another programme, which is what the marketing automation acts on: Diff counts it as a
+// change, names it, and counts the leads per track.
+func TestDiffSeesTrackChanges(t *testing.T) {
+	base := leadscore.Config{
+		Rules:    []leadscore.Rule{{ID: "age", Dimension: leadscore.Fit, When: "lead.Age > 30", Points: 50, Reason: "age"}},
+		Tiers:    []leadscore.Tier{{Name: "hot", Min: leadscore.Float(70), Handoff: true}, {Name: "warm", Min: leadscore.Float(40)}, {Name: "cold"}},
+		Personas: []leadscore.Persona{{ID: "p", When: "lead.Age > 0", Track: "newsletter"}, {ID: "rest", Track: "newsletter"}},
+	}
+	next := base.Clone()
+	next.Personas[0].Tracks = []leadscore.PersonaTrack{{Tier: "warm", Track: "thought-leadership"}}
+	before, after := leadscore.MustCompile[leadscore.Lead](base), leadscore.MustCompile[leadscore.Lead](next)
+	at := t0
+	leads := []analysis.ReplayedLead[leadscore.Lead]{
+		{Name: "joe", Lead: leadscore.Lead{Age: 40}, At: at},
+		{Name: "kid", Lead: leadscore.Lead{Age: 20}, At: at},
+	}
+	rep, err := analysis.Diff(before, after, slices.Values(leads))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Changed != 1 || len(rep.Changes) != 1 || rep.Changes[0].Track != (analysis.Pair[string]{Before: "newsletter", After: "thought-leadership"}) {
+		t.Fatalf("Diff: %d changed, changes %+v; want joe newsletter → thought-leadership", rep.Changed, rep.Changes)
+	}
+	counts := map[string]analysis.Count{}
+	for _, c := range rep.Tracks {
+		counts[c.Name] = c
+	}
+	if c := counts["newsletter"]; c.Before != 2 || c.After != 1 {
+		t.Errorf("newsletter: %+v, want 2 → 1", c)
+	}
+	if c := counts["thought-leadership"]; c.Before != 0 || c.After != 1 {
+		t.Errorf("thought-leadership: %+v, want 0 → 1", c)
+	}
+	if s := rep.String(); !strings.Contains(s, "track newsletter → thought-leadership") {
+		t.Errorf("the report does not name the track change:\n%s", s)
+	}
+}
