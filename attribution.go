@@ -43,7 +43,13 @@ func (st *State) FirstTouch() Touch { return touchOut(st.d.FirstTouch) }
 func (st *State) LastTouch() Touch { return touchOut(st.d.LastTouch) }
 
 // HandoffTouch returns the last touch before the lead first reached a hand-off tier (the
-// touch that made it an MQL), or the zero Touch: not handed off, or no touch before.
+// touch that made it an MQL), or the zero Touch: not handed off, or no touch before. A touch
+// dated at or before the hand-off that arrives after it (a late event) takes its place when it
+// is later. Merge takes the hand-off touch of the part that became an MQL first, or a later
+// touch at or before that hand-off among the first, last and hand-off touches of either part;
+// it remains approximate there: a part keeps only those three touches, so a touch between its
+// first and last is not known to Merge, and when parts became MQLs at different times the
+// result may depend on how the merges are grouped.
 func (st *State) HandoffTouch() Touch { return touchOut(st.d.HandoffTouch) }
 
 // Question returns the text of the latest question event that had one, and its time ("":
@@ -64,6 +70,12 @@ func touchOut(t state.Touch) Touch {
 
 // touchOf is the touch ev makes at t (the zero one when it carries none of the four). Texts
 // already clean, the common case, are kept as they are: nothing is allocated.
+// TouchText returns the text a State keeps of an event's Channel, Campaign, Content or CTA:
+// one line (control characters and runs of white space made one space, the ends trimmed) of
+// at most 128 bytes of valid UTF-8. Keys matched against touches (report.Costs) are
+// normalised by it.
+func TouchText(s string) string { return state.Line(s, state.MaxTouchText) }
+
 func touchOf(ev *Event, t int64) state.Touch {
 	if ev.Channel == "" && ev.Campaign == "" && ev.Content == "" && ev.CTA == "" {
 		return state.Touch{}
@@ -132,7 +144,9 @@ func (s *Scorer[L]) recordExtra(d *state.Data, ev *Event, t int64, ring, catRing
 		d.SetQuestion(questionText(ev), t)
 	}
 	if ev.Channel != "" || ev.Campaign != "" || ev.Content != "" || ev.CTA != "" {
-		d.TakeTouch(touchOf(ev, t))
+		tc := touchOf(ev, t)
+		d.TakeTouch(tc)
+		d.TakeHandoffTouch(tc) // a touch before the hand-off that arrives after it
 	}
 }
 

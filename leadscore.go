@@ -229,7 +229,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	// Lay out the State: one accumulator per event rule, the event times kept per type.
 	s.layout = buildLayout(cfg, s.events, types, kinds, s.journey.stages, s.velocity, s.dedup)
 	s.visits = visitWatchOf(s.detectors) // attribution.go
-	s.layout.SessionGap, s.layout.SessionCap = s.visits.gap, s.visits.cap
+	s.layout.SessionGap, s.layout.SessionCap, s.layout.SessionRings = s.visits.gap, s.visits.cap, s.visits.rings
 	s.empty.Bind(s.layout)
 	for i := range s.detectors {
 		s.detectors[i].placeRings(s.layout)
@@ -586,7 +586,7 @@ func (s *Scorer[L]) Merge(dst, src *State) error {
 		return nil
 	}
 	dst.d.Bind(s.layout)
-	dst.d.Merge(src.d.View(s.layout))
+	dst.d.MergeBound(src.d.View(s.layout)) // visits grouped and capped as s keeps them
 	return nil
 }
 
@@ -623,8 +623,11 @@ func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, cat
 	}
 	switch ev.Type {
 	case EventCartAdd, EventCheckoutStart:
+		// At a tied time, the tie-break Merge uses: the kept cart does not depend on arrival order.
 		if t >= d.Cart.At {
-			d.Cart = state.Cart{At: t, Value: ev.Value, Checkout: ev.Type == EventCheckoutStart, Step: cartStep(ev)}
+			if c := (state.Cart{At: t, Value: ev.Value, Checkout: ev.Type == EventCheckoutStart, Step: cartStep(ev)}); d.Cart.Yields(c) {
+				d.Cart = c
+			}
 		}
 	case EventPurchase:
 		if d.Purchases < math.MaxUint32 {

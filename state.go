@@ -120,8 +120,9 @@ func (st *State) Merge(other *State) error {
 // PlanMigration). MarshalBinary never writes bytes UnmarshalBinary would reject: a State that
 // breaks one of its invariants (which no sequence of calls can produce) is an error instead.
 //
-// Version 2 is written, or version 3 for a State holding a rejection by sales (its reason);
-// version 1, of the first release, is still read.
+// Version 2 is written, or version 3 for a State holding a rejection by sales (its reason),
+// or version 4 for a State holding visits, event totals beyond its rings, a question's text,
+// a cart's step or touches; version 1, of the first release, is still read.
 func (st *State) MarshalBinary() ([]byte, error) { return state.Marshal(&st.d) }
 
 // UnmarshalBinary decodes data written by MarshalBinary into st (encoding.BinaryUnmarshaler).

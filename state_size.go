@@ -13,15 +13,16 @@ import "github.com/leadscore/leadscore/internal/state"
 // per remembered event ID (WithDedupWindow), 16 completed stage stays with their names, and
 // the tier and stage names, about 300 bytes of fixed fields and 268 for a rejection by
 // sales (its reason, at most 256 bytes, and time); and what format version 4 keeps: 5 bytes
-// per tracked type for the exact event totals, 25 per visit kept for frequent_visits (16 by
-// default, MaxVisits at most), 292 for a question's text, 65 for an abandoned cart's step and
+// per tracked type for the exact event totals (and a byte saying whether they are a lower
+// bound, read from an older State), 25 per visit kept for frequent_visits (16 by default,
+// MaxVisits at most) and 11 for the session gap and cap the visits were grouped by, 292 for a question's text, 65 for an abandoned cart's step and
 // 1,593 for the first, last and hand-off touches (four texts of at most MaxTouchText bytes
-// each). With the default dedup window it is 6,734 bytes for DefaultB2B and 6,446 for
+// each). With the default dedup window it is 6,746 bytes for DefaultB2B and 6,458 for
 // DefaultB2C (TestMaxStateBytesFigures holds the figures of this comment); 2,000 events bring
 // their States to about 3,000.
 //
 // Under DefaultLimits and the default dedup window, no rule set can make a State encode to
-// more than 4,613,929 bytes: 4.28 MB of names (the 4 MiB MaxConfigBytes admits, the built-in
+// more than 4,613,941 bytes: 4.28 MB of names (the 4 MiB MaxConfigBytes admits, the built-in
 // ones), 115 KB the 8,192 window slots, 102 KB the 2,000 event rules, 74 KB the tier, stage
 // and 16 stage stays with names of up to 4 KiB. Each remembered ID beyond the default 64
 // adds 18 bytes.

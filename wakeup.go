@@ -227,8 +227,11 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 	}
 	for i := range s.detectors {
 		det := &s.detectors[i]
+		// frequent_visits reads the visits when the State has them, not the rings: a visit
+		// leaving the window (below) is what can change it, not each of its page views.
+		visits := det.builtin == kindFrequentVisits && det.when == nil && len(d.Sessions) > 0
 		for _, r := range det.rings {
-			if det.window > 0 {
+			if det.window > 0 && !visits {
 				consider(state.Expiry(d.Ring(r), det.window, from))
 			}
 		}

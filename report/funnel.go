@@ -2,6 +2,7 @@ package report
 
 import (
 	"cmp"
+	"fmt"
 	"iter"
 	"maps"
 	"math"
@@ -40,9 +41,14 @@ type Funnel struct {
 	GroupBy Attribute
 	Touch   Touchpoint
 	Groups  []FunnelGroup
-	// Cost is the sum of the costs given (Costs), CostPerLead and CostPerMQL it over Leads
-	// and MQL: NaN when no costs were given or there is no lead (or MQL) to divide by.
+	// Cost is the sum of the costs given (Costs; saturating at the largest float64, never
+	// infinite), CostPerLead and CostPerMQL it over Leads and MQL: NaN when no costs were
+	// given or there is no lead (or MQL) to divide by.
 	Cost, CostPerLead, CostPerMQL float64
+	// Ignored says what FunnelOf could not use of its options, one sentence each: an unknown
+	// GroupBy attribute or touchpoint (the leads are then not grouped: Groups is empty and
+	// GroupBy and Touch are ""), and costs that are negative, NaN or infinite (not given).
+	Ignored []string
 }
 
 // Attribute is the field of a lead's touch (leadscore.Touch) a funnel groups by.
@@ -106,8 +112,11 @@ func GroupBy(by Attribute, touch Touchpoint) FunnelOption {
 }
 
 // Costs gives what each group key cost (a campaign's spend, say), for the cost per lead and
-// per MQL of the groups and of the whole funnel. A cost that is NaN or infinite counts as
-// not given; keys no lead has are groups of zero leads. The map is read, not kept.
+// per MQL of the groups and of the whole funnel. A cost that is negative, NaN or infinite
+// counts as not given (and is listed in Funnel.Ignored); keys no lead has are groups of zero
+// leads. Keys are normalised as a State keeps event texts (leadscore.TouchText: one line,
+// white space runs made one space, the ends trimmed), and the costs of keys normalised alike
+// add up; sums saturate at the largest float64. The map is read, not kept.
 func Costs(costs map[string]float64) FunnelOption {
 	return func(o *funnelOptions) { o.costs = costs }
 }
@@ -153,6 +162,7 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 		opt(&o)
 	}
 	groups := map[string]*FunnelGroup{}
+	ignored := o.check()
 	journey := s.Journey().Stages
 	index := make(map[leadscore.Stage]int, len(journey))
 	f := Funnel{Stages: make([]FunnelStage, len(journey))}
@@ -240,6 +250,7 @@ func FunnelOf[L any](s *leadscore.Scorer[L], states iter.Seq[*leadscore.State], 
 		}
 	}
 	f.attribute(&o, groups, len(journey))
+	f.Ignored = ignored
 	for i := range f.SLA {
 		o := &f.SLA[i]
 		o.Compliance = math.NaN()
@@ -321,9 +332,7 @@ func (f *Funnel) attribute(o *funnelOptions, groups map[string]*FunnelGroup, sta
 	total, given := 0.0, false
 	keys := slices.Sorted(maps.Keys(o.costs)) // summed in one order: the same total every time
 	for _, key := range keys {
-		if c := o.costs[key]; finiteCost(c) {
-			total, given = total+c, true
-		}
+		total, given = satSum(total, o.costs[key]), true
 	}
 	if given {
 		f.Cost, f.CostPerLead, f.CostPerMQL = total, per(total, f.Leads), per(total, f.MQL)
@@ -343,7 +352,45 @@ func (f *Funnel) attribute(o *funnelOptions, groups map[string]*FunnelGroup, sta
 	})
 }
 
-func finiteCost(c float64) bool { return !math.IsNaN(c) && !math.IsInf(c, 0) }
+func finiteCost(c float64) bool { return !math.IsNaN(c) && !math.IsInf(c, 0) && c >= 0 }
+
+// satSum adds two costs, saturating at the largest float64.
+func satSum(a, b float64) float64 { return min(a+b, math.MaxFloat64) }
+
+// check validates o: an unknown attribute or touchpoint turns grouping off, costs that
+// cannot be used are dropped, and keys are normalised (those normalised alike add up). It
+// returns what was ignored.
+func (o *funnelOptions) check() []string {
+	var ignored []string
+	if o.by != "" {
+		okBy := o.by == ByChannel || o.by == ByCampaign || o.by == ByContent || o.by == ByCTA
+		okTouch := o.touch == FirstTouch || o.touch == LastTouch || o.touch == HandoffTouch
+		if !okBy {
+			ignored = append(ignored, fmt.Sprintf("GroupBy: unknown attribute %q (channel, campaign, content or cta): the leads are not grouped", string(o.by)))
+		}
+		if !okTouch {
+			ignored = append(ignored, fmt.Sprintf("GroupBy: unknown touchpoint %q (first, last or handoff): the leads are not grouped", string(o.touch)))
+		}
+		if !okBy || !okTouch {
+			o.by, o.touch = "", ""
+		}
+	}
+	if o.costs == nil {
+		return ignored
+	}
+	costs := make(map[string]float64, len(o.costs))
+	for _, key := range slices.Sorted(maps.Keys(o.costs)) {
+		c := o.costs[key]
+		if !finiteCost(c) {
+			ignored = append(ignored, fmt.Sprintf("Costs: the cost of %q is %v (negative, NaN or infinite): not given", key, c))
+			continue
+		}
+		k := leadscore.TouchText(key)
+		costs[k] = satSum(costs[k], c)
+	}
+	o.costs = costs
+	return ignored
+}
 
 // per is cost over n, NaN for no n.
 func per(cost float64, n int) float64 {

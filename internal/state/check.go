@@ -33,6 +33,7 @@ type scalars struct {
 	question                                      string
 	questionAt                                    int64
 	touches                                       [3]Touch
+	totalsPartial                                 bool
 }
 
 func (d *Data) scalars() scalars {
@@ -40,7 +41,7 @@ func (d *Data) scalars() scalars {
 		d.Clock, d.Evaluated, d.Latest, d.First, d.Since, d.MQLAt, d.Events, d.Tier, d.Stage,
 		d.Entered, d.Purchases, d.Stalled, d.SLAMet, d.HandedOff, d.Unsettled, d.Signals, d.Cart, d.Vel, d.Base,
 		d.Revenue, d.ExpansionRevenue, d.Rejection, d.RejectedAt, d.Question, d.QuestionAt,
-		[3]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch},
+		[3]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch}, d.totalsPartial(),
 	}
 }
 

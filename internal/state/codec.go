@@ -24,7 +24,9 @@ import (
 // lays out. Times use None for "never". Version 3 appends the latest rejection by sales:
 // its reason (a string) and time. Version 4 appends, after the rejection (its reason empty
 // when there is none): the per-type event totals (none, when each is what its ring holds),
-// the visits (from, to, events), the latest question's text and time, the abandoned cart's
+// whether they are a lower bound (read from an older version's rings; version 2 and 3 bytes
+// with a full ring are read so), the visits (their count, then, when there are any, the
+// session gap and cap they were grouped by, then each visit's from, to and events), the latest question's text and time, the abandoned cart's
 // step, and the first, last and hand-off touches (a presence byte, then the time, channel,
 // campaign, content and call to action). Version 1 (the first release) is still read.
 //
@@ -526,7 +528,14 @@ func (e *encoder) extra(d *Data) {
 	} else {
 		e.uvarint(0)
 	}
+	e.bool(d.totalsPartial()) // the totals are a lower bound (read from an older version's rings)
 	e.uvarint(uint64(len(d.Sessions)))
+	if len(d.Sessions) > 0 {
+		// How they were grouped: the session gap and cap (at least the visits kept, which a
+		// State.Merge under a wider cap may leave).
+		e.varint(d.Layout.SessionGap)
+		e.uvarint(uint64(max(visitCap(d.Layout.SessionCap), len(d.Sessions))))
+	}
 	for _, s := range d.Sessions {
 		e.varint(s.From)
 		e.varint(s.To)
@@ -558,8 +567,21 @@ func (dec *decoder) extra(d *Data) {
 		for i := range d.Totals {
 			d.Totals[i] = uint32(dec.bounded("event total", MaxTotal))
 		}
+	} else if dec.err == nil {
+		d.Totals = d.ringTotals() // each is what its ring holds
 	}
+	d.TotalsPartial = dec.bool()
 	if n := dec.count("visits", MaxVisits, 3); n > 0 {
+		gap, limit := dec.varint(), int(dec.bounded("session cap", MaxVisits))
+		if dec.err != nil {
+			return
+		}
+		if gap < 0 || !InRange(gap) || limit < n {
+			dec.fail("session gap %d or cap %d out of range for %d visits", gap, limit, n)
+			return
+		}
+		// The layout is this Data's own, just decoded: it records how the visits were grouped.
+		d.Layout.SessionGap, d.Layout.SessionCap = gap, limit
 		d.Sessions = make([]Session, n)
 		for i := range d.Sessions {
 			d.Sessions[i] = Session{From: dec.varint(), To: dec.varint(), N: uint32(dec.bounded("visit events", math.MaxUint32))}

@@ -30,6 +30,9 @@ type Data struct {
 	MQLAt     int64   // when the lead first reached a hand-off tier (None: never)
 	HandedOff bool    // handed to sales and still in a hand-off tier: the hand-off is spent
 	Unsettled bool    // decisions wait for the next evaluation (Accumulate, Merge, a pending transition)
+	// TotalsPartial: Totals are a lower bound, not exact — they were read from the rings of a
+	// State written before version 4, whose older events may have left a full ring.
+	TotalsPartial bool
 
 	Signals uint64     // bit set of Layout.Kinds active at the last evaluation
 	Cart    Cart       // the latest cart_add or checkout_start
@@ -69,6 +72,14 @@ type Cart struct {
 	Step     string // the step it stopped at ("shipping", "payment", …; at most MaxStep bytes)
 }
 
+// Yields reports whether cart o replaces c: o is later, or at the same time has the larger
+// value, else is a checkout where c is not, else has the greater step. Observe and Merge both
+// decide by it, so that the cart kept is the same whatever order events arrive in.
+func (c Cart) Yields(o Cart) bool {
+	return o.At > c.At || o.At == c.At && (o.Value > c.Value ||
+		o.Value == c.Value && (o.Checkout && !c.Checkout || o.Checkout == c.Checkout && o.Step > c.Step))
+}
+
 // IsNew reports whether d is a new lead that has neither taken an event nor been evaluated.
 func (d *Data) IsNew() bool { return d.Layout == nil }
 
@@ -78,12 +89,14 @@ func (d *Data) IsNew() bool { return d.Layout == nil }
 // are kept, and bit sets are renamed.
 func (d *Data) Bind(l *Layout) {
 	if d.Layout.Same(l) {
+		old := d.Layout
 		d.Layout = l
 		if d.Totals == nil && len(l.Types) > 0 {
 			d.Totals = d.ringTotals() // read from an older version: counted from here on
+			d.TotalsPartial = d.anyRingFull()
 		}
-		if len(d.Sessions) > visitCap(l.SessionCap) { // kept under another session cap
-			d.Sessions = slices.Clone(d.Sessions[len(d.Sessions)-visitCap(l.SessionCap):])
+		if len(d.Sessions) > 0 && old != l { // grouped by another gap or kept under another cap
+			d.Sessions = regroup(d.Sessions, l)
 		}
 		return
 	}
@@ -136,9 +149,10 @@ func (d *Data) Bind(l *Layout) {
 		d.Vel[0] = d.Vel[0].convertWeighted(old.Velocity, l.Velocity)
 		d.Vel[1] = d.Vel[1].convertWeighted(old.Velocity*velocitySum, l.Velocity*velocitySum)
 	}
+	d.TotalsPartial = d.totalsPartial()
 	d.Layout, d.Acc, d.Times, d.Totals, d.Signals, d.Entered = l, acc, times, totals, signals, entered
-	if len(d.Sessions) > visitCap(l.SessionCap) {
-		d.Sessions = slices.Clone(d.Sessions[len(d.Sessions)-visitCap(l.SessionCap):])
+	if len(d.Sessions) > 0 {
+		d.Sessions = regroup(d.Sessions, l)
 	}
 	if len(d.IDs) > l.IDCap {
 		d.IDs = slices.Clone(d.IDs[len(d.IDs)-l.IDCap:])
@@ -230,7 +244,14 @@ func (d *Data) EnterStage(prev, stage string, i int, t int64) {
 // of itself is recognised and changes nothing), and bounded: the IDs stay within the
 // layout's capacity. Parts under different layouts merge under the layout of the part with the
 // later clock. o is not modified.
-func (d *Data) Merge(o *Data) {
+func (d *Data) Merge(o *Data) { d.merge(o, false) }
+
+// MergeBound is Merge for a d bound to a Scorer's layout: the visits are grouped by d's
+// layout's session gap and kept up to its session cap, whatever settings o's layout carries
+// (Merge takes the wider of the two, so that merging commutes).
+func (d *Data) MergeBound(o *Data) { d.merge(o, true) }
+
+func (d *Data) merge(o *Data, bound bool) {
 	if o.Layout == nil {
 		return
 	}
@@ -253,6 +274,25 @@ func (d *Data) Merge(o *Data) {
 		}
 	}
 	l := d.Layout
+	gap, limit := l.SessionGap, visitCap(l.SessionCap)
+	if !bound {
+		gap, limit = max(gap, o.Layout.SessionGap), max(limit, visitCap(o.Layout.SessionCap))
+	}
+	// A part without visits (written before version 4) has them rebuilt from its rings, before
+	// the rings are merged, when the other part has visits (else both keep reading the rings).
+	dv, ov := d.Sessions, o.Sessions
+	if len(dv)+len(ov) > 0 {
+		rings := l.SessionRings
+		if rings == nil {
+			rings = o.Layout.SessionRings
+		}
+		if len(dv) == 0 {
+			dv = d.ringSessions(rings, gap, limit)
+		}
+		if len(ov) == 0 {
+			ov = o.ringSessions(rings, gap, limit)
+		}
+	}
 	for i := range d.Acc {
 		d.Acc[i].Merge(o.Acc[i], l.Rules[i].HalfLife)
 	}
@@ -267,14 +307,15 @@ func (d *Data) Merge(o *Data) {
 		}
 		totals[i] = max(totals[i], Filled(dst))
 	}
+	d.TotalsPartial = d.totalsPartial() || o.totalsPartial()
 	d.Totals = totals
 	// Layouts that are the Same may still differ in their session settings (a decoded State's
 	// has none): the wider gap and cap, so that merging commutes.
-	d.Sessions = mergeSessions(d.Sessions, o.Sessions, max(l.SessionGap, o.Layout.SessionGap), max(visitCap(l.SessionCap), visitCap(o.Layout.SessionCap)))
+	d.Sessions = mergeSessions(dv, ov, gap, limit)
 	d.SetQuestion(o.Question, o.QuestionAt)
+	d.HandoffTouch = mergeHandoff(d, o) // from both parts' touches before they are merged
 	d.TakeTouch(o.FirstTouch)
 	d.TakeTouch(o.LastTouch)
-	d.HandoffTouch = mergeHandoff(d, o)
 	d.IDs = unionIDs(d.IDs, o.IDs, l.IDCap)
 
 	if o.Events > 0 {
@@ -307,9 +348,7 @@ func (d *Data) Merge(o *Data) {
 	d.Evaluated = max(d.Evaluated, o.Evaluated)
 	d.Signals |= o.Signals
 
-	if o.Cart.At > d.Cart.At || (o.Cart.At == d.Cart.At && (o.Cart.Value > d.Cart.Value ||
-		o.Cart.Value == d.Cart.Value && (o.Cart.Checkout && !d.Cart.Checkout ||
-			o.Cart.Checkout == d.Cart.Checkout && o.Cart.Step > d.Cart.Step))) {
+	if d.Cart.Yields(o.Cart) {
 		d.Cart = o.Cart
 	}
 	d.Vel[0].Merge(o.Vel[0], l.Velocity)

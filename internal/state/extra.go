@@ -69,18 +69,51 @@ func (t *Touch) none() bool {
 }
 
 // mergeHandoff picks the hand-off touch of two parts: that of the earlier hand-off (ties: the
-// later touch), so that merging commutes and associates. The earlier hand-off's touch wins
-// even when it is none: the lead became an MQL before any touch that part saw.
+// later touch), or a later touch either part holds (its first, last or hand-off touch) that
+// is still at or before that hand-off — a touch the part that became an MQL did not see.
+// It stays approximate: a part keeps only those three touches, so one of its touches between
+// them is not known to Merge.
 func mergeHandoff(d, o *Data) Touch {
+	var h Touch
+	mql := d.MQLAt
 	switch {
 	case o.MQLAt == None:
-		return d.HandoffTouch
+		h = d.HandoffTouch
 	case d.MQLAt == None:
-		return o.HandoffTouch
+		h, mql = o.HandoffTouch, o.MQLAt
 	case o.MQLAt < d.MQLAt || o.MQLAt == d.MQLAt && compareTouch(o.HandoffTouch, d.HandoffTouch) > 0:
-		return o.HandoffTouch
+		h, mql = o.HandoffTouch, o.MQLAt
+	default:
+		h = d.HandoffTouch
 	}
-	return d.HandoffTouch
+	if mql == None {
+		return h
+	}
+	for _, t := range [...]Touch{d.FirstTouch, d.LastTouch, d.HandoffTouch, o.FirstTouch, o.LastTouch, o.HandoffTouch} {
+		h = laterHandoff(h, t, mql)
+	}
+	return h
+}
+
+// laterHandoff returns t when it is a touch at or before the hand-off at mql and later than
+// h (ties broken by the fields), else h.
+func laterHandoff(h, t Touch, mql int64) Touch {
+	if t.none() || t.At > mql {
+		return h
+	}
+	if h.none() || t.At > h.At || t.At == h.At && compareTouch(t, h) > 0 {
+		return t
+	}
+	return h
+}
+
+// TakeHandoffTouch takes a touch that arrived after the lead became an MQL: when it is dated
+// at or before the hand-off and later than the hand-off touch kept, it is the hand-off touch
+// (the last touch before the hand-off, whatever order events arrive in).
+func (d *Data) TakeHandoffTouch(t Touch) {
+	if d.MQLAt != None {
+		d.HandoffTouch = laterHandoff(d.HandoffTouch, t, d.MQLAt)
+	}
 }
 
 // Visit takes a watched page view at t into the sessions: it joins (or bridges) the sessions
@@ -115,6 +148,39 @@ func (d *Data) Visit(t, gap int64, limit int) {
 		i--
 	}
 	d.Sessions = slices.Insert(v, i, Session{From: t, To: t, N: 1}) // within the room made above
+}
+
+// regroup returns sessions grouped by l's session gap (a wider gap than they were grouped
+// by joins them; a narrower one cannot split them) and at most l's session cap, the latest.
+func regroup(v []Session, l *Layout) []Session {
+	c := visitCap(l.SessionCap)
+	for i := 1; i < len(v); i++ {
+		if Add(v[i-1].To, l.SessionGap) >= v[i].From {
+			return mergeSessions(v, nil, l.SessionGap, c)
+		}
+	}
+	if len(v) > c {
+		return slices.Clone(v[len(v)-c:])
+	}
+	return v
+}
+
+// ringSessions returns the sessions the times of d's rings hold, grouped by gap, at most
+// limit (nil for none): the visits of a Data written before version 4, which has none. d is
+// not modified.
+func (d *Data) ringSessions(rings []int, gap int64, limit int) []Session {
+	var tmp Data
+	for _, r := range rings {
+		if r < 0 || r >= len(d.Layout.Types) {
+			continue
+		}
+		for _, t := range d.Ring(r) {
+			if t != None {
+				tmp.Visit(t, gap, limit)
+			}
+		}
+	}
+	return tmp.Sessions
 }
 
 func visitCap(c int) int {
@@ -190,16 +256,42 @@ func Filled(ring []int64) uint32 {
 // CountTotal returns how many events of tracked type i fall in [from, to]: exact when the
 // ring is not full of times in the window, or when every event d took is in it (then the
 // type's total is the count); otherwise the ring's count, and exact is false.
+//
+// The totals of a State written before version 4 are a lower bound (read from its rings):
+// then the count is never exact when the ring is full of times in the window, and is the
+// total ("at least") when every event d took is in the window.
 func (d *Data) CountTotal(i int, from, to int64) (n uint32, exact bool) {
 	ring := d.Ring(i)
 	c := uint32(CountIn(ring, from, to))
-	if c < uint32(len(ring)) || ring[0] < from || i >= len(d.Totals) {
+	if c < uint32(len(ring)) || ring[0] < from {
 		return c, true
 	}
+	partial := d.totalsPartial()
 	if d.First >= from && d.Latest <= to {
-		return d.total(i), true
+		return d.total(i), !partial
 	}
-	return c, d.total(i) == c
+	return c, !partial && d.total(i) == c
+}
+
+// totalsPartial reports whether d's totals are a lower bound: read from the rings of a Data
+// written before version 4 (none yet, or since set from them).
+// Only a full ring can have lost events, so totals read from rings none of which is full are
+// exact.
+func (d *Data) totalsPartial() bool {
+	return (d.TotalsPartial || d.Totals == nil) && d.anyRingFull()
+}
+
+// anyRingFull reports whether a ring of d is full: events of its type may have left it.
+func (d *Data) anyRingFull() bool {
+	if d.Layout == nil {
+		return false
+	}
+	for i := range d.Layout.Types {
+		if r := d.Ring(i); len(r) > 0 && r[0] != None {
+			return true
+		}
+	}
+	return false
 }
 
 // TakeType counts an event of tracked type i in the type's exact total.
@@ -276,14 +368,16 @@ func isLine(s string) bool {
 	return !space || s == ""
 }
 
-// checkText reports whether s is text a Data may keep: at most limit bytes of UTF-8 on one
-// line.
+// checkText reports whether s is text a Data may keep: exactly what Line leaves unchanged
+// (at most limit bytes of UTF-8 on one line, without control characters, line or paragraph
+// separators, or leading, trailing or doubled white space), so that no bytes hold text no
+// event could have left.
 func checkText(what, s string, limit int) error {
 	switch {
 	case len(s) > limit || !utf8.ValidString(s):
 		return fmt.Errorf("a %s is at most %d bytes of UTF-8", what, limit)
-	case strings.ContainsFunc(s, ReasonControl):
-		return fmt.Errorf("a %s holds a control character", what)
+	case !isLine(s):
+		return fmt.Errorf("a %s is not one line of text (a control character or stray white space)", what)
 	}
 	return nil
 }
@@ -298,9 +392,19 @@ func (d *Data) checkExtra() error {
 		if uint64(n) > d.Events {
 			return fmt.Errorf("the event total of %q is more than the events taken", l.Types[i])
 		}
+		if n < Filled(d.Ring(i)) {
+			return fmt.Errorf("the event total of %q is less than its ring holds", l.Types[i])
+		}
 	}
 	if len(d.Sessions) > MaxVisits {
 		return fmt.Errorf("%d visits, at most %d", len(d.Sessions), MaxVisits)
+	}
+	views := uint64(0)
+	for _, s := range d.Sessions {
+		views += uint64(s.N)
+	}
+	if views > d.Events {
+		return fmt.Errorf("visits of %d page views, more than the %d events taken", views, d.Events)
 	}
 	for i, s := range d.Sessions {
 		switch {
@@ -355,13 +459,16 @@ func (d *Data) checkExtra() error {
 	return nil
 }
 
-// hasExtra reports whether d holds anything only version 4 writes.
+// hasExtra reports whether d holds anything only version 4 writes (partial totals that are
+// their rings' counts need not be: a Data read from an older version gets them again).
 func (d *Data) hasExtra() bool {
 	if len(d.Sessions) > 0 || d.Question != "" || d.Cart.Step != "" || !d.FirstTouch.IsZero() ||
 		!d.LastTouch.IsZero() || !d.HandoffTouch.IsZero() {
 		return true
 	}
-	return d.totalsBeyondRings()
+	// Version 2 and 3 bytes with a full ring are read as partial totals: exact ones that are
+	// their rings' counts are written as version 4 then.
+	return d.totalsBeyondRings() || d.Totals != nil && !d.TotalsPartial && d.anyRingFull()
 }
 
 // totalsBeyondRings reports whether a type's total is more than its ring holds: otherwise the

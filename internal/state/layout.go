@@ -20,10 +20,14 @@ type Layout struct {
 	IDCap      int      // how many event IDs a Data remembers
 	// SessionGap and SessionCap say how Visit and Merge group page views into sessions: views
 	// within SessionGap of each other are one, and SessionCap sessions (MaxVisits when 0) are
-	// kept. Like Rule.RenamedFrom they are not stored in a State: a Scorer's layout sets them,
-	// and Same ignores them.
-	SessionGap int64
-	SessionCap int
+	// kept. A Scorer's layout sets them from its rule set; a decoded layout has those the bytes
+	// recorded beside the visits (version 4 writes them whenever there are visits). Same ignores
+	// them. SessionRings are the rings of the page views grouped into sessions (a Scorer's
+	// layout only, not stored): Merge rebuilds from them the visits of a part that has none
+	// (written before version 4).
+	SessionGap   int64
+	SessionCap   int
+	SessionRings []int
 
 	ruleIndex map[string]int // by ID
 	typeIndex map[string]int

@@ -62,8 +62,8 @@ func maxValuesLen(rules, types, slots, idCap, kinds, stages, visits, names int) 
 	n += uvarintLen(math.MaxUint32) + 2*8 // Purchases, Revenue, ExpansionRevenue
 	n += stringLen(MaxReason) + varintLen // Rejection, RejectedAt (version 3)
 	// Version 4: the totals, the visits, the question, the cart's step, three touches.
-	n += uvarintLen(uint64(types)) + types*uvarintLen(MaxTotal)
-	n += uvarintLen(uint64(visits)) + visits*(2*varintLen+uvarintLen(math.MaxUint32))
+	n += uvarintLen(uint64(types)) + types*uvarintLen(MaxTotal) + 1                                                       // and whether they are partial
+	n += uvarintLen(uint64(visits)) + varintLen + uvarintLen(MaxVisits) + visits*(2*varintLen+uvarintLen(math.MaxUint32)) // and their gap and cap
 	n += stringLen(MaxQuestion) + varintLen + stringLen(MaxStep)
 	n += 3 * (1 + varintLen + 4*stringLen(MaxTouchText))
 	return n

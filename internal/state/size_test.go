@@ -46,6 +46,9 @@ func TestMaxLenBoundsMarshal(t *testing.T) {
 		for i := range d.Acc {
 			d.Acc[i] = Accum{Sum: math.MaxFloat64, Ref: MaxTime - 1, First: MinTime, N: math.MaxUint64}
 		}
+		for i := range d.Totals { // at least what the filled rings hold (Check)
+			d.Totals[i] = MaxTotal
+		}
 		d.Vel = [2]Accum{d.Acc[0], d.Acc[0]}
 		d.Events, d.Signals, d.Entered = math.MaxUint64, 1<<len(d.Layout.Kinds)-1, 1<<len(d.Layout.Stages)-1
 		check("saturated", d)
