@@ -15,7 +15,7 @@ import (
 )
 
 // Accounts: in B2B the buyer is an account, and a purchase is decided by a buying group
-// (DOMAIN.md: "a purchase is decided by a buying group, typically 6–10 people … and a single
+// ("a purchase is decided by a buying group, typically 6–10 people … and a single
 // engaged contact says little"). Scorer.ScoreAccount scores the account from its members'
 // leads and States: firmographic fit from account rules, engagement combined across the
 // members, the coverage of the buying group's roles, and a tier with hysteresis and a

@@ -7,7 +7,7 @@ import (
 	"time"
 )
 
-// Capacity-aware hand-off (DOMAIN.md: "Don't flood sales: hand off the best leads sales can
+// Capacity-aware hand-off ("Don't flood sales: hand off the best leads sales can
 // act on this week, hold the rest in nurture, and say why a lead is waiting"). PlanHandoffs
 // is a pure function over a batch of candidates: it reads no clock and keeps nothing, so an
 // engine calls it with the hand-offs it already made in the window.

@@ -75,7 +75,7 @@ func rewriteEventCounts(tree *parser.Tree, src string, config *conf.Config) {
 	}
 	for i, n := range nodes {
 		if events[i] {
-			ast.Patch(n, slotRead("·count", 0))
+			ast.Patch(n, withType(slotRead("·count", 0), reflect.TypeFor[int]()))
 		}
 	}
 }

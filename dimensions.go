@@ -10,7 +10,7 @@ import (
 // Dimension is one of the three axes of a score.
 type Dimension string
 
-// The three dimensions (DOMAIN.md's 3D scoring).
+// The three dimensions (3D scoring: fit, engagement, relationship).
 const (
 	// Fit is who they are: demographics, firmographics, BANT.
 	Fit Dimension = "fit"

@@ -551,7 +551,7 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		}
 		k := p.countSlot(countSlot{typ: t, window: int64(d)})
 		p.refs[k]++
-		ast.Patch(node, slotRead("·count", k))
+		ast.Patch(node, withType(slotRead("·count", k), reflect.TypeFor[int]()))
 	case "days_since":
 		typ, ok := p.constString(call, name, 0, "event type")
 		if !ok {
@@ -563,7 +563,7 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		}
 		k := len(p.c.since) + len(p.newSince)
 		p.newSince = append(p.newSince, t)
-		ast.Patch(node, slotRead("·days_since", k))
+		ast.Patch(node, withType(slotRead("·days_since", k), reflect.TypeFor[float64]()))
 	case "has_signal":
 		if !p.scope.reads(name) {
 			p.fail(call, "has_signal is not available in rules: signals are detected after the scores")
@@ -580,7 +580,7 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 			}, "has_signal: unknown signal kind %q", kind)
 			return
 		}
-		ast.Patch(node, slotRead("·signal", k))
+		ast.Patch(node, withType(slotRead("·signal", k), reflect.TypeFor[bool]()))
 	case "listed":
 		list, ok := p.constString(call, name, 0, "list name")
 		if ok && !p.c.lists[list] {
@@ -590,11 +590,22 @@ func (p *patcher[L]) rewriteCall(node *ast.Node, call *ast.CallNode) {
 		}
 	case "years_since":
 		// Functions cannot see the environment, so pass now explicitly.
+		// Not withType: the checker takes a call's type as final and would not resolve the
+		// function; rewriteKnown knows this call's type (patchedType).
 		ast.Patch(node, &ast.CallNode{
 			Callee:    &ast.IdentifierNode{Value: "·years_since"},
 			Arguments: []ast.Node{&ast.IdentifierNode{Value: "now"}, call.Arguments[0]},
 		})
 	}
+}
+
+// withType sets the result type of a node a patcher creates. ast.Patch drops the type of the node
+// it replaces, and the checker types the new node only on its next pass, after this walk:
+// without it, a call around the new node (known(count(…)), known(has_signal(…))) would see no
+// type in the same walk.
+func withType(n ast.Node, t reflect.Type) ast.Node {
+	n.SetType(t)
+	return n
 }
 
 func slotRead(field string, k int) ast.Node {

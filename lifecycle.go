@@ -11,7 +11,7 @@ import (
 // Stage is a lead's place in the customer journey.
 type Stage string
 
-// The five stages of the default journey (DOMAIN.md): prospects become aware (attract), become
+// The five stages of the default journey (DOMAIN-COVERAGE.md): prospects become aware (attract), become
 // known contacts (capture), are nurtured to sales readiness (nurture), are worked by sales
 // (convert) and, once customers, are grown (expand).
 const (

@@ -3,7 +3,8 @@ package leadscore
 import "time"
 
 // The presets are starting points, not truths: every rule carries the reason a salesperson
-// reads, and every number traces to a line of DOMAIN.md (quoted in the comments). Copy one,
+// reads, and every number traces to a line of the domain notes (quoted in the comments;
+// DOMAIN-COVERAGE.md maps each element to the rule that implements it). Copy one,
 // then change what your business knows better. Each call returns a fresh Config, so callers
 // may modify it freely.
 
@@ -52,7 +53,7 @@ func DefaultB2B() Config {
 			{ID: "title-individual", Dimension: Fit, When: `seniority(lead.Title) == "individual"`, Points: 0, Reason: "individual contributor (neutral)"},
 			{ID: "title-student", Dimension: Fit, When: `seniority(lead.Title) == "student"`, Points: -15, Reason: "student or intern title (researching, not buying)"},
 			// An empty or unrecognised title is unknown, not junior: neutral, and said so.
-			{ID: "title-unknown", Dimension: Fit, When: `seniority(lead.Title) == ""`, Points: 0, Reason: "job title unknown (neutral)"},
+			{ID: "title-unknown", Dimension: Fit, When: `seniority(lead.Title) == ""`, Points: 0, Reason: "job title unknown or not recognised (neutral)"},
 			{ID: "department-buying", Dimension: Fit, When: `listed("buying_departments", department(lead.Title))`, Points: 5, Reason: "works in a department that uses what we sell"},
 			// Fit: the company. "Company revenue, years in business, employee count."
 			{ID: "company-enterprise", Dimension: Fit, When: `lead.Company.Employees >= 1000`, Points: 15, Reason: "enterprise company (1,000+ employees)"},
@@ -156,8 +157,8 @@ func DefaultB2B() Config {
 	}
 }
 
-// b2bAccounts is DefaultB2B's accounts section, from DOMAIN.md's "Accounts, buying groups
-// and the sales–marketing SLA": "In B2B the buyer is an account: a purchase is decided by a
+// b2bAccounts is DefaultB2B's accounts section, from the domain notes on accounts, buying
+// groups and the sales–marketing SLA (DOMAIN-COVERAGE.md): "In B2B the buyer is an account: a purchase is decided by a
 // buying group, typically 6–10 people … and a single engaged contact says little."
 func b2bAccounts() *AccountConfig {
 	return &AccountConfig{
@@ -211,7 +212,7 @@ func channelPersonal(halfLife time.Duration) EventRule {
 		ID: "channel-personal",
 		On: []string{EventQuestion, EventCall, EventMeeting, EventOfficeVisit, EventCheckIn, EventEventAttended,
 			EventDemoRequest, EventFormSubmit, EventSignup, EventPurchase},
-		When:   `event.Channel in ["phone", "chat", "store", "event"]`,
+		When:   `lower(trim(event.Channel)) in ["phone", "chat", "store", "event"]`,
 		Points: 5, HalfLife: Duration(halfLife), Max: 15,
 		Reason: "engaged in person or live (phone, chat, store, event)",
 	}
@@ -293,7 +294,7 @@ func DefaultB2C() Config {
 			// "Order frequency": 10+ orders a year over the customer's tenure, a first year
 			// counting as a whole one (Purchases / max(years, 1) >= 10, written so the fast
 			// path takes it). Sarah "buys monthly".
-			{ID: "monthly-buyer", Dimension: Relationship, When: `lead.Purchases >= 10 && lead.Purchases >= 10 * years_since(lead.CustomerSince)`, Points: 10, Reason: "buys about monthly (10+ orders a year)"},
+			{ID: "monthly-buyer", Dimension: Relationship, When: `known(lead.CustomerSince) && lead.Purchases >= 10 && lead.Purchases >= 10 * years_since(lead.CustomerSince)`, Points: 10, Reason: "buys about monthly (10+ orders a year)"},
 			// Joe "pays more for trusted service": what he buys earns a healthy margin.
 			{ID: "high-margin", Dimension: Relationship, When: `lead.Purchases > 0 && lead.Margin >= 0.3`, Points: 5, Reason: "buys at a margin of 30% or more (pays for service)"},
 			{ID: "customer-tenure", Dimension: Relationship, When: `!lead.CustomerSince.IsZero()`, Value: `years_since(lead.CustomerSince) * 5`, Max: 15, Reason: "customer tenure (5 points a year, up to 15)"},
@@ -328,7 +329,7 @@ func DefaultB2C() Config {
 			{Name: "cold"},
 		},
 		Hysteresis: 5,
-		// DOMAIN.md's personas, first match wins; within a persona the track follows the
+		// The personas of the domain notes (DOMAIN-COVERAGE.md), first match wins; within a persona the track follows the
 		// tier ("low-scoring leads get the regular newsletter and an occasional targeted
 		// campaign; higher scores get more frequent … targeted offers"), and a lead whose
 		// sale fell through is won back. First-time buyers are won for a second sale; loyal
@@ -352,7 +353,7 @@ func DefaultB2C() Config {
 			// buyer spending a few hundred a visit — so not a frequent small spender. His
 			// regular track is the occasions he buys for; warm, buying guides for his
 			// research; hot, an appointment in the store with an advisor.
-			{ID: "joe", When: `lead.Age >= 30 && lead.Followers < 1000 && (lead.Purchases == 0 || lead.AvgOrderValue >= 100)`, Track: "holiday", Tracks: []PersonaTrack{
+			{ID: "joe", When: `lead.Age >= 30 && lead.Followers < 1000 && (lead.Purchases == 0 || unknown(lead.AvgOrderValue) || lead.AvgOrderValue >= 100)`, Track: "holiday", Tracks: []PersonaTrack{
 				{Recycled: true, Track: "win-back"},
 				{Tier: "hot", Track: "store-appointment"},
 				{Tier: "warm", Track: "buying-guides"},

@@ -19,6 +19,8 @@ import (
 // offers", and rejected leads are re-nurtured. The first entry that matches the lead gives
 // Result.Track; when none does (or there are none), Track does. The track follows the lead:
 // the same person moves from track to track as their score moves, without changing persona.
+// A Recycled entry holds until the lead leaves the stage it was recycled into (see
+// PersonaTrack).
 type Persona struct {
 	ID     string         `json:"id" yaml:"id"`
 	When   string         `json:"when,omitempty" yaml:"when,omitempty"`
@@ -30,6 +32,12 @@ type Persona struct {
 // tier), that was recycled into its stage if Recycled is set (sales rejected it, or its deal
 // was lost or ended in no decision: it came back from a later stage of the journey), and for
 // which When holds (empty: always; When reads what a persona's When reads).
+//
+// Recycled has no time limit: it holds for as long as the lead stays in the stage it was sent
+// back to — until a transition moves it on (it qualifies again, is disqualified, …), however
+// long that takes and whatever its score does; StageConfig.RecycleSLA does not end it. To end
+// a re-nurture track sooner, give the entry a When (say, on days_since of the event that
+// recycled the lead) or list the tier entries before it.
 type PersonaTrack struct {
 	Tier     string `json:"tier,omitempty" yaml:"tier,omitempty"`
 	Recycled bool   `json:"recycled,omitempty" yaml:"recycled,omitempty"`
@@ -38,7 +46,7 @@ type PersonaTrack struct {
 }
 
 // MaxPersonas is the most personas a rule set may define: "too broad loses personalisation,
-// too narrow loses profitability" — DOMAIN.md's 2 to 20.
+// too narrow loses profitability": a practical range of 2 to 20.
 const MaxPersonas = 20
 
 // Warning is a finding that does not stop Compile but deserves a look: a persona no lead could

@@ -6,7 +6,7 @@ import (
 	"github.com/leadscore/leadscore/internal/state"
 )
 
-// The SLA both sides keep (DOMAIN.md: "sales promises to follow up each MQL within a set time
+// The SLA both sides keep (the domain notes, DOMAIN-COVERAGE.md: "sales promises to follow up each MQL within a set time
 // … and to accept or reject it with a reason; rejected leads return to marketing with that
 // reason to be re-nurtured within an agreed time. Measure compliance per owner."):
 //

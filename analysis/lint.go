@@ -391,6 +391,11 @@ func expressions(cfg leadscore.Config) []expression {
 	}
 	for _, p := range cfg.Personas {
 		addExpr("persona", p.ID, p.When)
+		for i, tr := range p.Tracks {
+			if tr.When != "" {
+				out = append(out, expression{fmt.Sprintf("persona %q tracks[%d]", p.ID, i), readsOf(tr.When)})
+			}
+		}
 	}
 	for _, sc := range cfg.Signals {
 		addExpr("signal", sc.Kind, sc.When)

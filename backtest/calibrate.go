@@ -40,7 +40,7 @@ type CalibrateOptions struct {
 	// rule). Default 20; 1 fits every rule that varies at all.
 	MinFired int
 
-	// Expect states, by rule ID, the sign a rule's points must keep and why (DOMAIN.md's
+	// Expect states, by rule ID, the sign a rule's points must keep and why (the domain notes'
 	// buying signals, say). The constraint acts during the fit: a rule whose points would
 	// take the other sign is held at 0 points and the other rules are fitted around it, and
 	// the report says which rules the constraint held (RuleFit.Constrained). An ID that is

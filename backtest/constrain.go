@@ -6,7 +6,7 @@ import (
 )
 
 // Sign is the direction a rule's points are expected to take, known before looking at any
-// outcome (DOMAIN.md's buying signals, a sales team's experience).
+// outcome (the buying signals of the domain notes, a sales team's experience).
 type Sign int8
 
 const (

@@ -319,13 +319,52 @@ func definition(doc *yamljson.Doc, re *leadscore.RuleError) (line, column int) {
 				item = p
 			}
 		}
-		for _, p := range []yamljson.Path{append(append(yamljson.Path{}, item...), re.Field), item} {
-			if v, ok := doc.Get(p); ok && item != nil {
+		if item == nil {
+			continue
+		}
+		// The field, else the nearest enclosing part of it that is there: "tracks[1].tier" is
+		// the path tracks, 1, tier; a track with no tier is placed at the track.
+		field := fieldPath(re.Field)
+		for n := len(field); n >= 0; n-- {
+			if v, ok := doc.Get(append(append(yamljson.Path{}, item...), field[:n]...)); ok {
 				return v.Line, v.Column
 			}
 		}
 	}
 	return 0, 0
+}
+
+// fieldPath splits a RuleError's Field ("when", "tracks[1].tier") into a path in its item.
+func fieldPath(field string) yamljson.Path {
+	var out yamljson.Path
+	if field == "" {
+		return out
+	}
+	for _, part := range strings.Split(field, ".") {
+		for part != "" {
+			open := strings.IndexByte(part, '[')
+			if open < 0 {
+				out = append(out, part)
+				break
+			}
+			if open > 0 {
+				out = append(out, part[:open])
+			}
+			end := strings.IndexByte(part[open:], ']')
+			if end < 0 {
+				out = append(out, part[open:])
+				break
+			}
+			i, err := strconv.Atoi(part[open+1 : open+end])
+			if err != nil {
+				out = append(out, part[open:open+end+1])
+			} else {
+				out = append(out, i)
+			}
+			part = part[open+end+1:]
+		}
+	}
+	return out
 }
 
 // definitionLine finds the line where an item of a JSON rule set is defined, by its

@@ -67,7 +67,7 @@ type PersonaProfile struct {
 // Profile groups a population by persona (each Sample's Result.Persona): size, share, mean
 // scores, conversion where outcomes are known, and value, cost and ROI from the given
 // expressions, evaluated for each lead at its Result's time. Personas are ranked by ROI, best
-// first, so a team sees whom to serve and whom to stop chasing (DOMAIN.md: "recognise the bad
+// first, so a team sees whom to serve and whom to stop chasing ("recognise the bad
 // customers who cost more than they bring"); those whose ROI is NaN come last, by value per
 // lead, and ties keep the order in which the personas first appear. Leads with no persona
 // form the group "".

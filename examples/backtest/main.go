@@ -1,6 +1,6 @@
 // Command backtest measures hand-written rule sets against real outcomes and calibrates them.
 // It maps public datasets of leads and shop sessions into leadscore Leads and Events, scores
-// them point-in-time with a rule set written by hand from DOMAIN.md, and prints the rule
+// them point-in-time with a rule set written by hand from the domain notes, and prints the rule
 // set's ROC AUC, hand-off, tiers and lift table; then it learns points from the outcomes
 // with backtest.Calibrate and prints the points table, its 5-fold held-out AUC and the same
 // tables for the calibrated rule set, beside the AUC of a plain logistic regression (the

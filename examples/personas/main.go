@@ -1,5 +1,5 @@
-// Command personas segments a small B2C population with DefaultB2C's personas — DOMAIN.md's
-// Joe and Sarah among them — and ranks the personas by ROI: margin earned against the
+// Command personas segments a small B2C population with DefaultB2C's personas — Joe and
+// Sarah of the domain notes among them — and ranks the personas by ROI: margin earned against the
 // service effort they take, so a team sees whom to serve and whom to stop chasing.
 package main
 
