@@ -151,6 +151,9 @@ func TestRegressHandoffTouchLateEvent(t *testing.T) {
 
 // Allocation check: Accumulate of attributed events, new visits, clean question text and cart step.
 func TestRegressAttributionAllocs(t *testing.T) {
+	if raceEnabled {
+		t.Skip("the race detector makes sync.Pool allocate")
+	}
 	s := compileT(t, DefaultB2B())
 	var st State
 	i := 0

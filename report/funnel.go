@@ -12,7 +12,7 @@ import (
 	"github.com/leadscore/leadscore"
 )
 
-// Funnel answers the questions DOMAIN.md's lifecycle table asks of a population: how many
+// Funnel answers the questions a marketing team asks of each lifecycle stage: how many
 // leads are in each stage and have ever been, how many move on, how long they stay, how many
 // are stalled, how many became MQLs and SQLs, how many customers buy again and what existing
 // customers bring.
