@@ -42,7 +42,7 @@ func TestLayering(t *testing.T) {
 		"report":              {"", "internal/text"},
 		"analysis":            {"", "internal/casejson", "internal/exprread", "internal/journeykey", "internal/suggest", "internal/text"},
 		"internal/exprread":   nil,
-		"backtest":            {""},
+		"backtest":            {"", "internal/text"},
 		"leadscoretest":       {"", "analysis", "internal/casejson", "internal/journeykey", "internal/text"},
 		"cli":                 {"", "analysis", "backtest", "leadscoretest", "report", "internal/yamljson", "internal/jsonfield", "internal/suggest", "internal/text", "internal/casejson"},
 	}

@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // CalibrateOptions tunes Calibrate. The zero value asks for the defaults.
@@ -466,7 +467,7 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 		points := roundTo((o.BaseScore+factor*(rep.Scale.LogOddsAtZero-math.Log(o.BaseOdds)))/w, o.Step)
 		out.Rules = append(out.Rules, leadscore.Rule{
 			ID: BaseRuleID, Dimension: leadscore.Fit, Points: points,
-			Reason: fmt.Sprintf("base score: %s points mean odds of %s to 1", num(o.BaseScore, 2), num(o.BaseOdds, 4)),
+			Reason: fmt.Sprintf("base score: %s points mean odds of %s to 1", text.Number(o.BaseScore, 2), text.Number(o.BaseOdds, 4)),
 		})
 		for i := range afterTotals {
 			afterTotals[i] += points * w

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // String renders the report as plain-text tables, deterministic byte for byte:
@@ -19,10 +21,10 @@ func (r Report) String() string {
 	fmt.Fprintf(&b, "Leads %d · converted %d (%s) · ROC AUC %.3f\n", r.Leads, r.Converted, pct(r.ConversionRate), r.AUC)
 	h := r.Handoff
 	fmt.Fprintf(&b, "Hand-off: %d leads (%s) · precision %s · recall %s · lift %s\n",
-		h.Leads, pct(h.Share), pct(h.Precision), pct(h.Recall), num(h.Lift, 2))
+		h.Leads, pct(h.Share), pct(h.Precision), pct(h.Recall), text.Number(h.Lift, 2))
 	c := r.Calibration
 	fmt.Fprintf(&b, "Calibration: P(convert) = σ(%s %s %s × total) · %s points double the odds · Brier %.3f · max gap %s\n",
-		num(c.Intercept, 2), sign(c.Slope), num(math.Abs(c.Slope), 4), num(c.PointsToDouble, 1), c.Brier, pct(c.MaxGap))
+		text.Number(c.Intercept, 2), sign(c.Slope), text.Number(math.Abs(c.Slope), 4), text.Number(c.PointsToDouble, 1), c.Brier, pct(c.MaxGap))
 
 	b.WriteString("\n")
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
@@ -35,7 +37,7 @@ func (r Report) String() string {
 		if t.Handoff {
 			name += " (hand-off)"
 		}
-		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%s\t%s … %s\t\n", name, t.Leads, t.Converted, pct(t.ConversionRate), num(t.Lift, 2), num(t.MinTotal, 1), num(t.MaxTotal, 1))
+		fmt.Fprintf(w, "%s\t%d\t%d\t%s\t%s\t%s … %s\t\n", name, t.Leads, t.Converted, pct(t.ConversionRate), text.Number(t.Lift, 2), text.Number(t.MinTotal, 1), text.Number(t.MaxTotal, 1))
 	}
 	w.Flush()
 
@@ -43,8 +45,8 @@ func (r Report) String() string {
 	w = tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "decile\ttotals\tleads\tconverted\trate\tfitted\tlift\tcaptured\t")
 	for _, d := range r.Deciles {
-		fmt.Fprintf(w, "%d\t%s … %s\t%d\t%d\t%s\t%s\t%s\t%s\t\n", d.Decile, num(d.MinTotal, 1), num(d.MaxTotal, 1),
-			d.Leads, d.Converted, pct(d.ConversionRate), pct(d.Predicted), num(d.Lift, 2), pct(d.Captured))
+		fmt.Fprintf(w, "%d\t%s … %s\t%d\t%d\t%s\t%s\t%s\t%s\t\n", d.Decile, text.Number(d.MinTotal, 1), text.Number(d.MaxTotal, 1),
+			d.Leads, d.Converted, pct(d.ConversionRate), pct(d.Predicted), text.Number(d.Lift, 2), pct(d.Captured))
 	}
 	w.Flush()
 	return b.String()
@@ -55,7 +57,7 @@ func (r Report) String() string {
 func (r CalibrationReport) String() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "Cases %d · converted %d · λ %s · %s points double the odds · %d folds (seed %d)\n",
-		r.Cases, r.Converted, num(r.Options.Lambda, 4), num(r.Options.PointsToDouble, 2), r.Options.Folds, r.Options.Seed)
+		r.Cases, r.Converted, text.Number(r.Options.Lambda, 4), text.Number(r.Options.PointsToDouble, 2), r.Options.Folds, r.Options.Seed)
 	folds := make([]string, len(r.FoldAUC))
 	for i, a := range r.FoldAUC {
 		folds[i] = fmt.Sprintf("%.3f", a)
@@ -67,16 +69,16 @@ func (r CalibrationReport) String() string {
 		anchor = r.Options.BaseScore
 	}
 	fmt.Fprintf(&b, "Intercept %s ± %s log-odds; a total of %s converts at %s, every %s points double the odds\n\n",
-		num(r.Intercept, 3), num(r.InterceptStdErr, 3), num(anchor, 2), pct(r.Scale.Probability(anchor)), num(r.Scale.PointsToDouble, 2))
+		text.Number(r.Intercept, 3), text.Number(r.InterceptStdErr, 3), text.Number(anchor, 2), pct(r.Scale.Probability(anchor)), text.Number(r.Scale.PointsToDouble, 2))
 
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(w, "rule\tdimension\tkind\tfired\tcoef\t± s.e.\tpoints before\tafter\t")
 	for _, f := range r.Rules {
 		coef, se := "—", "—"
 		if f.Fitted {
-			coef, se = num(f.Coefficient, 3), num(f.StdErr, 3)
+			coef, se = text.Number(f.Coefficient, 3), text.Number(f.StdErr, 3)
 		}
-		before, after := num(f.Before, 2), num(f.Points, 2)
+		before, after := text.Number(f.Before, 2), text.Number(f.Points, 2)
 		if f.Kind == "value" {
 			before, after = "×"+before, "×"+after
 		}
@@ -101,35 +103,11 @@ func (r CalibrationReport) String() string {
 				fmt.Fprintf(w, "%s\t—\t—\t%s\t—\t\n", t.Tier, pct(t.Share))
 				continue
 			}
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t\n", t.Tier, num(t.Before, 2), num(t.After, 2), pct(t.Share), pct(t.Probability))
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t\n", t.Tier, text.Number(t.Before, 2), text.Number(t.After, 2), pct(t.Share), pct(t.Probability))
 		}
 		w.Flush()
 	}
 	return b.String()
-}
-
-// num formats v with at most prec decimals and no trailing zeros; NaN and infinities as
-// "n/a" and "∞".
-func num(v float64, prec int) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case math.IsInf(v, 1):
-		return "∞"
-	case math.IsInf(v, -1):
-		return "−∞"
-	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	switch {
-	case s == "-0":
-		return "0"
-	case strings.HasPrefix(s, "-"):
-		return "−" + s[1:]
-	}
-	return s
 }
 
 func pct(v float64) string {
@@ -160,11 +138,11 @@ func (r CalibrationReport) Summary() string {
 	fmt.Fprintf(&b, "%d leads, %d converted (%s).\n", r.Cases, r.Converted, pct(base))
 	fmt.Fprintf(&b, "Of two leads the points had not seen, one that converted and one that did not, the new points\n"+
 		"rank the converting one higher %s times in 100 (the points before: %s; a coin: 50).\n",
-		num(100*r.HeldOutAUC, 0), num(100*r.BeforeAUC, 0))
+		text.Number(100*r.HeldOutAUC, 0), text.Number(100*r.BeforeAUC, 0))
 	if len(r.HeldOut) > 0 && r.HeldOut[0].Leads > 0 && base > 0 {
 		top := r.HeldOut[0]
 		rate := float64(top.Converted) / float64(top.Leads)
-		fmt.Fprintf(&b, "The top 10%% by the new points converted at %s, %s× the average.\n", pct(rate), num(rate/base, 1))
+		fmt.Fprintf(&b, "The top 10%% by the new points converted at %s, %s× the average.\n", pct(rate), text.Number(rate/base, 1))
 	}
 	held := 0
 	for _, f := range r.Rules {
@@ -180,7 +158,7 @@ func (r CalibrationReport) Summary() string {
 	w := tabwriter.NewWriter(&b, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(w, "rule\tpoints\tleads\tconverted\twhy")
 	for _, f := range r.Rules {
-		before, after := num(f.Before, 2), num(f.Points, 2)
+		before, after := text.Number(f.Before, 2), text.Number(f.Points, 2)
 		if f.Kind == "value" {
 			before, after = "×"+before, "×"+after
 		}
@@ -202,7 +180,7 @@ func (r CalibrationReport) Summary() string {
 		for _, t := range r.Tiers {
 			starts, placed := "—", "the rest"
 			if !math.IsNaN(t.After) {
-				starts = num(t.Before, 2) + " → " + num(t.After, 2)
+				starts = text.Number(t.Before, 2) + " → " + text.Number(t.After, 2)
 				placed = "keeps its share of the leads (" + pct(t.Share) + " reach it)"
 				if t.Rate > 0 {
 					placed = "where " + pct(t.Rate) + " of leads convert"
@@ -246,11 +224,11 @@ func (r CalibrationReport) why(f RuleFit, base float64) string {
 	ratio := float64(f.Converted) / float64(f.Fired) / base
 	if f.Shrunk {
 		if math.Abs(math.Log(ratio)) > math.Log(1.25) {
-			return "set to 0: converts at " + num(ratio, 1) + "× the average, but the other rules already account for that"
+			return "set to 0: converts at " + text.Number(ratio, 1) + "× the average, but the other rules already account for that"
 		}
 		return "set to 0: the data cannot tell its effect from none"
 	}
-	s := "converts at " + num(ratio, 1) + "× the average"
+	s := "converts at " + text.Number(ratio, 1) + "× the average"
 	switch {
 	case ratio > 1 && f.Points < 0:
 		s += "; negative once the other rules are counted (they already credit these leads)"

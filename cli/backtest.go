@@ -409,15 +409,15 @@ func (b backtestRun) writeText(w io.Writer) {
 	}
 	fmt.Fprint(w, ".\n")
 	fmt.Fprintf(w, "Of two leads, one that converted and one that did not, the points rank the converting one\n"+
-		"higher %s times in 100 (ROC AUC %.3f; a coin: 50).\n", num(100*r.AUC, 0), r.AUC)
+		"higher %s times in 100 (ROC AUC %.3f; a coin: 50).\n", text.Number(100*r.AUC, 0), r.AUC)
 	if h := r.Handoff; h.Leads == 0 {
 		fmt.Fprint(w, "No lead reached a hand-off tier.\n")
 	} else {
 		fmt.Fprintf(w, "Handed to sales: %d %s (%s); %d converted (%s, %s× the average), %s of all who converted.\n",
-			h.Leads, text.Plural(h.Leads, "lead", "leads"), pct(h.Share), h.Converted, pct(h.Precision), num(h.Lift, 1), pct(h.Recall))
+			h.Leads, text.Plural(h.Leads, "lead", "leads"), pct(h.Share), h.Converted, pct(h.Precision), text.Number(h.Lift, 1), pct(h.Recall))
 	}
 	if cal := r.Calibration; cal.Slope > 0 && !math.IsInf(cal.PointsToDouble, 0) {
-		fmt.Fprintf(w, "Every %s points of total double the odds of converting (a logistic fit of the outcome on the total).\n", num(cal.PointsToDouble, 1))
+		fmt.Fprintf(w, "Every %s points of total double the odds of converting (a logistic fit of the outcome on the total).\n", text.Number(cal.PointsToDouble, 1))
 	} else {
 		fmt.Fprint(w, "More points do not mean more conversions here: the totals do not rank these leads.\n")
 	}
@@ -433,7 +433,7 @@ func (b backtestRun) writeText(w io.Writer) {
 		if t.Handoff {
 			name += " (hand-off)"
 		}
-		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s×\t%s\n", name, t.Leads, t.Converted, pct(t.ConversionRate), num(t.Lift, 2), span(t.MinTotal, t.MaxTotal))
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%s\t%s×\t%s\n", name, t.Leads, t.Converted, pct(t.ConversionRate), text.Number(t.Lift, 2), span(t.MinTotal, t.MaxTotal))
 	}
 	tw.Flush()
 
@@ -441,7 +441,7 @@ func (b backtestRun) writeText(w io.Writer) {
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "tenth\tpoints\tleads\tconverted\trate\tvs average\tof all conversions, so far")
 	for _, d := range r.Deciles {
-		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%s×\t%s\n", d.Decile, span(d.MinTotal, d.MaxTotal), d.Leads, d.Converted, pct(d.ConversionRate), num(d.Lift, 2), pct(d.Captured))
+		fmt.Fprintf(tw, "%d\t%s\t%d\t%d\t%s\t%s×\t%s\n", d.Decile, span(d.MinTotal, d.MaxTotal), d.Leads, d.Converted, pct(d.ConversionRate), text.Number(d.Lift, 2), pct(d.Captured))
 	}
 	tw.Flush()
 
@@ -462,30 +462,9 @@ func (b backtestRun) writeText(w io.Writer) {
 // span is a range of totals, "12" when both ends are equal.
 func span(lo, hi float64) string {
 	if lo == hi {
-		return num(lo, 1)
+		return text.Number(lo, 1)
 	}
-	return num(lo, 1) + " to " + num(hi, 1)
-}
-
-// num formats v with at most prec decimals and no trailing zeros.
-func num(v float64, prec int) string {
-	switch {
-	case math.IsNaN(v):
-		return "n/a"
-	case math.IsInf(v, 0):
-		return "∞"
-	}
-	s := strconv.FormatFloat(v, 'f', prec, 64)
-	if strings.Contains(s, ".") {
-		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
-	}
-	switch {
-	case s == "-0":
-		return "0"
-	case strings.HasPrefix(s, "-"):
-		return "−" + s[1:] // as the calibration's summary writes it
-	}
-	return s
+	return text.Number(lo, 1) + " to " + text.Number(hi, 1)
 }
 
 // pct formats a rate as a percentage with one decimal.

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // -charts writes the calibration's lift and calibration charts, each a well-formed SVG
@@ -284,7 +285,7 @@ func TestBacktestWriteRules(t *testing.T) {
 		t.Fatalf("the calibrated rule set does not compile: %v", err)
 	}
 	for _, rule := range cfg.Rules {
-		if rule.ID == "decision-maker" && !strings.Contains(r.stdout, "decision-maker  20 → "+num(rule.Points, 2)+" ") {
+		if rule.ID == "decision-maker" && !strings.Contains(r.stdout, "decision-maker  20 → "+text.Number(rule.Points, 2)+" ") {
 			t.Errorf("decision-maker has %v points in the file, the summary says otherwise:\n%s", rule.Points, r.stdout)
 		}
 	}

@@ -89,3 +89,27 @@ func SortedSet(xs []string) []string {
 	slices.Sort(out)
 	return slices.Compact(out)
 }
+
+// Number formats v for a reader: at most prec decimals, no trailing zeros, a true minus sign
+// (−), "0" for a negative zero, and NaN and the infinities as "n/a", "∞" and "−∞".
+func Number(v float64, prec int) string {
+	switch {
+	case math.IsNaN(v):
+		return "n/a"
+	case math.IsInf(v, 1):
+		return "∞"
+	case math.IsInf(v, -1):
+		return "−∞"
+	}
+	s := strconv.FormatFloat(v, 'f', prec, 64)
+	if strings.Contains(s, ".") {
+		s = strings.TrimRight(strings.TrimRight(s, "0"), ".")
+	}
+	switch {
+	case s == "-0":
+		return "0"
+	case strings.HasPrefix(s, "-"):
+		return "−" + s[1:]
+	}
+	return s
+}

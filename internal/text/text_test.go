@@ -88,3 +88,18 @@ func TestDecimalAgreesWithStrconv(t *testing.T) {
 		}
 	}
 }
+
+func TestNumber(t *testing.T) {
+	for _, c := range []struct {
+		v    float64
+		prec int
+		want string
+	}{
+		{1.50, 2, "1.5"}, {2, 2, "2"}, {-3.25, 1, "−3.2"}, {-0.001, 2, "0"}, {math.Copysign(0, -1), 0, "0"},
+		{100, 0, "100"}, {math.NaN(), 2, "n/a"}, {math.Inf(1), 2, "∞"}, {math.Inf(-1), 2, "−∞"},
+	} {
+		if got := Number(c.v, c.prec); got != c.want {
+			t.Errorf("Number(%v, %d) = %q, want %q", c.v, c.prec, got, c.want)
+		}
+	}
+}
