@@ -388,7 +388,7 @@ func (s *Scorer[L]) AccountKey(lead L) (string, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	s.fillEnv(sc, lead, &s.empty, 0, time.Unix(0, 0).UTC(), nil)
+	s.fillEnv(sc, &lead, &s.empty, 0, time.Unix(0, 0).UTC(), nil)
 	k, err := s.runString(sc, s.accounts.key)
 	if err != nil {
 		return "", runtimeError(ItemAccount, "accounts", "key", err)
@@ -476,7 +476,7 @@ func (s *Scorer[L]) ScoreAccount(members iter.Seq2[L, *State], acct *AccountStat
 			m.latest = p.st.d.Latest
 			m.LastActive = unixToTime(m.latest)
 		}
-		s.fillEnv(sc, p.lead, s.view(&p.st.d), at, nowT, nil)
+		s.fillEnv(sc, &p.lead, s.view(&p.st.d), at, nowT, nil)
 		if m.key, err = s.runString(sc, a.key); err != nil {
 			s.put(sc)
 			return AccountResult{}, fmt.Errorf("leadscore: member %d: %w", i, runtimeError(ItemAccount, "accounts", "key", err))

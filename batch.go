@@ -219,7 +219,7 @@ func (b *batch[L]) score(sc *scratch[L], c *scoreChunk[L]) {
 		if it.st != nil {
 			d = s.view(&it.st.d)
 		}
-		s.evaluate(sc, it.lead, d, at, b.now, &c.results[j])
+		s.evaluate(sc, &it.lead, d, at, b.now, &c.results[j])
 	}
 	c.done <- struct{}{}
 }

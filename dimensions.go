@@ -32,6 +32,17 @@ func (d Dimension) index() int {
 	return -1
 }
 
+// canonical is d as the package's constant, whose bytes are in the program rather than on
+// the heap: every Contribution carries its rule's dimension, and while the garbage collector
+// marks, a string written to the heap that points into the heap costs the write barrier a
+// lookup of the object it points to. An unknown dimension is returned as it is.
+func (d Dimension) canonical() Dimension {
+	if i := d.index(); i >= 0 {
+		return [...]Dimension{Fit, Engagement, Relationship}[i]
+	}
+	return d
+}
+
 // dimensionBounds is a compiled DimensionConfig.
 type dimensionBounds struct {
 	weight, min, max float64 // min/max are ±Inf when unbounded

@@ -13,17 +13,18 @@ import (
 // caller's time.Time nowT when it is the same instant, so expressions see its location).
 // For an event rule's condition, ev is the event being observed (event rules cannot read
 // count, days_since or the stage, so nothing else depends on it).
-func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, ev *Event) {
+func (s *Scorer[L]) fillEnv(sc *scratch[L], lead *L, d *state.Data, at int64, nowT time.Time, ev *Event) {
 	e := &sc.env
-	e.Lead = lead
+	e.Lead = *lead
 	if nowT.UnixNano() != at {
 		nowT = time.Unix(0, at).UTC()
 	}
 	e.Now = nowT
-	if ev != nil {
-		e.Event = *ev
-	} else {
-		e.Event = Event{}
+	switch {
+	case ev != nil:
+		e.Event, sc.eventSet = *ev, true
+	case sc.eventSet: // cleared only when set: see put
+		e.Event, sc.eventSet = Event{}, false
 	}
 	e.Stage = string(s.stageOf(d))
 	e.DaysInStage = daysInStage(d, at)
@@ -36,6 +37,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead L, d *state.Data, at int64, now
 	}
 	clear(e.Signals)
 	sc.boxedOK = false
+	sc.leadRead |= sc.leadHave
 	sc.leadHave = 0
 	sc.fast.Load()
 }
@@ -141,12 +143,13 @@ func limit(v, m float64) float64 {
 
 // evaluate computes into res the Result of lead with st (laid out for s) at UnixNano at.
 // res is reset first; the capacity of its slices is reused.
-func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, res *Result) {
+func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, nowT time.Time, res *Result) {
 	at = d.At(at) // never before the clock
 	s.fillEnv(sc, lead, d, at, nowT, nil)
 	res.reset()
 	res.At, res.Stage = sc.env.Now, s.stageOf(d)
-	raw := s.scoreRules(sc, res)
+	var raw [3]float64
+	s.scoreRules(sc, res, &raw)
 	res.base = raw
 	for i := range s.events {
 		r := &s.events[i]
@@ -160,9 +163,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 		if r.once {
 			n = 1
 		}
-		k := len(res.Contributions) // filled in place, as in scoreRules
-		res.Contributions = append(res.Contributions, Contribution{})
-		c := &res.Contributions[k]
+		c := grow(&res.Contributions) // filled in place, as in scoreRules
 		c.RuleID, c.Dimension, c.Points, c.Reason, c.Events = r.id, r.dim, pts, r.reason, int(min(n, math.MaxInt32))
 	}
 
@@ -194,58 +195,82 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead L, d *state.Data, at int64, no
 }
 
 // scoreRules runs the attribute rules in rule-set order, appending the contribution of each
-// that fires to res, and returns the raw dimension sums. It is its own function, with the
-// rules and the contributions in locals, because it is most of an evaluation: inside
-// evaluate the compiler spilled and reloaded them around every rule.
-func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result) (raw [3]float64) {
-	rules, cs := s.rules, res.Contributions
-	fast := &sc.fast
-	disqualified := res.Disqualified
+// that fires to res, and adds their points to raw. It is its own function, and the rules whose
+// condition is a fast-path closure are taken on a path of their own, because it is most of an
+// evaluation and Go keeps no register across a call: every variable the loop holds is
+// stored and loaded again around each rule's closure, so the loop holds as few as it can
+// (the rule's index, the rules, the Env), and what a rule that fires changes is in res.
+func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
+	rules, fast := s.rules, &sc.fast
 	for i := range rules {
 		r := &rules[i]
-		if w := r.when; w != nil {
-			// runBool, written out: the call to a generic method is not inlined.
-			var ok, done bool
-			var err error
-			if w.fastBool != nil {
-				ok, done = fast.RunBool(w.fastBool)
-			}
-			if !done {
-				ok, err = s.runBoolVM(sc, w)
-			}
-			if err != nil {
-				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
-				// Fail closed: a disqualifying rule that cannot be evaluated must not let the
-				// lead through to sales.
-				disqualified = disqualified || r.disqualify
+		holds := false // the condition is known to hold
+		if fn := r.fastWhen; fn != nil {
+			ok, done := fast.RunBool(fn)
+			if done && !ok {
 				continue
 			}
-			if !ok {
+			if done && r.plain {
+				fire(res, raw, r, r.points)
 				continue
 			}
+			holds = done
 		}
-		pts := r.points
-		if r.value != nil {
-			v, err := s.runNumber(sc, r.value)
-			if err != nil {
-				res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "value", err))
-				disqualified = disqualified || r.disqualify // fail closed, as above
-				continue
-			}
-			pts = v
-		}
-		pts = limit(pts, r.max)
-		raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
-		disqualified = disqualified || r.disqualify
-		// Fill the new element in place: appending a composite literal copies it from the
-		// stack in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
-		n := len(cs)
-		cs = append(cs, Contribution{})
-		c := &cs[n]
-		c.RuleID, c.Dimension, c.Points, c.Reason = r.id, r.dim, pts, r.reason
+		s.scoreRule(sc, res, raw, r, holds)
 	}
-	res.Contributions, res.Disqualified = cs, disqualified
-	return raw
+}
+
+// scoreRule is scoreRules for a rule off its path: a condition on expr's VM (or one the fast
+// path handed over), a value, a disqualification, a max, no condition at all. holds: the
+// condition was found to hold already.
+func (s *Scorer[L]) scoreRule(sc *scratch[L], res *Result, raw *[3]float64, r *attrRule[L], holds bool) {
+	if w := r.when; w != nil && !holds {
+		ok, err := s.runBool(sc, w)
+		if err != nil {
+			res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
+			// Fail closed: a disqualifying rule that cannot be evaluated must not let the
+			// lead through to sales.
+			res.Disqualified = res.Disqualified || r.disqualify
+			return
+		}
+		if !ok {
+			return
+		}
+	}
+	pts := r.points
+	if r.value != nil {
+		v, err := s.runNumber(sc, r.value)
+		if err != nil {
+			res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "value", err))
+			res.Disqualified = res.Disqualified || r.disqualify // fail closed, as above
+			return
+		}
+		pts = v
+	}
+	res.Disqualified = res.Disqualified || r.disqualify
+	fire(res, raw, r, limit(pts, r.max))
+}
+
+// fire adds the contribution of r, which fired with pts points, to res and raw.
+func fire[L any](res *Result, raw *[3]float64, r *attrRule[L], pts float64) {
+	raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
+	// Fill the new element in place: appending a composite literal copies it from the stack
+	// in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).
+	c := grow(&res.Contributions)
+	c.RuleID, c.Dimension, c.Points, c.Reason, c.Events = r.id, r.dim, pts, r.reason, 0
+}
+
+// grow extends *cs by one element and returns it, to be filled field by field: within the
+// capacity without zeroing it first, as append would (while the garbage collector marks,
+// zeroing a Contribution costs a write barrier per string, as writing it does).
+func grow(cs *[]Contribution) *Contribution {
+	n := len(*cs)
+	if n < cap(*cs) {
+		*cs = (*cs)[:n+1]
+	} else {
+		*cs = append(*cs, Contribution{})
+	}
+	return &(*cs)[n]
 }
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).

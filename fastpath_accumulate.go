@@ -17,14 +17,14 @@ func (s *Scorer[L]) movedBy(d *state.Data, r *eventRoute) bool {
 // rules that fail at run time are returned joined. When every candidate's condition is a
 // fast-path closure over the event alone, only the event is put in the environment: the
 // lead is not copied and no window is counted.
-func (s *Scorer[L]) matchEvent(sc *scratch[L], lead L, d *state.Data, ev *Event, t int64, r *eventRoute) []*RuleError {
+func (s *Scorer[L]) matchEvent(sc *scratch[L], lead *L, d *state.Data, ev *Event, t int64, r *eventRoute) []*RuleError {
 	sc.matched = sc.matched[:0]
 	candidates := r.rules
 	if len(candidates) == 0 {
 		return nil
 	}
 	if r.eventOnly {
-		sc.env.Event = *ev
+		sc.env.Event, sc.eventSet = *ev, true
 		sc.boxedOK = false
 	} else {
 		s.fillEnv(sc, lead, s.view(d), t, ev.Time, ev)

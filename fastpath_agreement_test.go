@@ -308,7 +308,7 @@ func (c diffCase[L]) check(lead L, st *State, now time.Time, r *rand.Rand) strin
 	sc := s.get()
 	defer s.put(sc)
 	ev := Event{Type: EventPageView, Path: pick(r, []string{"/pricing", "/blog/x", ""}), Category: pick(r, []string{"pricing", "", "product"}), Channel: "web", Value: pick(r, diffFloats), Time: now}
-	s.fillEnv(sc, lead, s.view(&st.d), now.UnixNano(), now, &ev)
+	s.fillEnv(sc, &lead, s.view(&st.d), now.UnixNano(), now, &ev)
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = pick(r, diffFloats), pick(r, diffFloats), pick(r, diffFloats), pick(r, diffFloats)
 	e.Tier, e.Handoff, e.Disqualified = pick(r, []string{"", "hot", "t"}), r.IntN(2) == 0, r.IntN(2) == 0
@@ -482,6 +482,9 @@ func programs[L any](s *Scorer[L]) []*program[L] {
 func withoutFastPath[L any](s *Scorer[L]) *Scorer[L] {
 	for _, p := range programs(s) {
 		p.fastBool, p.fastNum = nil, nil
+	}
+	for i := range s.rules {
+		s.rules[i].fastWhen = nil // the rule loop's copy of when.fastBool
 	}
 	for i := range s.routes {
 		s.routes[i].eventOnly = false // as Compile would have found without the closures

@@ -90,6 +90,8 @@ type scratch[L any] struct {
 	leadVals [nLeadFields]string
 	leadErrs [nLeadFields]error
 	leadHave uint8
+	leadRead uint8 // leadHave since the scratch left the pool: what put must clear
+	eventSet bool  // env.Event holds an event, which put clears
 }
 
 // Option configures Compile.
@@ -357,13 +359,25 @@ func (s *Scorer[L]) get() *scratch[L] {
 	return sc
 }
 
+// put gives sc back to the pool. It drops what the call's evaluations derived from the
+// caller's lead (a boxed copy for the VM, the fast path's copies and memos, the lead fields
+// the detectors read) but not env.Lead itself, which the next call overwrites: clearing it
+// wrote every string of the lead again, and while the garbage collector marks, each of those
+// writes goes through its write barrier (a tenth of a Score). A pooled scratch keeps one
+// lead alive until it is reused, or until the pool drops it at the second collection.
 func (s *Scorer[L]) put(sc *scratch[L]) {
-	var zero L
-	sc.env.Lead = zero // do not keep the caller's lead alive in the pool
-	sc.env.Event = Event{}
-	sc.boxed, sc.boxedOK = nil, false
+	if sc.eventSet {
+		sc.env.Event, sc.eventSet = Event{}, false
+	}
+	if sc.boxed != nil {
+		sc.boxed = nil
+	}
+	sc.boxedOK = false
 	sc.fast.Release()
-	sc.leadVals, sc.leadErrs, sc.leadHave = [nLeadFields]string{}, [nLeadFields]error{}, 0
+	if sc.leadRead|sc.leadHave != 0 {
+		sc.leadVals, sc.leadErrs, sc.leadRead = [nLeadFields]string{}, [nLeadFields]error{}, 0
+	}
+	sc.leadHave = 0
 	s.pool.Put(sc)
 }
 
@@ -383,7 +397,7 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	defer s.put(sc)
 	var res Result
 	sc.lend(&res)
-	s.evaluate(sc, lead, s.view(&st.d), at, now, &res)
+	s.evaluate(sc, &lead, s.view(&st.d), at, now, &res)
 	sc.handOut(&res)
 	return res, nil
 }
@@ -402,7 +416,7 @@ func (s *Scorer[L]) ScoreInto(dst *Result, lead L, st *State, now time.Time) err
 	}
 	sc := s.get()
 	defer s.put(sc)
-	s.evaluate(sc, lead, s.view(&st.d), at, now, dst)
+	s.evaluate(sc, &lead, s.view(&st.d), at, now, dst)
 	return nil
 }
 
@@ -438,7 +452,7 @@ func cloneOrNil[T any](xs []T) []T {
 // being decisions, happen in the order events are observed.
 func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 	var res Result
-	err := s.observe(lead, st, ev, &res, true)
+	err := s.observe(&lead, st, ev, &res, true)
 	return res, err
 }
 
@@ -446,7 +460,7 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 // overwritten; on an invalid event it is left empty.
 func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error {
 	dst.reset()
-	return s.observe(lead, st, ev, dst, false)
+	return s.observe(&lead, st, ev, dst, false)
 }
 
 // Accumulate takes ev into st as Observe does — the decayed accumulators, window counts,
@@ -487,7 +501,7 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 	catRing := s.category(&ev)
 	sc := s.get()
 	defer s.put(sc)
-	if ruleErrs := s.matchEvent(sc, lead, &st.d, &ev, t, r); len(ruleErrs) > 0 {
+	if ruleErrs := s.matchEvent(sc, &lead, &st.d, &ev, t, r); len(ruleErrs) > 0 {
 		errs := make([]error, len(ruleErrs))
 		for i, e := range ruleErrs {
 			errs[i] = e
@@ -506,7 +520,7 @@ func (s *Scorer[L]) Accumulate(lead L, st *State, ev Event) (bool, error) {
 
 // observe is Observe into res; with own, res is a fresh Result whose slices the caller will
 // own, evaluated into the scratch's buffers and copied out at their exact size.
-func (s *Scorer[L]) observe(lead L, st *State, ev Event, res *Result, own bool) error {
+func (s *Scorer[L]) observe(lead *L, st *State, ev Event, res *Result, own bool) error {
 	if st == nil {
 		return ErrNilState
 	}
@@ -654,11 +668,11 @@ func (s *Scorer[L]) record(d *state.Data, ev *Event, t int64, r *eventRoute, cat
 // guards now hold. Call it when NextWakeup says so.
 func (s *Scorer[L]) Advance(lead L, st *State, now time.Time) (Result, error) {
 	var res Result
-	err := s.advance(lead, st, now, &res)
+	err := s.advance(&lead, st, now, &res)
 	return res, err
 }
 
-func (s *Scorer[L]) advance(lead L, st *State, now time.Time, res *Result) error {
+func (s *Scorer[L]) advance(lead *L, st *State, now time.Time, res *Result) error {
 	if st == nil {
 		return ErrNilState
 	}

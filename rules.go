@@ -19,6 +19,11 @@ type attrRule[L any] struct {
 	max        float64 // 0: no limit
 	reason     string
 	disqualify bool
+	// fastWhen is when.fastBool, kept here to save the rule loop a load per rule; plain: when
+	// the condition holds, the rule adds its points and does nothing else (no value, max or
+	// disqualification). Both make the rule loop's own path (evaluate.go).
+	fastWhen func(*fastEnv[L]) bool
+	plain    bool
 }
 
 // eventRule is a compiled EventRule.
@@ -109,12 +114,15 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 		}
 		checkNumber(kind, id, "points", r.Points, errs)
 		checkMax(kind, id, r.Max, errs)
-		ar := attrRule[L]{id: id, dim: r.Dimension, dimIndex: r.Dimension.index(), points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
+		ar := attrRule[L]{id: id, dim: r.Dimension.canonical(), dimIndex: r.Dimension.index(), points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
 		if ar.reason == "" {
 			ar.reason = id
 		}
 		if r.When != "" {
 			ar.when = c.compile(r.When, scopeRule, true, errs, kind, id, "when")
+		}
+		if ar.when != nil {
+			ar.fastWhen = ar.when.fastBool
 		}
 		if r.Value != "" {
 			if r.Points != 0 {
@@ -122,6 +130,7 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 			}
 			ar.value = c.compile(r.Value, scopeRule, false, errs, kind, id, "value")
 		}
+		ar.plain = ar.value == nil && ar.max == 0 && !ar.disqualify
 		out = append(out, ar)
 	}
 	return out
@@ -160,7 +169,7 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 			}
 		}
 		er := eventRule[L]{
-			id: id, dim: dim, dimIndex: dim.index(), on: slices.Clone(r.On), points: r.Points, max: r.Max,
+			id: id, dim: dim.canonical(), dimIndex: dim.index(), on: slices.Clone(r.On), points: r.Points, max: r.Max,
 			halfLife: r.HalfLife, once: r.Once, reason: r.Reason,
 		}
 		if er.reason == "" {

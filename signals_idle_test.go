@@ -47,7 +47,7 @@ func TestDetectorIdleNeverHidesASignal(t *testing.T) {
 			for range 5 {
 				now := at.Add(time.Duration(rng.Int64N(int64([]Duration{Duration(time.Hour), Duration(5 * Day), Duration(60 * Day)}[rng.IntN(3)]))))
 				u := d.At(now.UnixNano())
-				s.fillEnv(sc, benchLead, d, u, now, nil)
+				s.fillEnv(sc, &benchLead, d, u, now, nil)
 				for i := range s.detectors {
 					det := &s.detectors[i]
 					if det.when != nil {

@@ -13,7 +13,7 @@ import (
 // journey transitions (on the type of route r, when an event is being observed, and
 // guard-only ones), the tier, signals raised and cleared, an SLA running out. Every change is
 // a Transition in res.
-func (s *Scorer[L]) settle(sc *scratch[L], lead L, d *state.Data, at int64, nowT time.Time, r *eventRoute, res *Result) {
+func (s *Scorer[L]) settle(sc *scratch[L], lead *L, d *state.Data, at int64, nowT time.Time, r *eventRoute, res *Result) {
 	s.evaluate(sc, lead, d, at, nowT, res)
 	pending := false
 	if s.advanceStage(sc, d, r, at, res) {
