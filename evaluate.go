@@ -211,7 +211,7 @@ func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
 				continue
 			}
 			if done && r.plain {
-				fire(res, raw, r, r.points)
+				fire(res, raw, &r.ruleOut, r.points)
 				continue
 			}
 			holds = done
@@ -248,11 +248,11 @@ func (s *Scorer[L]) scoreRule(sc *scratch[L], res *Result, raw *[3]float64, r *a
 		pts = v
 	}
 	res.Disqualified = res.Disqualified || r.disqualify
-	fire(res, raw, r, limit(pts, r.max))
+	fire(res, raw, &r.ruleOut, limit(pts, r.max))
 }
 
 // fire adds the contribution of r, which fired with pts points, to res and raw.
-func fire[L any](res *Result, raw *[3]float64, r *attrRule[L], pts float64) {
+func fire(res *Result, raw *[3]float64, r *ruleOut, pts float64) {
 	raw[r.dimIndex] = state.Sum(raw[r.dimIndex], pts)
 	// Fill the new element in place: appending a composite literal copies it from the stack
 	// in 16-byte loads that stall on its 8-byte stores (a third of a 30-rule Score).

@@ -8,16 +8,24 @@ import (
 	"github.com/leadscore/leadscore/internal/state"
 )
 
+// ruleOut is what a rule that fires writes: its Contribution's strings, and the dimension
+// it adds to. It is the part of a compiled rule that does not depend on the lead type, so
+// that fire, which writes it, is an ordinary function rather than a generic one taking a
+// dictionary.
+type ruleOut struct {
+	id       string
+	dim      Dimension
+	dimIndex int // dim.index(), once: evaluation adds to raw[dimIndex] for every rule that fires
+	reason   string
+}
+
 // attrRule is a compiled Rule.
 type attrRule[L any] struct {
-	id         string
-	dim        Dimension
-	dimIndex   int         // dim.index(), once: evaluation adds to raw[dimIndex] for every rule that fires
+	ruleOut
 	when       *program[L] // nil: always
 	value      *program[L] // nil: points
 	points     float64
 	max        float64 // 0: no limit
-	reason     string
 	disqualify bool
 	// fastWhen is when.fastBool, kept here to save the rule loop a load per rule; plain: when
 	// the condition holds, the rule adds its points and does nothing else (no value, max or
@@ -28,16 +36,13 @@ type attrRule[L any] struct {
 
 // eventRule is a compiled EventRule.
 type eventRule[L any] struct {
-	id       string
-	dim      Dimension
-	dimIndex int // dim.index()
+	ruleOut
 	on       []string
 	when     *program[L]
 	points   float64
 	max      float64
 	halfLife Duration
 	once     bool
-	reason   string
 }
 
 // contribution is what the rule adds at time at, given its accumulator: points times the
@@ -114,7 +119,10 @@ func compileRules[L any](c *exprCompiler[L], rules []Rule, seen map[string]bool,
 		}
 		checkNumber(kind, id, "points", r.Points, errs)
 		checkMax(kind, id, r.Max, errs)
-		ar := attrRule[L]{id: id, dim: r.Dimension.canonical(), dimIndex: r.Dimension.index(), points: r.Points, max: r.Max, reason: r.Reason, disqualify: r.Disqualify}
+		ar := attrRule[L]{
+			ruleOut: ruleOut{id: id, dim: r.Dimension.canonical(), dimIndex: r.Dimension.index(), reason: r.Reason},
+			points:  r.Points, max: r.Max, disqualify: r.Disqualify,
+		}
 		if ar.reason == "" {
 			ar.reason = id
 		}
@@ -169,8 +177,8 @@ func compileEventRules[L any](c *exprCompiler[L], rules []EventRule, seen map[st
 			}
 		}
 		er := eventRule[L]{
-			id: id, dim: dim.canonical(), dimIndex: dim.index(), on: slices.Clone(r.On), points: r.Points, max: r.Max,
-			halfLife: r.HalfLife, once: r.Once, reason: r.Reason,
+			ruleOut: ruleOut{id: id, dim: dim.canonical(), dimIndex: dim.index(), reason: r.Reason},
+			on:      slices.Clone(r.On), points: r.Points, max: r.Max, halfLife: r.HalfLife, once: r.Once,
 		}
 		if er.reason == "" {
 			er.reason = id
