@@ -28,7 +28,7 @@ func (s *Scorer[L]) fillEnv(sc *scratch[L], lead *L, d *state.Data, at int64, no
 	}
 	e.Stage = string(s.stageOf(d))
 	e.DaysInStage = daysInStage(d, at)
-	e.Tier, e.Handoff, e.Disqualified = "", false, false
+	e.Tier, e.Handoff, e.Disqualified, e.FreshHandoff = "", false, false, false
 	for k, slot := range s.counts {
 		e.Counts[k] = state.CountIn(d.Ring(slot.typ), state.Window(at, slot.window), at)
 	}
@@ -188,7 +188,9 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 		res.Tier = s.tiers[t].name
 		res.Handoff = s.tiers[t].handoff && !res.Disqualified
 	}
-	e.Tier, e.Handoff = res.Tier, res.Handoff
+	// Personas read the tier and the hand-off, and whether it is fresh: a hand-off tier the
+	// lead has not been handed to sales from yet (the journey's guards see the same).
+	e.Tier, e.Handoff, e.FreshHandoff = res.Tier, res.Handoff, res.Handoff && !d.HandedOff
 	sc.boxedOK = false
 	s.stageStatus(d, at, res)
 	s.pickPersona(sc, d, res)
@@ -225,7 +227,13 @@ func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
 // condition was found to hold already.
 func (s *Scorer[L]) scoreRule(sc *scratch[L], res *Result, raw *[3]float64, r *attrRule[L], holds bool) {
 	if w := r.when; w != nil && !holds {
-		ok, err := s.runBool(sc, w)
+		var ok bool
+		var err error
+		if r.fastWhen != nil { // it ran and handed over: the VM decides, without running it again
+			ok, err = s.runBoolVM(sc, w)
+		} else {
+			ok, err = s.runBool(sc, w)
+		}
 		if err != nil {
 			res.Errors = append(res.Errors, runtimeError(ItemRule, r.id, "when", err))
 			// Fail closed: a disqualifying rule that cannot be evaluated must not let the
