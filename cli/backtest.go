@@ -51,6 +51,19 @@ fitted table is linear) — to review, test and diff before it ships. -charts DI
 DIR/lift.svg (conversion by tenth of the leads, the points before beside the new points) and
 DIR/calibration.svg (promised against observed conversion). All of them need -calibrate.
 
+-calibration FILE (YAML or JSON) says what the team knows before the data speak, and how to
+fit:
+  expect:                      # the sign a rule's points must keep, and why
+    chat-question: {sign: positive, why: questions are a buying signal}
+    student: {sign: negative}
+  shrink_below: 1              # 0 points for a rule within 1 standard error of 0
+  interactions: 10             # add up to 10 rules "A and B", chosen from the data
+  bin:                         # cut a number into threshold rules, chosen from the data
+    - {id: visits, value: 'count("page_view", "30d")', sign: positive, bins: 5}
+  lambda: 1                    # the penalty; points_to_double: 20, base_score, base_odds, step
+A rule held at 0 by its sign, or shrunk to 0, says so in the report. Thresholds and pairs are
+chosen again on each fold's training leads, so the held-out figures include choosing them.
+
 -json writes the figures as one JSON object instead of text, numbers to 9 significant
 digits, null where there is none (the precision of a hand-off nobody reached). Progress goes
 to stderr on a terminal (or with -progress): leads read, then each fit of the calibration.
@@ -60,7 +73,7 @@ usage, rules or input.
 `
 
 func backtestCommand[L any](args []string, e *env) int {
-	c := newCommand("backtest", "-rules rules.json [-outcome converted] [-calibrate] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads.jsonl]", backtestHelp, e)
+	c := newCommand("backtest", "-rules rules.json [-outcome converted] [-calibrate] [-calibration file] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads.jsonl]", backtestHelp, e)
 	rules := c.rulesFlag("rules", "the rule set, JSON or YAML")
 	outcome := c.fs.String("outcome", "converted", "where each lead's outcome is: `converted` (the line's key) or traits.NAME (a trait of the lead)")
 	calibrate := c.fs.Bool("calibrate", false, "also fit the rules' points to the outcomes, cross-validated, and say what they would become")
@@ -69,6 +82,7 @@ func backtestCommand[L any](args []string, e *env) int {
 	minFired := c.fs.Int("min-fired", 0, "with -calibrate, the leads a rule must fire for, and not fire for, to be fitted; fewer keep their points (default 20)")
 	tiers := c.fs.String("tiers", "", "with -calibrate, place tiers where leads convert at these rates: `name=rate,…` (hot=0.6,warm=0.25)")
 	charts := c.fs.String("charts", "", "with -calibrate, write lift.svg and calibration.svg to `dir` (created if missing)")
+	options := c.fs.String("calibration", "", "with -calibrate, read the signs rules must keep, the numbers to cut into thresholds and the fit's settings from `file` (YAML or JSON)")
 	writeRules := c.fs.String("write-rules", "", "with -calibrate, write the calibrated rule set to `file`, as JSON")
 	asJSON := c.fs.Bool("json", false, "write the figures as one JSON object")
 	forceProgress := c.fs.Bool("progress", false, "report progress on stderr even when stderr is not a terminal")
@@ -107,6 +121,8 @@ func backtestCommand[L any](args []string, e *env) int {
 		return c.errorf("-min-fired is the evidence a rule needs to be calibrated: add -calibrate")
 	case *writeRules != "":
 		return c.errorf("-write-rules writes the calibrated rule set: add -calibrate")
+	case *options != "":
+		return c.errorf("-calibration sets how the points are calibrated: add -calibrate")
 	}
 	if *minFired < 0 {
 		return c.errorf("-min-fired %d: want 1 or more (0: the default, 20)", *minFired)
@@ -117,6 +133,12 @@ func backtestCommand[L any](args []string, e *env) int {
 	}
 	if err := checkTierRates(cfg, rates); err != nil {
 		return c.errorf("-tiers: %v", err)
+	}
+	var opts backtest.CalibrateOptions
+	if *options != "" {
+		if opts, err = loadCalibration(e, *options, cfg); err != nil {
+			return c.fail(err)
+		}
 	}
 	p := e.newProgress("read", *forceProgress)
 	leads, closeLeads, err := openLeads[L](e, files, p)
@@ -169,9 +191,8 @@ func backtestCommand[L any](args []string, e *env) int {
 	var cal *backtest.CalibrationReport
 	if *calibrate {
 		fits := e.newSteps("calibrating: fit", *forceProgress)
-		calibrated, rep, err := backtest.Calibrate(cfg, set.cases, backtest.CalibrateOptions{
-			Folds: *folds, Seed: *seed, TierRates: rates, MinFired: *minFired, Progress: fits.step,
-		}, e.scorer...)
+		opts.Folds, opts.Seed, opts.TierRates, opts.MinFired, opts.Progress = *folds, *seed, rates, *minFired, fits.step
+		calibrated, rep, err := backtest.Calibrate(cfg, set.cases, opts, e.scorer...)
 		fits.done()
 		if err != nil {
 			return c.fail(fmt.Errorf("%s backtest: -calibrate: %s", e.name, strings.TrimPrefix(err.Error(), "backtest: ")))

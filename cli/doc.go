@@ -28,7 +28,7 @@
 //	test  -rules rules.yaml [-v] [-min-coverage percent] cases.yaml
 //	diff  -old old.yaml -new new.yaml [-json] [-leads n] [-at time] [-progress] [leads | -states states]
 //	lint  -rules rules.yaml [-previous old.yaml] [-fail-on severity] [-json] [-progress] [leads]
-//	backtest -rules rules.yaml [-outcome converted] [-calibrate] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads]
+//	backtest -rules rules.yaml [-outcome converted] [-calibrate] [-calibration file] [-folds 5] [-seed 1] [-min-fired 20] [-tiers hot=0.6,…] [-write-rules file] [-charts dir] [-json] [-progress] [leads]
 //	version
 //
 // score writes one JSON result per lead to standard output (its line in the input, name, the

@@ -1,0 +1,103 @@
+package cli
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// -calibration reads what a team states before the data speak: a sign held by Expect shows in
+// the report as held, a binned number adds its threshold rules, and the same file in JSON
+// gives the same report.
+func TestBacktestCalibrationFile(t *testing.T) {
+	dir := t.TempDir()
+	yamlFile := filepath.Join(dir, "calibration.yaml")
+	writeFile(t, yamlFile, `# what we know before the data speak
+expect:
+  free-mail: {sign: positive, why: we sell to freelancers}
+  demo: {sign: positive, why: a demo request is a buying signal}
+shrink_below: 1
+bin:
+  - {id: employees, value: lead.Company.Employees, sign: positive, bins: 3, dimension: fit, reason: employees}
+`)
+	jsonFile := filepath.Join(dir, "calibration.json")
+	writeFile(t, jsonFile, `{"expect": {"free-mail": {"sign": "positive", "why": "we sell to freelancers"},
+ "demo": {"sign": "positive", "why": "a demo request is a buying signal"}},
+ "shrink_below": 1,
+ "bin": [{"id": "employees", "value": "lead.Company.Employees", "sign": "positive", "bins": 3, "dimension": "fit", "reason": "employees"}]}`)
+	var outs []string
+	for _, f := range []string{yamlFile, jsonFile} {
+		r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-calibration", f, "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
+		if r.code != ExitOK {
+			t.Fatalf("%s: exit %d\n%s", f, r.code, r.stderr)
+		}
+		for _, want := range []string{
+			"free-mail        −10 → 0    37     35.1%      held at 0: expected positive (we sell to freelancers)",
+			"employees ≥ 200  new → ", "1 rule(s) held at 0 points",
+		} {
+			if !strings.Contains(r.stdout, want) {
+				t.Errorf("%s: the report does not mention %q:\n%s", f, want, r.stdout)
+			}
+		}
+		outs = append(outs, r.stdout)
+	}
+	if outs[0] != outs[1] {
+		t.Errorf("YAML and JSON give different reports:\n%s\n----\n%s", outs[0], outs[1])
+	}
+	// Without the file the free-mail rule keeps a negative weight and nothing is binned: the
+	// file is what held it and added the thresholds.
+	r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
+	if r.code != ExitOK || strings.Contains(r.stdout, "held at 0") || strings.Contains(r.stdout, "employees ≥") || !strings.Contains(r.stdout, "free-mail       −10 → −22") {
+		t.Fatalf("exit %d, stdout:\n%s", r.code, r.stdout)
+	}
+}
+
+// Every mistake in the file is reported at its line and column, all at once, with the name
+// probably meant.
+func TestBacktestCalibrationFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	for _, tc := range []struct {
+		name, file string
+		want       []string
+	}{
+		{"unknown key", "shrink_belwo: 1\n", []string{`calibration.yaml:1:1: unknown field "shrink_belwo"`, `(did you mean "shrink_below"?)`}},
+		{"unknown rule and sign", "expect:\n  free-mial: {sign: positive}\n  demo: {sign: postive}\n",
+			[]string{`calibration.yaml:2:14: expect.free-mial: no rule "free-mial" in the rule set (did you mean "free-mail"?)`,
+				`calibration.yaml:3:16: expect.demo.sign: "postive" is not a sign: positive, negative or any (did you mean "positive"?)`}},
+		{"missing sign", "expect:\n  demo: {why: demos}\n", []string{`calibration.yaml:2:9: expect.demo: say the sign`}},
+		{"bins", "bin:\n  - {id: demo, value: lead.Company.Employees, bins: 1, dimension: fitt}\n  - {value: '1'}\n",
+			[]string{`calibration.yaml:2:10: bin[0].id: id "demo" is taken`, `calibration.yaml:2:53: bin[0].bins: bins 1: at least 2`,
+				`bin[0].dimension: unknown dimension "fitt": fit, engagement or relationship (did you mean "fit"?)`,
+				`calibration.yaml:3:5: bin[1]: a binned input needs an id`}},
+		{"numbers", "lambda: -1\ninteractions: -2\n", []string{`calibration.yaml:1:9: lambda: lambda -1: want more than 0`,
+			`calibration.yaml:2:15: interactions: interactions -2: want the most pairs`}},
+		{"wrong type", "interactions: many\n", []string{"calibration.yaml:1:15: interactions:"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			f := filepath.Join(dir, "calibration.yaml")
+			writeFile(t, f, tc.file)
+			r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-calibration", f, "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
+			if r.code != ExitBadInput {
+				t.Fatalf("exit %d, want %d\n%s", r.code, ExitBadInput, r.stderr)
+			}
+			got := strings.ReplaceAll(r.stderr, dir+string(filepath.Separator), "")
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("stderr lacks %q:\n%s", w, got)
+				}
+			}
+		})
+	}
+	r := execute(t, "", "backtest", "-calibration", "x.yaml", "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
+	if r.code != ExitBadInput || !strings.Contains(r.stderr, "-calibration sets how the points are calibrated: add -calibrate") {
+		t.Errorf("without -calibrate: exit %d, stderr %s", r.code, r.stderr)
+	}
+}
+
+func writeFile(t *testing.T, name, data string) {
+	t.Helper()
+	if err := os.WriteFile(name, []byte(data), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
