@@ -9,6 +9,7 @@ import (
 	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/backtest"
 	"github.com/leadscore/leadscore/internal/suggest"
+	"github.com/leadscore/leadscore/internal/text"
 	"github.com/leadscore/leadscore/internal/yamljson"
 )
 
@@ -86,7 +87,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	if len(cf.Expect) > 0 {
 		opts.Expect = make(map[string]backtest.Expectation, len(cf.Expect))
 	}
-	for _, id := range sortedKeys(cf.Expect) {
+	for _, id := range text.SortedKeys(cf.Expect) {
 		x := cf.Expect[id]
 		if !slices.Contains(ids, id) {
 			at(yamljson.Path{"expect", id}, "no rule %q in the rule set%s", id, suggest.Hint(id, ids, true))
@@ -148,13 +149,4 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	opts.ShrinkBelow, opts.Interactions, opts.Lambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda
 	opts.PointsToDouble, opts.BaseScore, opts.BaseOdds, opts.Step = cf.PointsToDouble, cf.BaseScore, cf.BaseOdds, cf.Step
 	return opts, nil
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	return keys
 }
