@@ -5,6 +5,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/leadscore/leadscore"
 )
@@ -29,6 +30,13 @@ type Binned struct {
 	Bins int
 	// Reason is what a salesperson reads, followed by " ≥ threshold"; default ID.
 	Reason string
+	// Free lets the points rise and fall as the input rises, for an input whose effect is
+	// not monotone (account pages that help up to a point, a rate with a sweet spot): the
+	// thresholds are chosen by likelihood alone, without pooling the groups that break a
+	// direction, and each threshold rule's points may take either sign. Sign must be
+	// AnySign. A shape of Bins steps fits more noise than a direction does: give it the
+	// inputs with enough cases.
+	Free bool
 }
 
 // binCut is a Binned input's thresholds, chosen on one training set.
@@ -129,6 +137,9 @@ func chooseCuts(values []float64, y []bool, in Binned, minLeads int) binCut {
 			gs, dir = cand, d
 		}
 	}
+	if in.Free {
+		gs, dir = slices.Clone(start), AnySign
+	}
 	// Merge groups too small to tell, then the cheapest adjacent pairs.
 	for len(gs) > 1 {
 		smallest := -1
@@ -203,6 +214,9 @@ func binRules(cuts []binCut) ([]leadscore.Rule, map[string]Expectation) {
 			rules = append(rules, leadscore.Rule{
 				ID: id, Dimension: dim, When: "(" + b.in.Value + ") >= " + t, Reason: reason + " ≥ " + t,
 			})
+			if b.dir == AnySign { // Free: no direction to keep
+				continue
+			}
 			why := "more " + b.in.ID + " converts more"
 			if b.dir == Negative {
 				why = "more " + b.in.ID + " converts less"
@@ -259,6 +273,20 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 	}
 	out := cfg
 	out.Rules = append(slices.Clone(cfg.Rules), rules...)
+	if o.InputPairs > 0 {
+		features, x, p, err := assemble(out, expect, columns, n)
+		if err != nil {
+			return leadscore.Config{}, nil, nil, 0, err
+		}
+		grids, err := proposeGrids(out, features, x, p, values, y, train, o, minLeads)
+		if err != nil {
+			return leadscore.Config{}, nil, nil, 0, err
+		}
+		for _, pr := range grids {
+			out.Rules = append(out.Rules, pr.rule)
+			columns[pr.rule.ID] = pr.column
+		}
+	}
 	if o.Interactions > 0 {
 		features, x, p, err := assemble(out, expect, columns, n)
 		if err != nil {
@@ -434,6 +462,239 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 		}
 	}
 	return chosen, nil
+}
+
+// gridInput is one side of an input pair (CalibrateOptions.InputPairs): a Binned input cut
+// into a few thresholds, or an attribute rule, which fires or not.
+type gridInput struct {
+	rule  leadscore.Rule // for a rule: the rule; for a Binned input: its ID and Value
+	bin   bool
+	steps []gridStep
+}
+
+// gridStep is one column of a gridInput: a threshold of a Binned input, or the rule itself.
+type gridStep struct {
+	id, when, reason string
+	column           []float64 // over all cases, 1 where it fires
+}
+
+// proposeGrids chooses the o.InputPairs pairs of inputs whose joint effect the additive fit
+// (every rule and threshold of cfg, fitted on the training rows) explains worst, and returns
+// their grids of rules "A and B". An input is a Binned input, cut into o.PairBins bins of
+// its own (Free: the grid takes any shape), or an attribute rule with a condition (not a
+// threshold rule of a Binned input, whose input stands for it). A pair is ranked by the
+// screening of GA2M (FAST; Lou, Caruana, Gehrke and Hooker, KDD 2013): the largest gain of
+// the working-response's weighted sum of squares over the four quadrants of one threshold
+// of each input, on the training rows' residuals and weights of the additive fit. Each
+// chosen pair adds one rule per pair of its inputs' steps that fires in at least minLeads
+// training cases and fails in as many, unless it fires exactly where one of its two steps
+// does or where a rule already added does.
+func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, values [][]float64, y []bool, train []int, o CalibrateOptions, minLeads int) ([]pair, error) {
+	xt := withSupport(rows(x, p, train), p, o.MinFired)
+	yt := pick(y, train)
+	fit, err := fitLogistic(xt, p, yt, o.Lambda)
+	if err != nil {
+		return nil, err
+	}
+	nt, n := len(train), len(y)
+	r := make([]float64, nt)
+	w := make([]float64, nt)
+	var sr, sw float64
+	for i := range nt {
+		eta := fit.beta[0]
+		for j := range p {
+			if fit.fitted[j] {
+				eta += fit.beta[j+1] * xt[i*p+j]
+			}
+		}
+		q := sigmoid(eta)
+		r[i], w[i] = -q, q*(1-q)
+		if yt[i] {
+			r[i]++
+		}
+		sr += r[i]
+		sw += w[i]
+	}
+	supported := func(col []float64) bool {
+		k := 0
+		for _, i := range train {
+			if col[i] != 0 {
+				k++
+			}
+		}
+		return k >= minLeads && nt-k >= minLeads
+	}
+	binRule := func(id string) bool {
+		for _, b := range o.Bin {
+			if strings.HasPrefix(id, b.ID+" ≥ ") {
+				return true
+			}
+		}
+		return false
+	}
+	var inputs []gridInput
+	seen := map[string]bool{}
+	for k, b := range o.Bin {
+		in := b
+		in.Bins, in.Free, in.Sign = o.PairBins, true, AnySign
+		cut := chooseCuts(pick(values[k], train), yt, in, minLeads)
+		reason := b.Reason
+		if reason == "" {
+			reason = b.ID
+		}
+		gi := gridInput{rule: leadscore.Rule{ID: b.ID, Dimension: b.Dimension, Value: b.Value}, bin: true}
+		if gi.rule.Dimension == "" {
+			gi.rule.Dimension = leadscore.Engagement
+		}
+		for _, c := range cut.cuts {
+			col := make([]float64, n)
+			for i := range n {
+				if values[k][i] >= c {
+					col[i] = 1
+				}
+			}
+			if !supported(col) {
+				continue
+			}
+			t := cutText(c)
+			gi.steps = append(gi.steps, gridStep{id: b.ID + " ≥ " + t, when: "(" + b.Value + ") >= " + t, reason: reason + " ≥ " + t, column: col})
+		}
+		if len(gi.steps) > 0 {
+			inputs = append(inputs, gi)
+		}
+	}
+	for _, f := range features {
+		if f.column < 0 || f.event || f.value {
+			continue
+		}
+		rule := cfg.Rules[f.index]
+		if rule.When == "" || binRule(rule.ID) {
+			continue
+		}
+		col := make([]float64, n)
+		var key strings.Builder
+		for i := range n {
+			if x[i*p+f.column] != 0 {
+				col[i] = 1
+				fmt.Fprint(&key, i, ",")
+			}
+		}
+		if !supported(col) || seen[key.String()] { // of rules that fire alike, the first
+			continue
+		}
+		seen[key.String()] = true
+		reason := rule.Reason
+		if reason == "" {
+			reason = rule.ID
+		}
+		inputs = append(inputs, gridInput{rule: rule, steps: []gridStep{{id: rule.ID, when: rule.When, reason: reason, column: col}}})
+	}
+	// Each step's training rows, and their sums of residuals and weights.
+	type stepRows struct {
+		rows   []int // indices into train
+		sr, sw float64
+	}
+	stepsOf := make([][]stepRows, len(inputs))
+	for a, in := range inputs {
+		for _, st := range in.steps {
+			var s stepRows
+			for t, i := range train {
+				if st.column[i] != 0 {
+					s.rows = append(s.rows, t)
+					s.sr += r[t]
+					s.sw += w[t]
+				}
+			}
+			stepsOf[a] = append(stepsOf[a], s)
+		}
+	}
+	gain := func(sa, sb stepRows) float64 {
+		var s11, w11 float64
+		both := 0
+		for ia, ib := 0, 0; ia < len(sa.rows) && ib < len(sb.rows); {
+			switch {
+			case sa.rows[ia] < sb.rows[ib]:
+				ia++
+			case sa.rows[ia] > sb.rows[ib]:
+				ib++
+			default:
+				s11 += r[sa.rows[ia]]
+				w11 += w[sa.rows[ia]]
+				both++
+				ia++
+				ib++
+			}
+		}
+		if both < minLeads {
+			return 0
+		}
+		g := -sr * sr / sw
+		for _, q := range [][2]float64{{s11, w11}, {sa.sr - s11, sa.sw - w11}, {sb.sr - s11, sb.sw - w11}, {sr - sa.sr - sb.sr + s11, sw - sa.sw - sb.sw + w11}} {
+			if q[1] > 1e-12 {
+				g += q[0] * q[0] / q[1]
+			}
+		}
+		return g
+	}
+	type ranked struct {
+		a, b  int
+		score float64
+	}
+	var ranks []ranked
+	for a := range inputs {
+		for b := a + 1; b < len(inputs); b++ {
+			best := 0.0
+			for _, sa := range stepsOf[a] {
+				for _, sb := range stepsOf[b] {
+					best = max(best, gain(sa, sb))
+				}
+			}
+			if best > 0 {
+				ranks = append(ranks, ranked{a, b, best})
+			}
+		}
+	}
+	slices.SortStableFunc(ranks, func(u, v ranked) int {
+		switch {
+		case u.score > v.score:
+			return -1
+		case u.score < v.score:
+			return 1
+		}
+		return 0
+	})
+	have := map[string]bool{}
+	for _, rule := range cfg.Rules {
+		have[rule.ID] = true
+	}
+	var out []pair
+	for _, rk := range ranks[:min(len(ranks), o.InputPairs)] {
+		ia, ib := inputs[rk.a], inputs[rk.b]
+		for _, sa := range ia.steps {
+			for _, sb := range ib.steps {
+				col := make([]float64, n)
+				for i := range n {
+					if sa.column[i] != 0 && sb.column[i] != 0 {
+						col[i] = 1
+					}
+				}
+				if have[sa.id+" & "+sb.id] || !supported(col) || slices.Equal(col, sa.column) || slices.Equal(col, sb.column) ||
+					slices.ContainsFunc(out, func(c pair) bool { return slices.Equal(c.column, col) }) {
+					continue
+				}
+				dim := ia.rule.Dimension
+				if dim == "" {
+					dim = leadscore.Engagement
+				}
+				out = append(out, pair{column: col, rule: leadscore.Rule{
+					ID: sa.id + " & " + sb.id, Dimension: dim,
+					When:   "(" + sa.when + ") && (" + sb.when + ")",
+					Reason: sa.reason + ", and " + sb.reason,
+				}})
+			}
+		}
+	}
+	return out, nil
 }
 
 // cutText writes a threshold as the expressions and IDs read it: plain decimals, no exponent.

@@ -69,6 +69,18 @@ type CalibrateOptions struct {
 	// the rules alone explain worst on the training cases (a score test), chosen again on
 	// each fold's training cases. Default 0: none.
 	Interactions int
+	// InputPairs is how many pairs of inputs Calibrate may cross, the pairwise terms of a
+	// GA2M: an input is a Binned input or an attribute rule with a condition (not a threshold
+	// of Bin), and each chosen pair adds a grid of rules "A and B", one per threshold (or
+	// rule) of A and of B, each with points of its own, so that the points of one input can
+	// depend on the other (minutes on product pages count for more in one month). The pairs are
+	// ranked by how much better one split of each would explain what the rules and
+	// thresholds alone leave unexplained (GA2M's FAST screening), and chosen again on each
+	// fold's training cases. Default 0: none.
+	InputPairs int
+	// PairBins is how many bins a Binned input is cut into for the grids of InputPairs, on
+	// the training cases, whatever its direction. Default 4.
+	PairBins int
 	// Progress, when not nil, is called after each of the Folds+1 fits with the number of
 	// fits done and the total, so that a long run can show it is moving.
 	Progress func(done, total int)
@@ -90,6 +102,9 @@ func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 	if o.MinFired == 0 {
 		o.MinFired = 20
 	}
+	if o.PairBins == 0 {
+		o.PairBins = 4
+	}
 	switch {
 	case !(o.PointsToDouble > 0) || math.IsInf(o.PointsToDouble, 0):
 		return o, fmt.Errorf("backtest: PointsToDouble %v: want a positive number", o.PointsToDouble)
@@ -105,6 +120,10 @@ func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 		return o, fmt.Errorf("backtest: MinFired %d: want a positive number", o.MinFired)
 	case o.Interactions < 0:
 		return o, fmt.Errorf("backtest: Interactions %d: want a number ≥ 0", o.Interactions)
+	case o.InputPairs < 0:
+		return o, fmt.Errorf("backtest: InputPairs %d: want a number ≥ 0", o.InputPairs)
+	case o.PairBins < 2:
+		return o, fmt.Errorf("backtest: PairBins %d: want 2 or more (0: the default)", o.PairBins)
 	case !(o.ShrinkBelow >= 0) || math.IsInf(o.ShrinkBelow, 0):
 		return o, fmt.Errorf("backtest: ShrinkBelow %v: want a number ≥ 0", o.ShrinkBelow)
 	}
@@ -138,6 +157,8 @@ func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
 			return fmt.Errorf("backtest: Bin[%d] %q: %d bins, want 2 or more (0: the default)", k, b.ID, b.Bins)
 		case b.Sign < AnySign || b.Sign > Negative:
 			return fmt.Errorf("backtest: Bin[%d] %q: unknown sign %v", k, b.ID, b.Sign)
+		case b.Free && b.Sign != AnySign:
+			return fmt.Errorf("backtest: Bin[%d] %q: Free with Sign %v: a free shape keeps no direction", k, b.ID, b.Sign)
 		}
 		for _, other := range o.Bin[:k] {
 			if other.ID == b.ID {
@@ -382,7 +403,7 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 	// The rule set to fit on the training cases train: cfg, plus the threshold rules of the
 	// Binned inputs chosen on train.
 	fitSet := func(train []int) (leadscore.Config, []feature, []float64, int, error) {
-		if len(o.Bin) == 0 && o.Interactions == 0 {
+		if len(o.Bin) == 0 && o.Interactions == 0 && o.InputPairs == 0 {
 			return cfg, baseFeatures, baseX, baseP, nil
 		}
 		return withBins(cfg, o, baseX, baseFeatures, values, y, train)

@@ -143,6 +143,9 @@ func TestCalibrateOptionErrors(t *testing.T) {
 		"bin without value": {Bin: []Binned{{ID: "x"}}},
 		"one bin":           {Bin: []Binned{{ID: "x", Value: "lead.Spend", Bins: 1}}},
 		"twice":             {Bin: []Binned{{ID: "x", Value: "lead.Spend"}, {ID: "x", Value: "lead.Spend"}}},
+		"free with a sign":  {Bin: []Binned{{ID: "x", Value: "lead.Spend", Sign: Positive, Free: true}}},
+		"negative pairs":    {InputPairs: -1},
+		"one pair bin":      {InputPairs: 1, PairBins: 1},
 	} {
 		if _, _, err := Calibrate(synthConfig(), cases, o); err == nil {
 			t.Errorf("%s: no error", name)
@@ -450,5 +453,100 @@ func TestCalibrateInteractions(t *testing.T) {
 		if strings.Contains(f.RuleID, "a-again") && f.Added {
 			t.Errorf("added %q: a duplicate of a pair of a", f.RuleID)
 		}
+	}
+}
+
+// A hump (conversion rises, then falls): Free cuts follow it both ways, a direction cannot.
+func TestChooseCutsFree(t *testing.T) {
+	r := newRNG(9)
+	const n = 8000
+	v := make([]float64, n)
+	y := make([]bool, n)
+	for i := range n {
+		v[i] = math.Round(100*r.uniform()) / 10
+		y[i] = r.uniform() < sigmoid(-3+1.2*v[i]-0.12*v[i]*v[i]) // highest at 5
+	}
+	b := chooseCuts(v, y, Binned{ID: "v", Bins: 6, Free: true}, 50)
+	if b.dir != AnySign || len(b.cuts) < 3 || len(b.cuts) > 5 || !slices.IsSorted(b.cuts) {
+		t.Fatalf("direction %v, cuts %v", b.dir, b.cuts)
+	}
+	rates := binRates(v, y, b.cuts)
+	top := 0
+	for k := range rates {
+		if rates[k] > rates[top] {
+			top = k
+		}
+	}
+	if top == 0 || top == len(rates)-1 {
+		t.Errorf("cuts %v, rates %v: the peak is not inside", b.cuts, rates)
+	}
+	// A free input's threshold rules keep no expectation: their points take either sign.
+	rules, expect := binRules([]binCut{b})
+	if len(rules) != len(b.cuts) || len(expect) != 0 {
+		t.Errorf("%d rules, expectations %v", len(rules), expect)
+	}
+	// A direction pools the hump away into fewer, monotone bins.
+	d := chooseCuts(v, y, Binned{ID: "v", Bins: 6}, 50)
+	rates = binRates(v, y, d.cuts)
+	if d.dir == Negative {
+		slices.Reverse(rates)
+	}
+	if !slices.IsSorted(rates) {
+		t.Errorf("with a direction (%v): rates %v not monotone", d.dir, binRates(v, y, d.cuts))
+	}
+}
+
+type gridLead struct {
+	X    float64
+	G, N bool
+}
+
+// An input whose effect depends on a rule: X raises conversion where G holds and lowers it
+// where it does not, which no points for X alone can rank. InputPairs
+// crosses X with G (not with the noise rule N), as a grid of rules "X ≥ x and G", and the
+// held-out AUC rises with them; the grid's thresholds are chosen on the training folds.
+func TestCalibrateInputPairs(t *testing.T) {
+	r := newRNG(21)
+	cases := make([]Case[gridLead], 4000)
+	for i := range cases {
+		l := gridLead{X: math.Round(100*r.uniform()) / 10, G: r.intn(2) == 0, N: r.intn(2) == 0}
+		eta := -1.5 + 0.3*(l.X-5) // where G holds; the other way where it does not
+		if !l.G {
+			eta = -1.5 - 0.3*(l.X-5)
+		}
+		cases[i] = Case[gridLead]{Lead: l, Cutoff: t0, Converted: r.uniform() < sigmoid(eta)}
+	}
+	cfg := leadscore.Config{Rules: []leadscore.Rule{
+		{ID: "g", Dimension: leadscore.Fit, When: "lead.G", Points: 1},
+		{ID: "n", Dimension: leadscore.Fit, When: "lead.N", Points: 1},
+	}}
+	o := CalibrateOptions{Seed: 1, Bin: []Binned{{ID: "x", Dimension: leadscore.Fit, Value: "lead.X"}}}
+	_, plain, err := Calibrate(cfg, cases, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.InputPairs, o.PairBins = 1, 3
+	out, rep, err := Calibrate(cfg, cases, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	grid := 0
+	for _, f := range rep.Rules {
+		if !f.Added || !strings.Contains(f.RuleID, " & ") {
+			continue
+		}
+		grid++
+		if !strings.HasPrefix(f.RuleID, "x ≥ ") || !strings.HasSuffix(f.RuleID, " & g") {
+			t.Errorf("grid rule %q: want x ≥ … & g", f.RuleID)
+		}
+	}
+	if grid == 0 || grid > 2 {
+		t.Errorf("%d grid rules, want 1 or 2 (PairBins 3)", grid)
+	}
+	if _, err := leadscore.Compile[gridLead](out); err != nil {
+		t.Fatal(err)
+	}
+	if !(rep.HeldOutAUC > plain.HeldOutAUC+0.05) {
+		t.Errorf("held-out AUC %.4f with the grid, %.4f without", rep.HeldOutAUC, plain.HeldOutAUC)
 	}
 }

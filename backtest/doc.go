@@ -72,9 +72,16 @@
 //     data: quantile groups pooled until their conversion rates are monotone, then merged
 //     down to a few, each threshold the shortest number between two groups; every threshold
 //     rule of an input is constrained to the input's direction, so its points rise (or fall)
-//     with it. The thresholds are chosen on each fold's training cases only.
+//     with it. The thresholds are chosen on each fold's training cases only. A Free input
+//     keeps no direction: its thresholds are chosen by likelihood alone and their points
+//     take either sign, so its points can rise and fall (the shape functions of a GAM).
 //   - Interactions adds rules "A and B" for the pairs of rules whose joint firing the rules
 //     alone explain worst (a score test on the training cases), chosen again in each fold.
+//   - InputPairs crosses whole inputs, the pairwise terms of a GA2M (Lou, Caruana, Gehrke
+//     and Hooker, KDD 2013): the pairs of inputs (a Binned input, or a rule) that one split
+//     of each would explain best beyond the additive fit are chosen on the training cases
+//     (FAST), and each adds a grid of rules "x ≥ a and y ≥ b" with points of their own, so
+//     that minutes on product pages can count for more in one month than in another.
 //   - TierRates places tiers where held-out leads convert at the rates a team chooses,
 //     instead of keeping each tier's share.
 //

@@ -21,6 +21,8 @@ type calibrationFile struct {
 	Expect         map[string]expectEntry `json:"expect,omitempty"`
 	ShrinkBelow    float64                `json:"shrink_below,omitempty"`
 	Interactions   int                    `json:"interactions,omitempty"`
+	InputPairs     int                    `json:"input_pairs,omitempty"`
+	PairBins       int                    `json:"pair_bins,omitempty"`
 	Bin            []binEntry             `json:"bin,omitempty"`
 	Lambda         float64                `json:"lambda,omitempty"`
 	PointsToDouble float64                `json:"points_to_double,omitempty"`
@@ -38,6 +40,7 @@ type binEntry struct {
 	ID        string `json:"id"`
 	Value     string `json:"value"`
 	Sign      string `json:"sign,omitempty"`
+	Free      bool   `json:"free,omitempty"`
 	Bins      int    `json:"bins,omitempty"`
 	Dimension string `json:"dimension,omitempty"`
 	Reason    string `json:"reason,omitempty"`
@@ -115,9 +118,12 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		if b.Bins < 0 || b.Bins == 1 {
 			at(append(path, "bins"), "bins %d: at least 2 (one threshold), or 0 for the default, 5", b.Bins)
 		}
-		bn := backtest.Binned{ID: b.ID, Value: b.Value, Bins: b.Bins, Reason: b.Reason, Dimension: leadscore.Dimension(b.Dimension)}
+		bn := backtest.Binned{ID: b.ID, Value: b.Value, Bins: b.Bins, Reason: b.Reason, Dimension: leadscore.Dimension(b.Dimension), Free: b.Free}
 		if b.Sign != "" {
 			bn.Sign = sign(append(path, "sign"), b.Sign)
+			if b.Free && bn.Sign != backtest.AnySign {
+				at(append(path, "free"), "a free shape keeps no direction: give free or a sign, not both")
+			}
 		}
 		if d := b.Dimension; d != "" && d != string(leadscore.Fit) && d != string(leadscore.Engagement) && d != string(leadscore.Relationship) {
 			at(append(path, "dimension"), "unknown dimension %q: fit, engagement or relationship%s", d,
@@ -138,6 +144,8 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		{"step", cf.Step, "more than 0 (0: the default, 1)", cf.Step >= 0},
 		{"base_odds", cf.BaseOdds, "0 (no base rule) or more", cf.BaseOdds >= 0},
 		{"interactions", float64(cf.Interactions), "the most pairs of rules to add, 0 or more", cf.Interactions >= 0},
+		{"input_pairs", float64(cf.InputPairs), "the most pairs of inputs to cross, 0 or more", cf.InputPairs >= 0},
+		{"pair_bins", float64(cf.PairBins), "2 or more (0: the default, 4)", cf.PairBins == 0 || cf.PairBins >= 2},
 	} {
 		if !c.ok {
 			at(yamljson.Path{c.key}, "%s %v: want %s", c.key, c.v, c.want)
@@ -147,6 +155,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		return opts, problems
 	}
 	opts.ShrinkBelow, opts.Interactions, opts.Lambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda
+	opts.InputPairs, opts.PairBins = cf.InputPairs, cf.PairBins
 	opts.PointsToDouble, opts.BaseScore, opts.BaseOdds, opts.Step = cf.PointsToDouble, cf.BaseScore, cf.BaseOdds, cf.Step
 	return opts, nil
 }

@@ -3,6 +3,7 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -20,12 +21,14 @@ expect:
 shrink_below: 1
 bin:
   - {id: employees, value: lead.Company.Employees, sign: positive, bins: 3, dimension: fit, reason: employees}
+input_pairs: 1
 `)
 	jsonFile := filepath.Join(dir, "calibration.json")
 	writeFile(t, jsonFile, `{"expect": {"free-mail": {"sign": "positive", "why": "we sell to freelancers"},
  "demo": {"sign": "positive", "why": "a demo request is a buying signal"}},
  "shrink_below": 1,
- "bin": [{"id": "employees", "value": "lead.Company.Employees", "sign": "positive", "bins": 3, "dimension": "fit", "reason": "employees"}]}`)
+ "bin": [{"id": "employees", "value": "lead.Company.Employees", "sign": "positive", "bins": 3, "dimension": "fit", "reason": "employees"}],
+ "input_pairs": 1}`)
 	var outs []string
 	for _, f := range []string{yamlFile, jsonFile} {
 		r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-calibration", f, "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
@@ -33,11 +36,11 @@ bin:
 			t.Fatalf("%s: exit %d\n%s", f, r.code, r.stderr)
 		}
 		for _, want := range []string{
-			"free-mail        −10 → 0    37     35.1%      held at 0: expected positive (we sell to freelancers)",
-			"employees ≥ 200  new → ", "1 rule(s) held at 0 points",
+			`(?m)^free-mail +−10 → 0 +37 +35\.1% +held at 0: expected positive \(we sell to freelancers\)`,
+			`(?m)^employees ≥ 200 +new → `, `(?m)^employees ≥ 100 & free-mail +new → `, `1 rule\(s\) held at 0 points`,
 		} {
-			if !strings.Contains(r.stdout, want) {
-				t.Errorf("%s: the report does not mention %q:\n%s", f, want, r.stdout)
+			if !regexp.MustCompile(want).MatchString(r.stdout) {
+				t.Errorf("%s: the report does not match %q:\n%s", f, want, r.stdout)
 			}
 		}
 		outs = append(outs, r.stdout)
@@ -48,7 +51,7 @@ bin:
 	// Without the file the free-mail rule keeps a negative weight and nothing is binned: the
 	// file is what held it and added the thresholds.
 	r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
-	if r.code != ExitOK || strings.Contains(r.stdout, "held at 0") || strings.Contains(r.stdout, "employees ≥") || !strings.Contains(r.stdout, "free-mail       −10 → −22") {
+	if r.code != ExitOK || strings.Contains(r.stdout, "held at 0") || strings.Contains(r.stdout, "employees ≥") || !regexp.MustCompile(`(?m)^free-mail +−10 → −22 `).MatchString(r.stdout) {
 		t.Fatalf("exit %d, stdout:\n%s", r.code, r.stdout)
 	}
 }
@@ -70,8 +73,10 @@ func TestBacktestCalibrationFileErrors(t *testing.T) {
 			[]string{`calibration.yaml:2:10: bin[0].id: id "demo" is taken`, `calibration.yaml:2:53: bin[0].bins: bins 1: at least 2`,
 				`bin[0].dimension: unknown dimension "fitt": fit, engagement or relationship (did you mean "fit"?)`,
 				`calibration.yaml:3:5: bin[1]: a binned input needs an id`}},
-		{"numbers", "lambda: -1\ninteractions: -2\n", []string{`calibration.yaml:1:9: lambda: lambda -1: want more than 0`,
-			`calibration.yaml:2:15: interactions: interactions -2: want the most pairs`}},
+		{"numbers", "lambda: -1\ninteractions: -2\npair_bins: 1\n", []string{`calibration.yaml:1:9: lambda: lambda -1: want more than 0`,
+			`calibration.yaml:2:15: interactions: interactions -2: want the most pairs`, `calibration.yaml:3:12: pair_bins: pair_bins 1: want 2 or more`}},
+		{"free with a sign", "bin:\n  - {id: age, value: lead.Age, free: true, sign: positive}\n",
+			[]string{`bin[0].free: a free shape keeps no direction: give free or a sign, not both`}},
 		{"wrong type", "interactions: many\n", []string{"calibration.yaml:1:15: interactions:"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
