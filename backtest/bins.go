@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"slices"
@@ -353,21 +354,7 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 		return nil, err
 	}
 	nt := len(train)
-	r := make([]float64, nt)
-	w := make([]float64, nt)
-	for i := range nt {
-		eta := fit.beta[0]
-		for j := range p {
-			if fit.fitted[j] {
-				eta += fit.beta[j+1] * xt[i*p+j]
-			}
-		}
-		q := sigmoid(eta)
-		r[i], w[i] = -q, q*(1-q)
-		if yt[i] {
-			r[i]++
-		}
-	}
+	r, w := residuals(fit, xt, p, yt)
 	// The candidates: attribute rules with a condition, as lists of the training rows they
 	// fire in.
 	type candidate struct {
@@ -465,14 +452,17 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 }
 
 // gridInput is one side of an input pair (CalibrateOptions.InputPairs): a Binned input cut
-// into a few thresholds, or an attribute rule, which fires or not.
+// into a few thresholds, an attribute rule, which fires or not, or a column of rules
+// (CalibrateOptions.Columns), one step per rule.
 type gridInput struct {
-	rule  leadscore.Rule // for a rule: the rule; for a Binned input: its ID and Value
-	bin   bool
-	steps []gridStep
+	rule   leadscore.Rule // for a rule: the rule; for a Binned input: its ID and Value
+	bin    bool
+	column bool // a column of CalibrateOptions.Columns
+	steps  []gridStep
 }
 
-// gridStep is one column of a gridInput: a threshold of a Binned input, or the rule itself.
+// gridStep is one step of a gridInput: a threshold of a Binned input, a rule of a column,
+// or the rule itself.
 type gridStep struct {
 	id, when, reason string
 	column           []float64 // over all cases, 1 where it fires
@@ -481,11 +471,13 @@ type gridStep struct {
 // proposeGrids chooses the o.InputPairs pairs of inputs whose joint effect the additive fit
 // (every rule and threshold of cfg, fitted on the training rows) explains worst, and returns
 // their grids of rules "A and B". An input is a Binned input, cut into o.PairBins bins of
-// its own (Free: the grid takes any shape), or an attribute rule with a condition (not a
-// threshold rule of a Binned input, whose input stands for it). A pair is ranked by the
-// screening of GA2M (FAST; Lou, Caruana, Gehrke and Hooker, KDD 2013): the largest gain of
-// the working-response's weighted sum of squares over the four quadrants of one threshold
-// of each input, on the training rows' residuals and weights of the additive fit. Each
+// its own (Free: the grid takes any shape), a column of o.Columns (its rules the steps), or
+// an attribute rule with a condition in no column (not a threshold rule of a Binned input,
+// whose input stands for it). A pair is ranked by the screening of GA2M (FAST; Lou,
+// Caruana, Gehrke and Hooker, KDD 2013): the largest gain of the working-response's
+// weighted sum of squares over the four quadrants of one threshold of each input (of a
+// column: one of its rules, or the union of the rules with the highest mean residuals), on
+// the training rows' residuals and weights of the additive fit. Each
 // chosen pair adds one rule per pair of its inputs' steps that fires in at least minLeads
 // training cases and fails in as many, unless it fires exactly where one of its two steps
 // does or where a rule already added does.
@@ -497,21 +489,9 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 		return nil, err
 	}
 	nt, n := len(train), len(y)
-	r := make([]float64, nt)
-	w := make([]float64, nt)
+	r, w := residuals(fit, xt, p, yt)
 	var sr, sw float64
 	for i := range nt {
-		eta := fit.beta[0]
-		for j := range p {
-			if fit.fitted[j] {
-				eta += fit.beta[j+1] * xt[i*p+j]
-			}
-		}
-		q := sigmoid(eta)
-		r[i], w[i] = -q, q*(1-q)
-		if yt[i] {
-			r[i]++
-		}
 		sr += r[i]
 		sw += w[i]
 	}
@@ -563,6 +543,13 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 			inputs = append(inputs, gi)
 		}
 	}
+	columnOf := map[string]string{} // rule ID → its column (o.Columns)
+	for name, ids := range o.Columns {
+		for _, id := range ids {
+			columnOf[id] = name
+		}
+	}
+	members := map[string]gridStep{} // the steps of the columns' rules, by rule ID
 	for _, f := range features {
 		if f.column < 0 || f.event || f.value {
 			continue
@@ -579,15 +566,36 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 				fmt.Fprint(&key, i, ",")
 			}
 		}
-		if !supported(col) || seen[key.String()] { // of rules that fire alike, the first
-			continue
-		}
-		seen[key.String()] = true
 		reason := rule.Reason
 		if reason == "" {
 			reason = rule.ID
 		}
-		inputs = append(inputs, gridInput{rule: rule, steps: []gridStep{{id: rule.ID, when: rule.When, reason: reason, column: col}}})
+		step := gridStep{id: rule.ID, when: rule.When, reason: reason, column: col}
+		if _, ok := columnOf[rule.ID]; ok {
+			if supported(col) {
+				members[rule.ID] = step
+			}
+			continue
+		}
+		if !supported(col) || seen[key.String()] { // of rules that fire alike, the first
+			continue
+		}
+		seen[key.String()] = true
+		inputs = append(inputs, gridInput{rule: rule, steps: []gridStep{step}})
+	}
+	for _, name := range sortedKeys(o.Columns) { // a column: one input, its rules the steps
+		gi := gridInput{rule: leadscore.Rule{ID: name}, column: true}
+		for _, id := range o.Columns[name] {
+			if st, ok := members[id]; ok {
+				if len(gi.steps) == 0 {
+					gi.rule.Dimension = cfg.Rules[slices.IndexFunc(cfg.Rules, func(r leadscore.Rule) bool { return r.ID == id })].Dimension
+				}
+				gi.steps = append(gi.steps, st)
+			}
+		}
+		if len(gi.steps) > 0 {
+			inputs = append(inputs, gi)
+		}
 	}
 	// Each step's training rows, and their sums of residuals and weights.
 	type stepRows struct {
@@ -595,6 +603,7 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 		sr, sw float64
 	}
 	stepsOf := make([][]stepRows, len(inputs))
+	screen := make([][]stepRows, len(inputs)) // more splits the screening tries, of columns
 	for a, in := range inputs {
 		for _, st := range in.steps {
 			var s stepRows
@@ -606,6 +615,30 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 				}
 			}
 			stepsOf[a] = append(stepsOf[a], s)
+		}
+		if in.column && len(stepsOf[a]) > 1 {
+			// A column's categories have no order: the screening also splits it between
+			// the categories whose residuals are highest and the rest (ordered by the mean
+			// residual per weight, the best split of a category on its own, as trees do).
+			byMean := slices.Clone(stepsOf[a])
+			slices.SortStableFunc(byMean, func(u, v stepRows) int {
+				return cmp.Compare(v.sr/max(v.sw, 1e-12), u.sr/max(u.sw, 1e-12))
+			})
+			var union stepRows
+			for _, s := range byMean[:len(byMean)-1] {
+				all := slices.Sorted(slices.Values(append(slices.Clone(union.rows), s.rows...)))
+				union.rows = slices.Compact(all)
+				union.sr += s.sr
+				union.sw += s.sw
+				if len(union.rows) < len(all) { // rules that overlap: count each row once
+					union.sr, union.sw = 0, 0
+					for _, t := range union.rows {
+						union.sr += r[t]
+						union.sw += w[t]
+					}
+				}
+				screen[a] = append(screen[a], union)
+			}
 		}
 	}
 	gain := func(sa, sb stepRows) float64 {
@@ -644,8 +677,8 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 	for a := range inputs {
 		for b := a + 1; b < len(inputs); b++ {
 			best := 0.0
-			for _, sa := range stepsOf[a] {
-				for _, sb := range stepsOf[b] {
+			for _, sa := range slices.Concat(stepsOf[a], screen[a]) {
+				for _, sb := range slices.Concat(stepsOf[b], screen[b]) {
 					best = max(best, gain(sa, sb))
 				}
 			}
@@ -699,3 +732,24 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 
 // cutText writes a threshold as the expressions and IDs read it: plain decimals, no exponent.
 func cutText(c float64) string { return strconv.FormatFloat(c, 'f', -1, 64) }
+
+// residuals returns, for each row of xt (p columns), the working residual y − q and weight
+// q(1 − q) of the fitted logistic model, q its predicted probability: what a score test or
+// a split screens for the part of the outcome the fit leaves unexplained.
+func residuals(fit logitFit, xt []float64, p int, yt []bool) (r, w []float64) {
+	r, w = make([]float64, len(yt)), make([]float64, len(yt))
+	for i := range yt {
+		eta := fit.beta[0]
+		for j := range p {
+			if fit.fitted[j] {
+				eta += fit.beta[j+1] * xt[i*p+j]
+			}
+		}
+		q := sigmoid(eta)
+		r[i], w[i] = -q, q*(1-q)
+		if yt[i] {
+			r[i]++
+		}
+	}
+	return r, w
+}

@@ -81,6 +81,18 @@ type CalibrateOptions struct {
 	// PairBins is how many bins a Binned input is cut into for the grids of InputPairs, on
 	// the training cases, whatever its direction. Default 4.
 	PairBins int
+	// Columns groups attribute rules into categorical inputs for InputPairs: by a column's
+	// name, the IDs of its rules, typically one per value of a category (month == "Nov",
+	// month == "Dec", …; the baseline value needs none). The column is then one input whose
+	// steps are its rules, as a Binned input's steps are its thresholds: a grid crosses
+	// every rule of the column with every step of the other input, and the screening ranks
+	// the column as a whole (by its best split into one rule against the rest, or into the
+	// rules whose cases the additive fit underrates most against the others, as a tree
+	// splits a category), instead of each rule being an input of its own that pairs with
+	// one other input at a time. Each ID must be an attribute rule of the set with a
+	// condition (not a Value, not a threshold of Bin), in one column at most. The rules keep
+	// their own points; only the pairs see the grouping. Default: no columns.
+	Columns map[string][]string
 	// Progress, when not nil, is called after each of the Folds+1 fits with the number of
 	// fits done and the total, so that a long run can show it is moving.
 	Progress func(done, total int)
@@ -176,6 +188,9 @@ func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
 			return fmt.Errorf("backtest: Expect[%q]: the rule set has no rule %q", id, id)
 		}
 	}
+	if err := o.checkColumns(cfg); err != nil {
+		return err
+	}
 	tiers := map[string]bool{}
 	for _, t := range cfg.Tiers {
 		tiers[t.Name] = t.Min != nil
@@ -183,6 +198,40 @@ func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
 	for _, name := range sortedKeys(o.TierRates) {
 		if hasMin, ok := tiers[name]; !ok || !hasMin {
 			return fmt.Errorf("backtest: TierRates[%q]: the rule set has no tier %q with a Min", name, name)
+		}
+	}
+	return nil
+}
+
+// checkColumns checks that each rule of o.Columns is an attribute rule of cfg with a
+// condition, not a threshold of Bin, and in one column only.
+func (o CalibrateOptions) checkColumns(cfg leadscore.Config) error {
+	rules := map[string]leadscore.Rule{}
+	for _, r := range cfg.Rules {
+		rules[r.ID] = r
+	}
+	in := map[string]string{}
+	for _, name := range sortedKeys(o.Columns) {
+		ids := o.Columns[name]
+		if name == "" || len(ids) == 0 {
+			return fmt.Errorf("backtest: Columns[%q]: want a name and at least one rule", name)
+		}
+		for _, id := range ids {
+			r, ok := rules[id]
+			switch {
+			case !ok:
+				return fmt.Errorf("backtest: Columns[%q]: the rule set has no attribute rule %q", name, id)
+			case r.When == "" || r.Value != "":
+				return fmt.Errorf("backtest: Columns[%q]: rule %q: want a rule with a condition and no Value", name, id)
+			case in[id] != "":
+				return fmt.Errorf("backtest: Columns[%q]: rule %q is already in column %q", name, id, in[id])
+			}
+			for _, b := range o.Bin {
+				if strings.HasPrefix(id, b.ID+" ≥ ") {
+					return fmt.Errorf("backtest: Columns[%q]: rule %q is a threshold of Bin %q", name, id, b.ID)
+				}
+			}
+			in[id] = name
 		}
 	}
 	return nil

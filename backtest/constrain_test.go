@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"slices"
 	"strings"
@@ -548,5 +549,76 @@ func TestCalibrateInputPairs(t *testing.T) {
 	}
 	if !(rep.HeldOutAUC > plain.HeldOutAUC+0.05) {
 		t.Errorf("held-out AUC %.4f with the grid, %.4f without", rep.HeldOutAUC, plain.HeldOutAUC)
+	}
+}
+
+type columnLead struct {
+	X float64
+	C string
+	N bool
+}
+
+// An input whose effect depends on a categorical column: X raises conversion in categories
+// a and c and lowers it in b and d. As rules of their own, the categories are inputs of
+// their own, and one pair crosses X with one of them; grouped into a column (Columns), they
+// are one input, and the one pair crosses X with every category, which the held-out AUC
+// shows. Columns that name no rule, or a rule twice, are errors.
+func TestCalibrateColumns(t *testing.T) {
+	r := newRNG(22)
+	cases := make([]Case[columnLead], 4000)
+	for i := range cases {
+		l := columnLead{X: math.Round(100*r.uniform()) / 10, C: string(rune('a' + r.intn(4))), N: r.intn(2) == 0}
+		eta := -1.5 + 0.3*(l.X-5)
+		if l.C == "b" || l.C == "d" {
+			eta = -1.5 - 0.3*(l.X-5)
+		}
+		cases[i] = Case[columnLead]{Lead: l, Cutoff: t0, Converted: r.uniform() < sigmoid(eta)}
+	}
+	cfg := leadscore.Config{Rules: []leadscore.Rule{
+		{ID: "c-b", Dimension: leadscore.Fit, When: `lead.C == "b"`},
+		{ID: "c-c", Dimension: leadscore.Fit, When: `lead.C == "c"`},
+		{ID: "c-d", Dimension: leadscore.Fit, When: `lead.C == "d"`},
+		{ID: "n", Dimension: leadscore.Fit, When: "lead.N"},
+	}}
+	o := CalibrateOptions{Seed: 1, InputPairs: 1, PairBins: 3, Bin: []Binned{{ID: "x", Dimension: leadscore.Fit, Value: "lead.X"}}}
+	_, rules, err := Calibrate(cfg, cases, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Columns = map[string][]string{"c": {"c-b", "c-c", "c-d"}}
+	out, rep, err := Calibrate(cfg, cases, o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	crossed := map[string]bool{}
+	for _, f := range rep.Rules {
+		if !f.Added || !strings.Contains(f.RuleID, " & ") {
+			continue
+		}
+		a, b, _ := strings.Cut(f.RuleID, " & ")
+		if !strings.HasPrefix(a, "x ≥ ") || !strings.HasPrefix(b, "c-") {
+			t.Errorf("grid rule %q: want x ≥ … & c-…", f.RuleID)
+		}
+		crossed[b] = true
+	}
+	if len(crossed) != 3 {
+		t.Errorf("the grid crosses x with %v, want every rule of column c", slices.Sorted(maps.Keys(crossed)))
+	}
+	if _, err := leadscore.Compile[columnLead](out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("held-out AUC %.4f with the column, %.4f with its rules as inputs", rep.HeldOutAUC, rules.HeldOutAUC)
+	if !(rep.HeldOutAUC > rules.HeldOutAUC+0.02) {
+		t.Errorf("held-out AUC %.4f with the column, %.4f with its rules as inputs", rep.HeldOutAUC, rules.HeldOutAUC)
+	}
+	for name, cols := range map[string]map[string][]string{
+		"no such rule": {"c": {"c-b", "c-e"}},
+		"twice":        {"c": {"c-b"}, "d": {"c-b"}},
+		"empty":        {"c": nil},
+	} {
+		o.Columns = cols
+		if _, _, err := Calibrate(cfg, cases, o); err == nil {
+			t.Errorf("%s: Columns %v: no error", name, cols)
+		}
 	}
 }

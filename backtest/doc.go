@@ -82,6 +82,8 @@
 //     of each would explain best beyond the additive fit are chosen on the training cases
 //     (FAST), and each adds a grid of rules "x ≥ a and y ≥ b" with points of their own, so
 //     that minutes on product pages can count for more in one month than in another.
+//     Columns groups the rules of a categorical column (one per month, say) into one input,
+//     so that a grid crosses the other input with every month, not with one month alone.
 //   - TierRates places tiers where held-out leads convert at the rates a team chooses,
 //     instead of keeping each tier's share.
 //

@@ -62,6 +62,8 @@ fit:
     - {id: visits, value: 'count("page_view", "30d")', sign: positive, bins: 5}
     - {id: age, value: lead.Age, free: true}   # points may rise and fall
   input_pairs: 5               # cross 5 pairs of inputs into grids (pair_bins: 4 each)
+  columns:                     # rules of one categorical column: one input of input_pairs
+    plan: [plan-team, plan-business]
   lambda: 1                    # the penalty; points_to_double: 20, base_score, base_odds, step
 A rule held at 0 by its sign, or shrunk to 0, says so in the report. Thresholds and pairs are
 chosen again on each fold's training leads, so the held-out figures include choosing them.

@@ -23,6 +23,7 @@ type calibrationFile struct {
 	Interactions   int                    `json:"interactions,omitempty"`
 	InputPairs     int                    `json:"input_pairs,omitempty"`
 	PairBins       int                    `json:"pair_bins,omitempty"`
+	Columns        map[string][]string    `json:"columns,omitempty"`
 	Bin            []binEntry             `json:"bin,omitempty"`
 	Lambda         float64                `json:"lambda,omitempty"`
 	PointsToDouble float64                `json:"points_to_double,omitempty"`
@@ -102,6 +103,17 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		}
 		opts.Expect[id] = backtest.Expectation{Sign: sign(yamljson.Path{"expect", id, "sign"}, x.Sign), Why: x.Why}
 	}
+	attrIDs := make([]string, 0, len(cfg.Rules))
+	for _, r := range cfg.Rules {
+		attrIDs = append(attrIDs, r.ID)
+	}
+	for _, name := range text.SortedKeys(cf.Columns) {
+		for i, id := range cf.Columns[name] {
+			if !slices.Contains(attrIDs, id) {
+				at(yamljson.Path{"columns", name, i}, "no attribute rule %q in the rule set%s", id, suggest.Hint(id, attrIDs, true))
+			}
+		}
+	}
 	seen := map[string]bool{}
 	for i, b := range cf.Bin {
 		path := yamljson.Path{"bin", i}
@@ -155,7 +167,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		return opts, problems
 	}
 	opts.ShrinkBelow, opts.Interactions, opts.Lambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda
-	opts.InputPairs, opts.PairBins = cf.InputPairs, cf.PairBins
+	opts.InputPairs, opts.PairBins, opts.Columns = cf.InputPairs, cf.PairBins, cf.Columns
 	opts.PointsToDouble, opts.BaseScore, opts.BaseOdds, opts.Step = cf.PointsToDouble, cf.BaseScore, cf.BaseOdds, cf.Step
 	return opts, nil
 }

@@ -75,6 +75,8 @@ func TestBacktestCalibrationFileErrors(t *testing.T) {
 				`calibration.yaml:3:5: bin[1]: a binned input needs an id`}},
 		{"numbers", "lambda: -1\ninteractions: -2\npair_bins: 1\n", []string{`calibration.yaml:1:9: lambda: lambda -1: want more than 0`,
 			`calibration.yaml:2:15: interactions: interactions -2: want the most pairs`, `calibration.yaml:3:12: pair_bins: pair_bins 1: want 2 or more`}},
+		{"columns", "columns:\n  who: [decision-maker, mid-markt]\n",
+			[]string{`calibration.yaml:2:25: columns.who[1]: no attribute rule "mid-markt" in the rule set (did you mean "mid-market"?)`}},
 		{"free with a sign", "bin:\n  - {id: age, value: lead.Age, free: true, sign: positive}\n",
 			[]string{`bin[0].free: a free shape keeps no direction: give free or a sign, not both`}},
 		{"wrong type", "interactions: many\n", []string{"calibration.yaml:1:15: interactions:"}},

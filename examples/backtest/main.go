@@ -247,7 +247,7 @@ func runShoppers(w io.Writer, dir string, opts backtest.CalibrateOptions) ([]row
 		if withPV {
 			slug = "shoppers-page-values"
 		}
-		opts := shoppersOptions(opts, withPV)
+		opts := shoppersOptions(opts, withPV, cfg)
 		opts.Progress = progress(slug)
 		log.Printf("%s: %d sessions, calibrating", slug, len(cases))
 		m, err := measure(cfg, cases, opts)

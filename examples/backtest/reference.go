@@ -88,7 +88,7 @@ func (ref reference) heldOutAUC(t *table, opts backtest.CalibrateOptions) (float
 	opts.MinFired, opts.Step = 1, 0.1
 	// A plain logistic regression: none of the options that shape the points.
 	opts.Expect, opts.TierRates, opts.ShrinkBelow, opts.Progress, opts.Bin, opts.Interactions = nil, nil, 0, nil, nil, 0
-	opts.InputPairs = 0
+	opts.InputPairs, opts.Columns = 0, nil
 	_, rep, err := backtest.Calibrate(cfg, cases, opts)
 	if err != nil {
 		return 0, 0, err
