@@ -405,15 +405,7 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 			best = append(best, pair{score: sr * sr / sw, a: a, b: b})
 		}
 	}
-	slices.SortStableFunc(best, func(u, v pair) int {
-		switch {
-		case u.score > v.score:
-			return -1
-		case u.score < v.score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(best, func(u, v pair) int { return cmp.Compare(v.score, u.score) }) // best first
 	n := len(y)
 	var chosen []pair
 	for k := range best {
@@ -687,15 +679,7 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 			}
 		}
 	}
-	slices.SortStableFunc(ranks, func(u, v ranked) int {
-		switch {
-		case u.score > v.score:
-			return -1
-		case u.score < v.score:
-			return 1
-		}
-		return 0
-	})
+	slices.SortStableFunc(ranks, func(u, v ranked) int { return cmp.Compare(v.score, u.score) }) // best first
 	have := map[string]bool{}
 	for _, rule := range cfg.Rules {
 		have[rule.ID] = true
