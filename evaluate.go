@@ -179,8 +179,11 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
 	sc.boxedOK = false
 	s.detect(sc, d, at, res)
-	s.detectCustom(sc, res)
+	// Disqualified as the rules and the competitor check left it: what custom signals,
+	// tiers, personas and journey guards read (custom signals disqualify no one).
 	e.Disqualified = res.Disqualified
+	sc.boxedOK = false
+	s.detectCustom(sc, res)
 	if g := pickBand(s.grades, res.Fit, nil); g >= 0 {
 		res.Grade = s.grades[g].name
 	}
