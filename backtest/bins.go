@@ -233,7 +233,7 @@ func binRules(cuts []binCut) ([]leadscore.Rule, map[string]Expectation) {
 // rules to add as rules of their own; it returns cfg with the added rules appended to its
 // attribute rules, its features, and the design matrix over all cases in the features'
 // column order (base is the n×p matrix of baseFeatures).
-func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeatures []feature, values [][]float64, y []bool, train []int) (leadscore.Config, []feature, []float64, int, error) {
+func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeatures []feature, values [][]float64, y []bool, train []int, compiles func(leadscore.Rule) bool) (leadscore.Config, []feature, []float64, int, error) {
 	n := len(y)
 	minLeads := max(o.MinFired, len(train)/100)
 	cuts := make([]binCut, len(o.Bin))
@@ -279,7 +279,7 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
-		grids, err := proposeGrids(out, features, x, p, values, y, train, o, minLeads)
+		grids, err := proposeGrids(out, features, x, p, values, y, train, o, minLeads, compiles)
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
@@ -293,7 +293,7 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
-		pairs, err := proposePairs(out, features, x, p, y, train, o, minLeads)
+		pairs, err := proposePairs(out, features, x, p, y, train, o, minLeads, compiles)
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
@@ -346,7 +346,7 @@ type pair struct {
 // in fewer than minLeads training cases (or all but as few), exactly where one of its rules
 // does, or exactly where a pair already chosen does, is not proposed; of rules that fire in
 // the same training cases only the first is paired.
-func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, y []bool, train []int, o CalibrateOptions, minLeads int) ([]pair, error) {
+func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, y []bool, train []int, o CalibrateOptions, minLeads int, compiles func(leadscore.Rule) bool) ([]pair, error) {
 	xt := withSupport(rows(x, p, train), p, o.MinFired)
 	yt := pick(y, train)
 	fit, err := fitLogistic(xt, p, yt, o.Lambda)
@@ -407,6 +407,7 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 	}
 	slices.SortStableFunc(best, func(u, v pair) int { return cmp.Compare(v.score, u.score) }) // best first
 	n := len(y)
+	have := ruleIDs(cfg)
 	var chosen []pair
 	for k := range best {
 		if len(chosen) == o.Interactions {
@@ -426,6 +427,11 @@ func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, 
 			ID: ra.ID + " & " + rb.ID, Dimension: dim,
 			When:   "(" + ra.When + ") && (" + rb.When + ")",
 			Reason: reasonA + ", and " + reasonB,
+		}
+		// A pair the set has already (a grid of InputPairs, or the team's own rule of that
+		// name), or whose condition the expression limits do not allow, is not proposed.
+		if have[best[k].rule.ID] || !compiles(best[k].rule) {
+			continue
 		}
 		col := make([]float64, n)
 		ca, cb := cands[a].f.column, cands[b].f.column
@@ -473,7 +479,7 @@ type gridStep struct {
 // chosen pair adds one rule per pair of its inputs' steps that fires in at least minLeads
 // training cases and fails in as many, unless it fires exactly where one of its two steps
 // does or where a rule already added does.
-func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, values [][]float64, y []bool, train []int, o CalibrateOptions, minLeads int) ([]pair, error) {
+func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, values [][]float64, y []bool, train []int, o CalibrateOptions, minLeads int, compiles func(leadscore.Rule) bool) ([]pair, error) {
 	xt := withSupport(rows(x, p, train), p, o.MinFired)
 	yt := pick(y, train)
 	fit, err := fitLogistic(xt, p, yt, o.Lambda)
@@ -680,10 +686,7 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 		}
 	}
 	slices.SortStableFunc(ranks, func(u, v ranked) int { return cmp.Compare(v.score, u.score) }) // best first
-	have := map[string]bool{}
-	for _, rule := range cfg.Rules {
-		have[rule.ID] = true
-	}
+	have := ruleIDs(cfg)
 	var out []pair
 	for _, rk := range ranks[:min(len(ranks), o.InputPairs)] {
 		ia, ib := inputs[rk.a], inputs[rk.b]
@@ -703,19 +706,39 @@ func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, 
 				if dim == "" {
 					dim = leadscore.Engagement
 				}
-				out = append(out, pair{column: col, rule: leadscore.Rule{
+				rule := leadscore.Rule{
 					ID: sa.id + " & " + sb.id, Dimension: dim,
 					When:   "(" + sa.when + ") && (" + sb.when + ")",
 					Reason: sa.reason + ", and " + sb.reason,
-				}})
+				}
+				if !compiles(rule) { // two conditions within the limits each, not together
+					continue
+				}
+				out = append(out, pair{column: col, rule: rule})
 			}
 		}
 	}
 	return out, nil
 }
 
-// cutText writes a threshold as the expressions and IDs read it: plain decimals, no exponent.
-func cutText(c float64) string { return strconv.FormatFloat(c, 'f', -1, 64) }
+// ruleIDs is the set of cfg's attribute rules' IDs.
+func ruleIDs(cfg leadscore.Config) map[string]bool {
+	have := make(map[string]bool, len(cfg.Rules))
+	for _, rule := range cfg.Rules {
+		have[rule.ID] = true
+	}
+	return have
+}
+
+// cutText writes a threshold as the expressions and IDs read it: plain decimals, and an
+// exponent beyond them (2.2e+19), which expr reads as a float where the plain digits of a
+// whole number past int64 would be an integer literal out of range.
+func cutText(c float64) string {
+	if a := math.Abs(c); a != 0 && (a < 1e-6 || a >= 1e15) {
+		return strconv.FormatFloat(c, 'g', -1, 64)
+	}
+	return strconv.FormatFloat(c, 'f', -1, 64)
+}
 
 // residuals returns, for each row of xt (p columns), the working residual y − q and weight
 // q(1 − q) of the fitted logistic model, q its predicted probability: what a score test or

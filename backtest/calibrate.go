@@ -26,7 +26,8 @@ type CalibrateOptions struct {
 	Folds int
 	// Seed seeds the shuffle that assigns cases to folds.
 	Seed uint64
-	// Step rounds suggested points to multiples of Step. Default 1.
+	// Step rounds suggested points to multiples of Step, at least a millionth of a point.
+	// Default 1.
 	Step float64
 	// BaseScore and BaseOdds anchor the scale, as in a credit scorecard: when BaseOdds > 0,
 	// the calibrated Config gets one more attribute rule, BaseRuleID in the fit dimension,
@@ -98,6 +99,10 @@ type CalibrateOptions struct {
 	Progress func(done, total int)
 }
 
+// minStep is the finest Step: a millionth of a point (finer steps round nothing, and
+// dividing by them overflows).
+const minStep = 1e-6
+
 func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 	if o.PointsToDouble == 0 {
 		o.PointsToDouble = 20
@@ -122,8 +127,8 @@ func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 		return o, fmt.Errorf("backtest: PointsToDouble %v: want a positive number", o.PointsToDouble)
 	case !(o.Lambda > 0) || math.IsInf(o.Lambda, 0):
 		return o, fmt.Errorf("backtest: Lambda %v: want a positive number", o.Lambda)
-	case !(o.Step > 0) || math.IsInf(o.Step, 0):
-		return o, fmt.Errorf("backtest: Step %v: want a positive number", o.Step)
+	case !(o.Step >= minStep) || math.IsInf(o.Step, 0):
+		return o, fmt.Errorf("backtest: Step %v: want a number of points ≥ %v", o.Step, minStep)
 	case o.Folds < 2:
 		return o, fmt.Errorf("backtest: %d folds: need at least 2", o.Folds)
 	case !(o.BaseOdds >= 0) || math.IsInf(o.BaseOdds, 0) || math.IsNaN(o.BaseScore) || math.IsInf(o.BaseScore, 0):
@@ -152,6 +157,40 @@ func (o CalibrateOptions) withDefaults() (CalibrateOptions, error) {
 	return o, nil
 }
 
+// Check reports what Calibrate would refuse in o for the rule set cfg before it starts:
+// a number out of range, an option naming a rule or tier cfg does not have, a column or
+// binned input that cannot be. A mistake inside Columns or Bin is an *OptionError, which
+// says where it is. It is for tools that take options from a user (a file, a form) and
+// want to say what is wrong before a long run.
+func (o CalibrateOptions) Check(cfg leadscore.Config) error {
+	o, err := o.withDefaults()
+	if err != nil {
+		return err
+	}
+	return o.checkAgainst(cfg)
+}
+
+// OptionError is a mistake in an element of CalibrateOptions.Columns or Bin.
+type OptionError struct {
+	Option string // "Columns" or "Bin"
+	Key    string // the column's name (Columns)
+	Index  int    // the element: the rule's position in the column, the input's in Bin; -1: the column as a whole
+	Err    error
+}
+
+func (e *OptionError) Error() string {
+	where := e.Option
+	if e.Option == "Columns" {
+		where += fmt.Sprintf("[%q]", e.Key)
+	}
+	if e.Index >= 0 {
+		where += fmt.Sprintf("[%d]", e.Index)
+	}
+	return "backtest: " + where + ": " + e.Err.Error()
+}
+
+func (e *OptionError) Unwrap() error { return e.Err }
+
 // checkAgainst checks that the options name rules and tiers cfg has.
 func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
 	ids := map[string]bool{}
@@ -162,24 +201,27 @@ func (o CalibrateOptions) checkAgainst(cfg leadscore.Config) error {
 		ids[r.ID] = true
 	}
 	for k, b := range o.Bin {
+		fail := func(format string, args ...any) error {
+			return &OptionError{Option: "Bin", Index: k, Err: fmt.Errorf(format, args...)}
+		}
 		switch {
 		case b.ID == "" || b.Value == "":
-			return fmt.Errorf("backtest: Bin[%d]: want an ID and a Value", k)
+			return fail("want an ID and a Value")
 		case b.Bins < 0 || b.Bins == 1:
-			return fmt.Errorf("backtest: Bin[%d] %q: %d bins, want 2 or more (0: the default)", k, b.ID, b.Bins)
+			return fail("%q: %d bins, want 2 or more (0: the default)", b.ID, b.Bins)
 		case b.Sign < AnySign || b.Sign > Negative:
-			return fmt.Errorf("backtest: Bin[%d] %q: unknown sign %v", k, b.ID, b.Sign)
+			return fail("%q: unknown sign %v", b.ID, b.Sign)
 		case b.Free && b.Sign != AnySign:
-			return fmt.Errorf("backtest: Bin[%d] %q: Free with Sign %v: a free shape keeps no direction", k, b.ID, b.Sign)
+			return fail("%q: Free with Sign %v: a free shape keeps no direction", b.ID, b.Sign)
 		}
 		for _, other := range o.Bin[:k] {
 			if other.ID == b.ID {
-				return fmt.Errorf("backtest: Bin[%d]: a second input %q", k, b.ID)
+				return fail("a second input %q", b.ID)
 			}
 		}
-		for id := range ids {
+		for _, id := range sortedKeys(ids) {
 			if strings.HasPrefix(id, b.ID+" ≥ ") {
-				return fmt.Errorf("backtest: Bin[%d] %q: the rule set already has a rule %q", k, b.ID, id)
+				return fail("%q: the rule set already has a rule %q", b.ID, id)
 			}
 		}
 	}
@@ -213,22 +255,27 @@ func (o CalibrateOptions) checkColumns(cfg leadscore.Config) error {
 	in := map[string]string{}
 	for _, name := range sortedKeys(o.Columns) {
 		ids := o.Columns[name]
-		if name == "" || len(ids) == 0 {
-			return fmt.Errorf("backtest: Columns[%q]: want a name and at least one rule", name)
+		fail := func(i int, format string, args ...any) error {
+			return &OptionError{Option: "Columns", Key: name, Index: i, Err: fmt.Errorf(format, args...)}
 		}
-		for _, id := range ids {
+		if name == "" || len(ids) == 0 {
+			return fail(-1, "want a name and at least one rule")
+		}
+		for i, id := range ids {
 			r, ok := rules[id]
 			switch {
 			case !ok:
-				return fmt.Errorf("backtest: Columns[%q]: the rule set has no attribute rule %q", name, id)
+				return fail(i, "the rule set has no attribute rule %q", id)
 			case r.When == "" || r.Value != "":
-				return fmt.Errorf("backtest: Columns[%q]: rule %q: want a rule with a condition and no Value", name, id)
+				return fail(i, "rule %q: want a rule with a condition and no Value", id)
+			case in[id] == name:
+				return fail(i, "rule %q is in the column twice", id)
 			case in[id] != "":
-				return fmt.Errorf("backtest: Columns[%q]: rule %q is already in column %q", name, id, in[id])
+				return fail(i, "rule %q is already in column %q", id, in[id])
 			}
 			for _, b := range o.Bin {
 				if strings.HasPrefix(id, b.ID+" ≥ ") {
-					return fmt.Errorf("backtest: Columns[%q]: rule %q is a threshold of Bin %q", name, id, b.ID)
+					return fail(i, "rule %q is a threshold of Bin %q", id, b.ID)
 				}
 			}
 			in[id] = name
@@ -455,7 +502,7 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 		if len(o.Bin) == 0 && o.Interactions == 0 && o.InputPairs == 0 {
 			return cfg, baseFeatures, baseX, baseP, nil
 		}
-		return withBins(cfg, o, baseX, baseFeatures, values, y, train)
+		return withBins(cfg, o, baseX, baseFeatures, values, y, train, compiles[L](cfg, opts))
 	}
 	progress := func(done int) {
 		if o.Progress != nil {
@@ -608,6 +655,12 @@ func signsOf(features []feature, p int) []Sign {
 // probabilities hold up on leads they did not see. It returns a and b.
 func recalibration(l []float64, y []bool) ([2]float64, error) {
 	fit, err := fitLogistic(l, 1, y, 1e-9)
+	if errors.Is(err, errNotConverged) {
+		// The held-out log-odds separate the outcomes (a rule that decides them): the
+		// unpenalised slope is infinite, and the default penalty keeps it finite, as it
+		// keeps the rules' coefficients.
+		fit, err = fitLogistic(l, 1, y, 1)
+	}
 	if err != nil {
 		return [2]float64{}, err
 	}
@@ -667,6 +720,19 @@ func countHeldOut(tiers []TierFit, totals []float64, y []bool) {
 				break
 			}
 		}
+	}
+}
+
+// compiles returns whether a rule Calibrate writes compiles in cfg under opts: two
+// conditions within the expression limits each may break them once joined into a pair.
+// The rule is compiled with cfg's lists, lead fields and functions, and none of its rules.
+func compiles[L any](cfg leadscore.Config, opts []leadscore.Option) func(leadscore.Rule) bool {
+	probe := cfg
+	probe.Events = nil
+	return func(r leadscore.Rule) bool {
+		probe.Rules = []leadscore.Rule{r}
+		_, err := leadscore.Compile[L](probe, opts...)
+		return err == nil
 	}
 }
 
@@ -790,6 +856,14 @@ func design[L any](cfg leadscore.Config, features []feature, cases []Case[L], op
 	}
 	x = make([]float64, len(cases)*p)
 	for i, s := range samples {
+		// A Binned input's value must be a number for every case: where it fails, so would
+		// its threshold rules once deployed, and a failure is no value to cut.
+		for _, e := range s.Result.Errors {
+			if k, ok := binColumn[e.RuleID]; ok {
+				return nil, 0, nil, fmt.Errorf("backtest: Bin %q: value %q fails on case %d (%v); give every lead a number, e.g. with ?? 0 for a missing one",
+					bins[k].ID, bins[k].Value, i, e.Err)
+			}
+		}
 		for _, c := range s.Result.Contributions {
 			if math.IsNaN(c.Points) || math.IsInf(c.Points, 0) {
 				return nil, 0, nil, fmt.Errorf("backtest: case %d: rule %q contributes %v", i, c.RuleID, c.Points)

@@ -267,7 +267,7 @@ func TestWithBinsUsesTrainingRowsOnly(t *testing.T) {
 	}
 	o := CalibrateOptions{MinFired: 20, Bin: []Binned{{ID: "v", Value: "lead.V", Bins: 4}}}
 	cfg := leadscore.Config{}
-	set, features, x, p, err := withBins(cfg, o, make([]float64, 0), nil, values, y, train)
+	set, features, x, p, err := withBins(cfg, o, make([]float64, 0), nil, values, y, train, func(leadscore.Rule) bool { return true })
 	if err != nil {
 		t.Fatal(err)
 	}

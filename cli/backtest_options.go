@@ -2,6 +2,7 @@ package cli
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"reflect"
 	"slices"
@@ -126,6 +127,8 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		seen[b.ID] = true
 		if b.Value == "" {
 			at(path, "a binned input needs a value: a numeric expression over the lead, as a value rule's")
+		} else if err := compileValue(e, b.Value); err != nil {
+			at(append(path, "value"), "%s", err)
 		}
 		if b.Bins < 0 || b.Bins == 1 {
 			at(append(path, "bins"), "bins %d: at least 2 (one threshold), or 0 for the default, 5", b.Bins)
@@ -153,7 +156,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		{"shrink_below", cf.ShrinkBelow, "0 or more (standard errors)", cf.ShrinkBelow >= 0},
 		{"lambda", cf.Lambda, "more than 0 (0: the default, 1)", cf.Lambda >= 0},
 		{"points_to_double", cf.PointsToDouble, "more than 0 (0: the default, 20)", cf.PointsToDouble >= 0},
-		{"step", cf.Step, "more than 0 (0: the default, 1)", cf.Step >= 0},
+		{"step", cf.Step, "a millionth of a point or more (0: the default, 1)", cf.Step == 0 || cf.Step >= 1e-6},
 		{"base_odds", cf.BaseOdds, "0 (no base rule) or more", cf.BaseOdds >= 0},
 		{"interactions", float64(cf.Interactions), "the most pairs of rules to add, 0 or more", cf.Interactions >= 0},
 		{"input_pairs", float64(cf.InputPairs), "the most pairs of inputs to cross, 0 or more", cf.InputPairs >= 0},
@@ -169,5 +172,34 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	opts.ShrinkBelow, opts.Interactions, opts.Lambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda
 	opts.InputPairs, opts.PairBins, opts.Columns = cf.InputPairs, cf.PairBins, cf.Columns
 	opts.PointsToDouble, opts.BaseScore, opts.BaseOdds, opts.Step = cf.PointsToDouble, cf.BaseScore, cf.BaseOdds, cf.Step
+	// What Calibrate would refuse of the options as a whole (a rule in two columns), placed
+	// at the element it is about.
+	if err := opts.Check(cfg); err != nil {
+		var oe *backtest.OptionError
+		if !errors.As(err, &oe) {
+			return opts, &fileError{File: name, Msg: err.Error()}
+		}
+		path := yamljson.Path{"bin", oe.Index}
+		if oe.Option == "Columns" {
+			path = yamljson.Path{"columns", oe.Key}
+			if oe.Index >= 0 {
+				path = append(path, oe.Index)
+			}
+		}
+		at(path, "%v", oe.Err)
+		return opts, problems
+	}
 	return opts, nil
+}
+
+// compileValue compiles a binned input's value as a value rule of the standard lead
+// (Calibrate cuts it into thresholds), for its mistakes to be placed in the file: a
+// misspelt field, a value that is not a number.
+func compileValue(e *env, value string) error {
+	probe := leadscore.Config{Rules: []leadscore.Rule{{ID: "bin", Dimension: leadscore.Fit, Value: value}}}
+	_, err := leadscore.Compile[leadscore.Lead](probe, e.scorer...)
+	if re := (*leadscore.RuleError)(nil); errors.As(err, &re) {
+		return re.Err // its position in the expression, and the expression marked, are in it
+	}
+	return err
 }
