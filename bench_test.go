@@ -711,7 +711,13 @@ func BenchmarkRatios(b *testing.B) {
 		i, j := len(quietEvents)+1, len(quietEvents)+1
 		observe := func(int) { r, _ := s.Observe(lead, st, event(i)); i++; sinkF = r.Total }
 		observeVM := func(int) { r, _ := sVM.Observe(lead, stVM, event(j)); j++; sinkF = r.Total }
+		// ObserveInto on a State of its own: the same evaluation without the Result's
+		// allocation, which is what the difference to Observe costs.
+		sInto, _, stInto, _ := quietScenario(b, preset == "B2C")
+		k := len(quietEvents) + 1
+		observeInto := func(int) { _ = sInto.ObserveInto(&res, lead, stInto, event(k)); k++; sinkF = res.Total }
 		b.Run("ObserveQuiet-"+preset, func(b *testing.B) { pairedRatio(b, observe, one(handwritten), "×handwritten") })
+		b.Run("ObserveIntoQuiet-"+preset, func(b *testing.B) { pairedRatio(b, observeInto, one(handwritten), "×handwritten") })
 		b.Run("ObserveQuiet-"+preset+"-vs-vm", func(b *testing.B) { pairedRatio(b, observe, observeVM, "×vm") })
 	}
 }
