@@ -32,6 +32,11 @@ func (s *Scorer[L]) settle(sc *scratch[L], lead *L, d *state.Data, at int64, now
 	s.applyTier(d, res)
 	if !res.Handoff {
 		d.HandedOff = false // out of the hand-off tiers: the next hand-off is fresh again
+	} else if j := &s.journey; len(j.stages) > 0 && j.blocked(j.stageIndex(Stage(d.Stage))) {
+		// In a hand-off tier while with sales, whichever came first (a demo request while
+		// warm, then the score): sales have had the lead, and one they send back must
+		// leave the tier and qualify again, as one handed over by its score must.
+		d.HandedOff = true
 	}
 	s.applySignals(d, res)
 	if res.Stalled && !d.Stalled {
