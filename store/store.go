@@ -11,6 +11,7 @@ package store
 import (
 	"context"
 	"errors"
+	"strings"
 	"time"
 )
 
@@ -51,7 +52,8 @@ type Store interface {
 	Pending(ctx context.Context, limit int) ([]Message, error)
 
 	// Delivered marks outbox messages as delivered; unknown or already delivered IDs are no
-	// error. Attempt records a failed delivery (the count and the error), for backoff.
+	// error. Attempt records a failed delivery (the count and the error), for backoff; the
+	// error is recorded as FailureText gives it, whatever bytes the receiver answered with.
 	Delivered(ctx context.Context, ids ...int64) error
 	Attempt(ctx context.Context, id int64, failure string) error
 
@@ -87,4 +89,12 @@ type Message struct {
 	Created  time.Time // the transition's time (the event's evaluation time, not the wall clock)
 	Attempts int       // failed deliveries so far
 	LastErr  string    // the last failure, if any
+}
+
+// FailureText is a delivery failure as a Store records it: valid UTF-8 with no NUL, every
+// other byte kept. A failure quotes what a receiver answered, cut at any byte and in any
+// encoding, and a database's text column (PostgreSQL's) refuses what is not UTF-8: the
+// failure must be recorded all the same, or its attempt is not counted and backoff fails.
+func FailureText(failure string) string {
+	return strings.ToValidUTF8(strings.ReplaceAll(failure, "\x00", "\uFFFD"), "\uFFFD")
 }

@@ -268,7 +268,7 @@ func (s *Store) Delivered(ctx context.Context, ids ...int64) error {
 
 // Attempt records a failed delivery of an outbox message; an unknown ID is no error.
 func (s *Store) Attempt(ctx context.Context, id int64, failure string) error {
-	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, failure); err != nil {
+	if _, err := s.pool.Exec(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = $2 WHERE id = $1`, id, store.FailureText(failure)); err != nil {
 		return s.errorf("recording a failed delivery of message %d: %w", id, err)
 	}
 	return nil

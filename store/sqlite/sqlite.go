@@ -303,7 +303,7 @@ func (s *Store) Delivered(ctx context.Context, ids ...int64) error {
 
 // Attempt records a failed delivery of an outbox message; an unknown ID is no error.
 func (s *Store) Attempt(ctx context.Context, id int64, failure string) error {
-	if _, err := s.w.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, failure, id); err != nil {
+	if _, err := s.w.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, last_error = ? WHERE id = ?`, store.FailureText(failure), id); err != nil {
 		return s.errorf("recording a failed delivery of message %d: %w", id, err)
 	}
 	return nil

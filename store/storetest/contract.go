@@ -310,6 +310,18 @@ func testOutbox(t *testing.T, ctx context.Context, s store.Store) {
 	if len(ms) != 1 || ms[0].Key != "k2" || ms[0].Attempts != 2 || ms[0].LastErr != "timeout" {
 		t.Errorf("after two failed attempts, Pending(1) = %+v, want k2 with 2 attempts, last error timeout", ms)
 	}
+	// A failure quoting a receiver's answer cut inside a character, or holding a NUL, is
+	// recorded all the same (as FailureText gives it): a refused record would leave the
+	// attempt uncounted.
+	for i, failure := range []string{"500: Fehler \xe2\x82", "nul \x00 byte", "latin-1 \xe9t\xe9"} {
+		if err := s.Attempt(ctx, ids["k2"], failure); err != nil {
+			t.Fatalf("Attempt with the failure %q: %v", failure, err)
+		}
+		ms = pending(1)
+		if len(ms) != 1 || ms[0].Attempts != 3+i || ms[0].LastErr != store.FailureText(failure) {
+			t.Errorf("after the failure %q, Pending(1) = %+v, want %d attempts, last error %q", failure, ms, 3+i, store.FailureText(failure))
+		}
+	}
 
 	// Delivered removes from Pending; unknown and repeated IDs are no error.
 	if err := s.Delivered(ctx, ids["k2"], ids["k3"], 987654321); err != nil {
