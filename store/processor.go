@@ -202,14 +202,14 @@ func (p *Processor[L]) load(ctx context.Context, leadID string) (L, leadscore.St
 			err = json.Unmarshal(rec.Attrs, &lead)
 		}
 		if err != nil {
-			return lead, st, rec, fmt.Errorf("store: lead %q: decoding its attributes: %w", leadID, err)
+			return lead, st, rec, fmt.Errorf("store: lead %q: decoding its attributes: %w (%w)", leadID, err, ErrStoredData)
 		}
 	}
 	if rec.State != nil {
 		// UnmarshalBinary checks the bytes (checksum, plausibility): a corrupt row is an
 		// error naming the lead, never a panic or a silently reset State.
 		if err := st.UnmarshalBinary(rec.State); err != nil {
-			return lead, st, rec, fmt.Errorf("store: lead %q: decoding its stored State (version %d): %w", leadID, rec.Version, err)
+			return lead, st, rec, fmt.Errorf("store: lead %q: decoding its stored State (version %d): %w (%w)", leadID, rec.Version, err, ErrStoredData)
 		}
 	}
 	return lead, st, rec, nil

@@ -15,6 +15,12 @@ import (
 	"time"
 )
 
+// ErrStoredData is wrapped by the Processor's errors about a lead whose stored row does not
+// decode — its attributes, or its State (corrupt bytes, a State of another program): no
+// retry can help; the row must be restored or the lead deleted. A service answers it as
+// its own fault (500), not as a store that is busy (503, retry).
+var ErrStoredData = errors.New("store: the lead's stored data do not decode")
+
 // ErrConflict is what Save returns when the lead's stored version is no longer the one the
 // Change was computed from, or one of its event IDs was recorded as processed meanwhile: a
 // concurrent writer got there first. Nothing of the Change is written; the Processor loads the

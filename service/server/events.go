@@ -74,9 +74,15 @@ func (s *Server) postEvents(w http.ResponseWriter, r *http.Request) {
 		if !errors.Is(err, store.ErrConflict) && ctx.Err() == nil {
 			s.opts.Logger.Error("applying events", "lead", failedLead, "err", err)
 		}
-		w.Header().Set("Retry-After", "1")
-		writeError(w, http.StatusServiceUnavailable, fmt.Sprintf(
-			"applying the events of lead %q: %v; other leads of the batch may have been applied: send the batch again (applied events count as duplicates)", failedLead, err))
+		code, msg := storeFailure(err)
+		advice := "send the batch again (applied events count as duplicates)"
+		if code == http.StatusServiceUnavailable {
+			w.Header().Set("Retry-After", "1")
+		} else {
+			advice = "send the other leads' events again without this lead's (applied events count as duplicates)"
+		}
+		writeError(w, code, fmt.Sprintf(
+			"applying the events of lead %q: %s; other leads of the batch may have been applied: %s", failedLead, msg, advice))
 		return
 	}
 	writeJSON(w, http.StatusAccepted, answer)

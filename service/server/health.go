@@ -16,7 +16,8 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	defer cancel()
 	if _, err := s.opts.Store.Pending(ctx, 1); err != nil {
 		s.opts.Logger.Warn("health check failed", "err", err)
-		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "store: " + err.Error()})
+		// The store's error is logged above, not sent: it may name a file or a server.
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable", "error": "the store does not answer"})
 		return
 	}
 	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})

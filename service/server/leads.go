@@ -3,11 +3,13 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/store"
 )
 
 // storeTimeout bounds one request's reads and writes of the store, so a stuck database
@@ -94,10 +96,30 @@ func (s *Server) getLead(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, leadAnswer{LeadID: id, Result: res, Explanation: res.Explain()})
 }
 
-// storeError answers a failed store operation: 503 (retry) when the store is unreachable or
-// busy, as the client cannot tell the difference and retrying is always safe here.
+// storeError answers a failed store operation (what: "loading the lead") as storeFailure
+// says, logging the store's own error.
 func (s *Server) storeError(w http.ResponseWriter, r *http.Request, what string, err error) {
 	s.opts.Logger.Error(what, "method", r.Method, "path", r.URL.Path, "err", err)
-	w.Header().Set("Retry-After", "1")
-	writeError(w, http.StatusServiceUnavailable, what+": "+err.Error())
+	code, msg := storeFailure(err)
+	if code == http.StatusServiceUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	writeError(w, code, what+": "+msg)
+}
+
+// storeFailure is the status and the text a client gets for a failed store operation:
+//   - 500 when a lead's stored row does not decode (store.ErrStoredData): no retry can
+//     help, the row must be restored or the lead deleted; the text is the Processor's,
+//     which names the lead and what does not decode;
+//   - 503 (retry) otherwise: the store is unreachable, busy, or timed out, which the
+//     client cannot tell apart and retrying is safe for. The store's error is not sent: it
+//     may name a file or a server (it is logged).
+func storeFailure(err error) (int, string) {
+	switch {
+	case errors.Is(err, store.ErrStoredData):
+		return http.StatusInternalServerError, err.Error() + "; retrying cannot help: restore the lead's stored row or delete the lead"
+	case errors.Is(err, store.ErrConflict):
+		return http.StatusServiceUnavailable, "the lead is busy (concurrent updates); retry"
+	}
+	return http.StatusServiceUnavailable, "the store is unavailable; retry"
 }

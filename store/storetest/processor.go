@@ -585,8 +585,8 @@ func testCorruptState(t *testing.T, ctx context.Context, s store.Store) {
 	save(t, ctx, s, store.Change{LeadID: "broken", State: []byte("not a state at all"), Wakeup: time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)})
 	p := &store.Processor[leadscore.Lead]{Scorer: sc, Store: s}
 	_, err := p.Apply(ctx, "broken", []leadscore.Event{{ID: "x", Type: "page_view", Time: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}})
-	if err == nil || !strings.Contains(err.Error(), `"broken"`) || !errors.Is(err, leadscore.ErrCorruptState) {
-		t.Errorf("Apply on a corrupt State: %v; want an error naming the lead, wrapping ErrCorruptState", err)
+	if err == nil || !strings.Contains(err.Error(), `"broken"`) || !errors.Is(err, leadscore.ErrCorruptState) || !errors.Is(err, store.ErrStoredData) {
+		t.Errorf("Apply on a corrupt State: %v; want an error naming the lead, wrapping ErrCorruptState and ErrStoredData", err)
 	}
 	if _, err := p.Current(ctx, "broken", time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)); err == nil || !strings.Contains(err.Error(), `"broken"`) {
 		t.Errorf("Current on a corrupt State: %v; want an error naming the lead", err)
@@ -600,8 +600,8 @@ func testCorruptState(t *testing.T, ctx context.Context, s store.Store) {
 	if err := s.PutLead(ctx, "badattrs", []byte("{not json")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := p.Apply(ctx, "badattrs", []leadscore.Event{{ID: "x", Type: "page_view", Time: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}); err == nil || !strings.Contains(err.Error(), `"badattrs"`) {
-		t.Errorf("Apply on undecodable attributes: %v; want an error naming the lead", err)
+	if _, err := p.Apply(ctx, "badattrs", []leadscore.Event{{ID: "x", Type: "page_view", Time: time.Date(2026, 1, 2, 0, 0, 0, 0, time.UTC)}}); err == nil || !strings.Contains(err.Error(), `"badattrs"`) || !errors.Is(err, store.ErrStoredData) {
+		t.Errorf("Apply on undecodable attributes: %v; want an error naming the lead, wrapping ErrStoredData", err)
 	}
 }
 
