@@ -2,17 +2,15 @@ package server
 
 import (
 	"bytes"
-	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 
 	"github.com/leadscore/leadscore"
-	"go.yaml.in/yaml/v3"
+	"github.com/leadscore/leadscore/internal/yamljson"
 )
 
 // LoadRules reads a rule set file, JSON or YAML, and decodes it strictly (leadscore.ParseConfig:
@@ -64,65 +62,17 @@ func isYAML(name string, data []byte) bool {
 	return len(trimmed) > 0 && trimmed[0] != '{' && trimmed[0] != '['
 }
 
-// yamlToJSON converts one YAML document to JSON. YAML 1.2 as go.yaml.in/yaml/v3 reads it: a
-// bare on, off, yes or no is a string, and so is a timestamp-like scalar.
+// yamlToJSON converts one YAML document to JSON, as the command line does
+// (internal/yamljson: YAML 1.2, aliases expanded within a limit counted before any is
+// expanded, so that a file of a few kilobytes cannot make the service allocate gigabytes
+// at start), reporting what does not fit a Config at its line and column.
 func yamlToJSON(data []byte) ([]byte, error) {
-	dec := yaml.NewDecoder(bytes.NewReader(data))
-	var v any
-	if err := dec.Decode(&v); err != nil {
-		if errors.Is(err, io.EOF) {
-			return nil, errors.New("empty rule set")
-		}
-		return nil, err
-	}
-	var more any
-	if err := dec.Decode(&more); !errors.Is(err, io.EOF) {
-		return nil, errors.New("more than one YAML document: a rule set is one")
-	}
-	v, err := jsonValue(v, "")
+	doc, err := yamljson.Convert(data, reflect.TypeFor[leadscore.Config]())
 	if err != nil {
 		return nil, err
 	}
-	return json.Marshal(v)
-}
-
-// jsonValue makes a decoded YAML value encodable as JSON: mappings keyed by strings, numbers
-// finite. at is the key path, for errors.
-func jsonValue(v any, at string) (any, error) {
-	switch v := v.(type) {
-	case map[string]any:
-		for k, e := range v {
-			var err error
-			if v[k], err = jsonValue(e, at+"."+k); err != nil {
-				return nil, err
-			}
-		}
-		return v, nil
-	case map[any]any:
-		out := make(map[string]any, len(v))
-		for k, e := range v {
-			key, ok := k.(string)
-			if !ok {
-				key = fmt.Sprint(k) // a key YAML read as a number or bool: JSON keys are strings
-			}
-			var err error
-			if out[key], err = jsonValue(e, at+"."+key); err != nil {
-				return nil, err
-			}
-		}
-		return out, nil
-	case []any:
-		for i, e := range v {
-			var err error
-			if v[i], err = jsonValue(e, fmt.Sprintf("%s[%d]", at, i)); err != nil {
-				return nil, err
-			}
-		}
-		return v, nil
-	case float64:
-		if math.IsInf(v, 0) || math.IsNaN(v) {
-			return nil, fmt.Errorf("%s: %v is not a number a rule set can hold", strings.TrimPrefix(at, "."), v)
-		}
+	if len(bytes.TrimSpace(doc.JSON)) == 0 || string(doc.JSON) == "null" {
+		return nil, errors.New("empty rule set")
 	}
-	return v, nil
+	return doc.JSON, nil
 }
