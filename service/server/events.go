@@ -173,12 +173,19 @@ func (s *Server) decodeEvents(data []byte) ([]wireEvent, error) {
 			return events, errors.New("unexpected data after the array of events")
 		}
 	}
+	latest := s.opts.Now().Add(s.opts.MaxFutureSkew)
 	for i, ev := range events {
 		if err := checkLeadID(ev.LeadID); err != nil {
 			return events, &badEvent{index: i, err: fmt.Errorf("event %d: lead_id: %w", i, err)}
 		}
 		if err := s.scorer.CheckEvent(ev.Event); err != nil {
 			return events, &badEvent{index: i, err: fmt.Errorf("event %d: %w", i, err)}
+		}
+		// An event from the future would move the lead's clock there for good: every later
+		// event would be scored at that time (scores never move back), decayed to nothing.
+		if ev.Time.After(latest) {
+			return events, &badEvent{index: i, err: fmt.Errorf("event %d: time %s is more than %s after the service's clock (%s): it has not happened yet (a wrong year or time zone?)",
+				i, ev.Time.Format(time.RFC3339), s.opts.MaxFutureSkew, s.opts.Now().UTC().Format(time.RFC3339))}
 		}
 	}
 	return events, nil

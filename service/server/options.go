@@ -27,6 +27,7 @@ const (
 	DefaultBackoffBase   = time.Second
 	DefaultBackoffMax    = 5 * time.Minute
 	DefaultPostTimeout   = 10 * time.Second
+	DefaultMaxFutureSkew = time.Hour // how far past the service's clock an event's time may be
 
 	maxLeadIDBytes = 256 // a lead ID longer than this is a client bug, not an ID
 )
@@ -57,6 +58,10 @@ type Options struct {
 
 	MaxBodyBytes int64 // per request; default DefaultMaxBodyBytes
 	MaxBatch     int   // events per POST /events; default DefaultMaxBatch
+	// MaxFutureSkew is how far past Now an event's time may be (the senders' clocks run a
+	// little ahead); a later event is refused with 400, as it would move the lead's clock
+	// into the future for good. Default DefaultMaxFutureSkew.
+	MaxFutureSkew time.Duration
 
 	Logger *slog.Logger // nil: slog.Default()
 }
@@ -65,6 +70,9 @@ type Options struct {
 func (o Options) withDefaults() Options {
 	if o.Now == nil {
 		o.Now = time.Now
+	}
+	if o.MaxFutureSkew <= 0 {
+		o.MaxFutureSkew = DefaultMaxFutureSkew
 	}
 	if o.WakeInterval <= 0 {
 		o.WakeInterval = DefaultWakeInterval

@@ -34,6 +34,7 @@ func run(args []string) int {
 	webhook := fs.String("webhook", "", "`URL` outbox messages (hand-offs) are POSTed to; none: they stay in the outbox")
 	wake := fs.Duration("wake-interval", server.DefaultWakeInterval, "how often leads due for a wake-up are advanced")
 	relayEvery := fs.Duration("relay-interval", server.DefaultRelayInterval, "how often the outbox is polled for the webhook")
+	skew := fs.Duration("max-future-skew", server.DefaultMaxFutureSkew, "how far past the service's clock an event's time may be (later ones are refused)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -67,7 +68,7 @@ func run(args []string) int {
 	}()
 	srv, err := server.New(server.Options{
 		Config: cfg, Store: st, Webhook: *webhook, Logger: log,
-		WakeInterval: *wake, RelayInterval: *relayEvery,
+		WakeInterval: *wake, RelayInterval: *relayEvery, MaxFutureSkew: *skew,
 	})
 	if err != nil {
 		log.Error("starting", "err", err)
