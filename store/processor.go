@@ -46,6 +46,9 @@ type Applied struct {
 // recognised too. If any event is refused (Scorer.CheckEvent / Observe error), nothing is
 // saved and the error names the event's index.
 func (p *Processor[L]) Apply(ctx context.Context, leadID string, events []leadscore.Event) (Applied, error) {
+	if err := CheckLeadID(leadID); err != nil {
+		return Applied{}, err
+	}
 	evs := make([]leadscore.Event, len(events))
 	for i, ev := range events {
 		if err := p.Scorer.CheckEvent(ev); err != nil {

@@ -11,9 +11,36 @@ package store
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
+
+// ErrLeadID is wrapped by the errors about a lead ID no Store keeps (CheckLeadID): no retry
+// can fix it.
+var ErrLeadID = errors.New("store: a lead ID must be 1 to 1,024 bytes of UTF-8 without NUL")
+
+// MaxLeadIDBytes is the longest lead ID a Store keeps: every store indexes lead IDs, and a
+// database's index entry is bounded (PostgreSQL's btree, about 2.7 kB, also holds the
+// outbox keys that quote the ID).
+const MaxLeadIDBytes = 1024
+
+// CheckLeadID reports a lead ID that no Store keeps: empty, longer than MaxLeadIDBytes, not
+// UTF-8 or holding a NUL (which PostgreSQL's text refuses). Every Store refuses such an ID
+// on Save and PutLead, and the Processor before any I/O, wrapping ErrLeadID, so that one
+// store does not take what another refuses on every retry.
+func CheckLeadID(id string) error {
+	switch {
+	case id == "" || len(id) > MaxLeadIDBytes:
+		return fmt.Errorf("%w: %d bytes", ErrLeadID, len(id))
+	case !utf8.ValidString(id):
+		return fmt.Errorf("%w: %q is not UTF-8", ErrLeadID, id)
+	case strings.IndexByte(id, 0) >= 0:
+		return fmt.Errorf("%w: %q holds a NUL", ErrLeadID, id)
+	}
+	return nil
+}
 
 // ErrStoredData is wrapped by the Processor's errors about a lead whose stored row does not
 // decode — its attributes, or its State (corrupt bytes, a State of another program): no
@@ -32,7 +59,7 @@ var ErrConflict = errors.New("store: concurrent update (the lead's version moved
 // Implementations are safe for concurrent use by many goroutines and processes.
 type Store interface {
 	// Load returns the lead's record. A lead never stored is no error: Version 0, no State,
-	// no attributes.
+	// no attributes. Load, PutLead and Save refuse a lead ID CheckLeadID refuses (ErrLeadID).
 	Load(ctx context.Context, leadID string) (Record, error)
 
 	// PutLead stores the lead's attributes (the wire-format JSON of a Lead, or the caller's

@@ -73,6 +73,9 @@ func (s *Store) errorf(format string, args ...any) error {
 
 // Load returns the lead's record: Version 0 and no State for a lead never saved.
 func (s *Store) Load(ctx context.Context, leadID string) (store.Record, error) {
+	if err := store.CheckLeadID(leadID); err != nil {
+		return store.Record{}, s.errorf("loading a lead: %w", err)
+	}
 	rec := store.Record{LeadID: leadID}
 	err := s.pool.QueryRow(ctx, `SELECT attrs, state, version FROM leads WHERE lead_id = $1`, leadID).
 		Scan(&rec.Attrs, &rec.State, &rec.Version)
@@ -87,6 +90,9 @@ func (s *Store) Load(ctx context.Context, leadID string) (store.Record, error) {
 
 // PutLead stores the lead's attributes, leaving its State and version as they are.
 func (s *Store) PutLead(ctx context.Context, leadID string, attrs []byte) error {
+	if err := store.CheckLeadID(leadID); err != nil {
+		return s.errorf("storing a lead: %w", err)
+	}
 	_, err := s.pool.Exec(ctx, `INSERT INTO leads (lead_id, attrs) VALUES ($1, $2)
 		ON CONFLICT (lead_id) DO UPDATE SET attrs = EXCLUDED.attrs`, leadID, attrs)
 	if err != nil {
@@ -143,6 +149,9 @@ func storedEventID(id string) string {
 
 // Save writes ch in one transaction (see the package documentation).
 func (s *Store) Save(ctx context.Context, ch store.Change) (int64, error) {
+	if err := store.CheckLeadID(ch.LeadID); err != nil {
+		return 0, s.errorf("saving a lead: %w", err)
+	}
 	if ch.State == nil {
 		return 0, s.errorf("saving lead %q: a Change without a State", ch.LeadID)
 	}

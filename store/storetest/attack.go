@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math/rand/v2"
 	"slices"
@@ -118,6 +119,39 @@ func testAwkwardEventIDs(t *testing.T, ctx context.Context, s store.Store) {
 	a, err = p.Apply(ctx, "odd-ids", events)
 	if err != nil || a.Accepted != 0 || a.Duplicates != len(ids) {
 		t.Errorf("redelivery: %+v, %v; want all %d duplicates", a, err, len(ids))
+	}
+}
+
+// testAwkwardLeadIDs: a lead ID no Store keeps (CheckLeadID: not UTF-8, a NUL, too long,
+// empty) is refused by every store alike, wrapping ErrLeadID, on Save, on PutLead and by the
+// Processor before any I/O — where one database took it and another refused it on every
+// retry. The longest ID kept is kept.
+func testAwkwardLeadIDs(t *testing.T, ctx context.Context, s store.Store) {
+	p := &store.Processor[leadscore.Lead]{Scorer: b2b(t), Store: s}
+	ev := []leadscore.Event{{ID: "e", Type: "page_view", Path: "/pricing", Time: time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)}}
+	for _, id := range []string{"", "nul\x00byte", "not utf-8 \xff", strings.Repeat("x", store.MaxLeadIDBytes+1)} {
+		if _, err := p.Apply(ctx, id, ev); !errors.Is(err, store.ErrLeadID) {
+			t.Errorf("Apply for lead %.20q: %v; want ErrLeadID", id, err)
+		}
+		if err := s.PutLead(ctx, id, []byte(`{}`)); !errors.Is(err, store.ErrLeadID) {
+			t.Errorf("PutLead of lead %.20q: %v; want ErrLeadID", id, err)
+		}
+		if _, err := s.Save(ctx, store.Change{LeadID: id, State: []byte("s")}); !errors.Is(err, store.ErrLeadID) {
+			t.Errorf("Save of lead %.20q: %v; want ErrLeadID", id, err)
+		}
+		if _, err := s.Load(ctx, id); !errors.Is(err, store.ErrLeadID) {
+			t.Errorf("Load of lead %.20q: %v; want ErrLeadID", id, err)
+		}
+		if _, err := p.Current(ctx, id, time.Date(2026, 7, 1, 0, 0, 0, 0, time.UTC)); !errors.Is(err, store.ErrLeadID) {
+			t.Errorf("Current of lead %.20q: %v; want ErrLeadID", id, err)
+		}
+	}
+	longest := strings.Repeat("é", store.MaxLeadIDBytes/2)
+	if a, err := p.Apply(ctx, longest, ev); err != nil || a.Accepted != 1 {
+		t.Errorf("Apply for a lead ID of %d bytes: %+v, %v", len(longest), a, err)
+	}
+	if err := s.PutLead(ctx, longest, []byte(`{}`)); err != nil {
+		t.Errorf("PutLead of a lead ID of %d bytes: %v", len(longest), err)
 	}
 }
 

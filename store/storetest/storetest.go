@@ -45,6 +45,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"Prune", testPrune},
 		{"RepeatedTransition", testRepeatedTransition},
 		{"AwkwardEventIDs", testAwkwardEventIDs},
+		{"AwkwardLeadIDs", testAwkwardLeadIDs},
 		{"WakePastFailures", testWakePastFailures},
 	}
 	for _, tc := range tests {
