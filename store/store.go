@@ -81,6 +81,13 @@ type Store interface {
 	// Due returns up to limit leads whose wake-up is at or before t, earliest first.
 	Due(ctx context.Context, t time.Time, limit int) ([]string, error)
 
+	// Rewake makes every lead with a State due at t at the latest (a wake-up after t, or
+	// none, becomes t) and returns how many it changed. The wake-up index holds the times the
+	// rules of the last Save gave: after a rule change it may wake a lead late, or never.
+	// Rewake once after the change, and the next Wake calls set each lead's wake-up by the
+	// new rules (Advancing those due, re-indexing the others: one Save each).
+	Rewake(ctx context.Context, t time.Time) (int64, error)
+
 	// Pending returns up to limit undelivered outbox messages, oldest first.
 	Pending(ctx context.Context, limit int) ([]Message, error)
 

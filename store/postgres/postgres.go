@@ -244,6 +244,15 @@ func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, erro
 	return out, nil
 }
 
+// Rewake makes every lead with a State due at t at the latest (see store.Store).
+func (s *Store) Rewake(ctx context.Context, t time.Time) (int64, error) {
+	tag, err := s.pool.Exec(ctx, `UPDATE leads SET wakeup = $1 WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > $1)`, t.UnixNano())
+	if err != nil {
+		return 0, s.errorf("rewaking leads: %w", err)
+	}
+	return tag.RowsAffected(), nil
+}
+
 // Pending returns up to limit undelivered outbox messages, oldest first.
 func (s *Store) Pending(ctx context.Context, limit int) ([]store.Message, error) {
 	rows, err := s.pool.Query(ctx, `SELECT id, key, lead_id, kind, payload, created, attempts, last_error

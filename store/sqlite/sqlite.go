@@ -268,6 +268,19 @@ func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, erro
 	return out, nil
 }
 
+// Rewake makes every lead with a State due at t at the latest (see store.Store).
+func (s *Store) Rewake(ctx context.Context, t time.Time) (int64, error) {
+	r, err := s.w.ExecContext(ctx, `UPDATE leads SET wakeup = ? WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > ?)`, t.UnixNano(), t.UnixNano())
+	if err != nil {
+		return 0, s.errorf("rewaking leads: %w", err)
+	}
+	n, err := r.RowsAffected()
+	if err != nil {
+		return 0, s.errorf("rewaking leads: %w", err)
+	}
+	return n, nil
+}
+
 // Pending returns up to limit undelivered outbox messages, oldest first.
 func (s *Store) Pending(ctx context.Context, limit int) ([]store.Message, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT id, key, lead_id, kind, payload, created, attempts, last_error

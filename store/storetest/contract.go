@@ -248,6 +248,20 @@ func testDue(t *testing.T, ctx context.Context, s store.Store) {
 	save(t, ctx, s, store.Change{LeadID: "b", Version: 1, State: []byte("s2")})
 	due(h(9), 10, "c", "a")
 	due(h(3), 10, "c")
+
+	// Rewake makes every lead with a State due at h(3) at the latest — "a" (h(4)), "b" and
+	// "none" (no wake-up) — and leaves "c" (h(3) already) and a lead with attributes only.
+	if err := s.PutLead(ctx, "attrs-only", []byte(`{}`)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Rewake(ctx, h(3)); err != nil || n != 3 {
+		t.Errorf("Rewake(h(3)) = %d, %v; want 3 leads changed", n, err)
+	}
+	due(h(3), 10, "a", "b", "c", "none")
+	due(h(2), 10)
+	if n, err := s.Rewake(ctx, h(3)); err != nil || n != 0 {
+		t.Errorf("Rewake again = %d, %v; want 0", n, err)
+	}
 }
 
 func testOutbox(t *testing.T, ctx context.Context, s store.Store) {

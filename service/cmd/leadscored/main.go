@@ -17,6 +17,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/service/server"
@@ -34,6 +35,7 @@ func run(args []string) int {
 	webhook := fs.String("webhook", "", "`URL` outbox messages (hand-offs) are POSTed to; none: they stay in the outbox")
 	wake := fs.Duration("wake-interval", server.DefaultWakeInterval, "how often leads due for a wake-up are advanced")
 	relayEvery := fs.Duration("relay-interval", server.DefaultRelayInterval, "how often the outbox is polled for the webhook")
+	rewake := fs.Bool("rewake", false, "after a rule change: make every stored lead due now, so the wake-up loop sets each lead's wake-up by the new rules")
 	skew := fs.Duration("max-future-skew", server.DefaultMaxFutureSkew, "how far past the service's clock an event's time may be (later ones are refused)")
 	if err := fs.Parse(args); err != nil {
 		return 2
@@ -73,6 +75,16 @@ func run(args []string) int {
 	if err != nil {
 		log.Error("starting", "err", err)
 		return 1
+	}
+	if *rewake {
+		// The wake-up index holds the times the previous rules gave: after a rule change it
+		// may wake a lead late, or never. Due now, each lead is set right by the loop.
+		n, err := st.Rewake(ctx, time.Now())
+		if err != nil {
+			log.Error("rewaking the stored leads", "err", err)
+			return 1
+		}
+		log.Info("every stored lead is due: the wake-up loop sets each by the rules", "leads", n)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
