@@ -274,8 +274,9 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 	}
 	out := cfg
 	out.Rules = append(slices.Clone(cfg.Rules), rules...)
+	firstPair := len(out.Rules) // the rules of pairs come after cfg's and the thresholds
 	if o.InputPairs > 0 {
-		features, x, p, err := assemble(out, expect, columns, n)
+		features, x, p, err := assemble(out, expect, columns, n, firstPair)
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
@@ -289,7 +290,7 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 		}
 	}
 	if o.Interactions > 0 {
-		features, x, p, err := assemble(out, expect, columns, n)
+		features, x, p, err := assemble(out, expect, columns, n, firstPair)
 		if err != nil {
 			return leadscore.Config{}, nil, nil, 0, err
 		}
@@ -302,13 +303,17 @@ func withBins(cfg leadscore.Config, o CalibrateOptions, base []float64, baseFeat
 			columns[pr.rule.ID] = pr.column
 		}
 	}
-	features, x, p, err := assemble(out, expect, columns, n)
+	features, x, p, err := assemble(out, expect, columns, n, firstPair)
 	return out, features, x, p, err
 }
 
-// assemble lays the columns of cfg's rules out as featuresOf orders them.
-func assemble(cfg leadscore.Config, expect map[string]Expectation, columns map[string][]float64, n int) ([]feature, []float64, int, error) {
+// assemble lays the columns of cfg's rules out as featuresOf orders them; the attribute
+// rules from firstPair on are rules of pairs.
+func assemble(cfg leadscore.Config, expect map[string]Expectation, columns map[string][]float64, n, firstPair int) ([]feature, []float64, int, error) {
 	features := featuresOf(cfg, expect)
+	for k := range features {
+		features[k].pair = !features[k].event && features[k].index >= firstPair
+	}
 	p := 0
 	for _, f := range features {
 		if f.column >= 0 {
@@ -349,7 +354,7 @@ type pair struct {
 func proposePairs(cfg leadscore.Config, features []feature, x []float64, p int, y []bool, train []int, o CalibrateOptions, minLeads int, compiles func(leadscore.Rule) bool) ([]pair, error) {
 	xt := withSupport(rows(x, p, train), p, o.MinFired)
 	yt := pick(y, train)
-	fit, err := fitLogistic(xt, p, yt, o.Lambda)
+	fit, err := fitLogisticWithout(xt, p, yt, o.ridge(features, p), nil, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -482,7 +487,7 @@ type gridStep struct {
 func proposeGrids(cfg leadscore.Config, features []feature, x []float64, p int, values [][]float64, y []bool, train []int, o CalibrateOptions, minLeads int, compiles func(leadscore.Rule) bool) ([]pair, error) {
 	xt := withSupport(rows(x, p, train), p, o.MinFired)
 	yt := pick(y, train)
-	fit, err := fitLogistic(xt, p, yt, o.Lambda)
+	fit, err := fitLogisticWithout(xt, p, yt, o.ridge(features, p), nil, nil)
 	if err != nil {
 		return nil, err
 	}

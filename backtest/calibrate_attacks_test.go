@@ -166,6 +166,7 @@ func TestCalibrateWritesRulesThatCompile(t *testing.T) {
 		o := CalibrateOptions{
 			Seed: uint64(round), Folds: 2 + r.intn(3), Interactions: r.intn(3), InputPairs: r.intn(3),
 			PairBins: 2 + r.intn(4), Step: []float64{0, 0.1, 1e-6, 5}[r.intn(4)], ShrinkBelow: float64(r.intn(2)),
+			Penalty: Penalty(r.intn(2)), PairLambda: []float64{0, 4}[r.intn(2)],
 		}
 		if r.intn(2) == 0 {
 			o.Bin = []Binned{{ID: "x", Dimension: leadscore.Fit, Value: "lead.X", Bins: 2 + r.intn(6), Free: r.intn(2) == 0}}

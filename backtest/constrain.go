@@ -70,7 +70,7 @@ const (
 //     a time, so that of two collinear rules the one that carries the signal keeps it.
 //
 // It returns the final fit and every column's state.
-func fitConstrained(x []float64, p int, y []bool, lambda float64, signs []Sign, minZ float64) (logitFit, []columnState, error) {
+func fitConstrained(x []float64, p int, y []bool, pen ridge, signs []Sign, minZ float64) (logitFit, []columnState, error) {
 	state := make([]columnState, p)
 	drop := make([]bool, p)
 	n := len(y)
@@ -83,7 +83,7 @@ func fitConstrained(x []float64, p int, y []bool, lambda float64, signs []Sign, 
 		for j := range drop {
 			drop[j] = state[j] != columnFree
 		}
-		fit, err := fitLogisticWithout(x, p, y, lambda, drop, start)
+		fit, err := fitLogisticWithout(x, p, y, pen, drop, start)
 		if err != nil {
 			return logitFit{}, nil, err
 		}

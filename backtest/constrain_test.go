@@ -38,7 +38,7 @@ func TestFitConstrainedHoldsTheSign(t *testing.T) {
 	if !(free.beta[2] < -0.4) {
 		t.Fatalf("unconstrained b = %.3f, want clearly negative", free.beta[2])
 	}
-	fit, state, err := fitConstrained(x, 2, y, 1, []Sign{AnySign, Positive}, 0)
+	fit, state, err := fitConstrained(x, 2, y, ridge{lambda: 1}, []Sign{AnySign, Positive}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -50,7 +50,7 @@ func TestFitConstrainedHoldsTheSign(t *testing.T) {
 		t.Errorf("a: %.3f constrained, %.3f free: want a refit, not a clamp", fit.beta[1], free.beta[1])
 	}
 	// A sign the data agree with changes nothing.
-	same, state, err := fitConstrained(x, 2, y, 1, []Sign{Positive, Negative}, 0)
+	same, state, err := fitConstrained(x, 2, y, ridge{lambda: 1}, []Sign{Positive, Negative}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -71,7 +71,7 @@ func TestFitConstrainedReleases(t *testing.T) {
 		x[3*i], x[3*i+1], x[3*i+2] = a, b, c
 		y[i] = r.uniform() < sigmoid(-1+2*a-1.5*b+0.3*c)
 	}
-	fit, state, err := fitConstrained(x, 3, y, 1, []Sign{Positive, Positive, Positive}, 0)
+	fit, state, err := fitConstrained(x, 3, y, ridge{lambda: 1}, []Sign{Positive, Positive, Positive}, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -620,5 +620,80 @@ func TestCalibrateColumns(t *testing.T) {
 		if _, _, err := Calibrate(cfg, cases, o); err == nil {
 			t.Errorf("%s: Columns %v: no error", name, cols)
 		}
+	}
+}
+
+// PairLambda penalises the rules of the grids alone: a strong one holds every grid rule
+// near 0 points and leaves the thresholds of x their points, which a weak one does not;
+// RawPenalty puts the penalty on the coefficients themselves, which shrinks the rare rule
+// r (about 2% of the cases) far more than the standardised default; the report says both.
+func TestCalibratePenalty(t *testing.T) {
+	r := newRNG(23)
+	cases := make([]Case[gridLead], 4000)
+	for i := range cases {
+		l := gridLead{X: math.Round(100*r.uniform()) / 10, G: r.intn(2) == 0, N: r.intn(50) == 0}
+		eta := -1.5 + 0.3*(l.X-5) + 0.8*b2f(l.N)
+		if !l.G {
+			eta = -1.5 - 0.3*(l.X-5) + 0.8*b2f(l.N)
+		}
+		cases[i] = Case[gridLead]{Lead: l, Cutoff: t0, Converted: r.uniform() < sigmoid(eta)}
+	}
+	cfg := leadscore.Config{Rules: []leadscore.Rule{
+		{ID: "g", Dimension: leadscore.Fit, When: "lead.G", Points: 1},
+		{ID: "r", Dimension: leadscore.Fit, When: "lead.N", Points: 1},
+	}}
+	o := CalibrateOptions{Seed: 1, Lambda: 20, InputPairs: 1, PairBins: 3, Bin: []Binned{{ID: "x", Dimension: leadscore.Fit, Value: "lead.X", Free: true}}}
+	points := func(o CalibrateOptions) (grid, thresholds []float64, rare float64, rep CalibrationReport) {
+		t.Helper()
+		_, rep, err := Calibrate(cfg, cases, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range rep.Rules {
+			switch {
+			case strings.Contains(f.RuleID, " & "):
+				grid = append(grid, f.Points)
+			case strings.HasPrefix(f.RuleID, "x ≥ "):
+				thresholds = append(thresholds, f.Points)
+			case f.RuleID == "r":
+				rare = f.Points
+			}
+		}
+		if len(grid) == 0 || len(thresholds) == 0 {
+			t.Fatalf("grid rules %v, thresholds %v: want some of each", grid, thresholds)
+		}
+		return grid, thresholds, rare, rep
+	}
+	largest := func(v []float64) float64 {
+		m := 0.0
+		for _, p := range v {
+			m = max(m, math.Abs(p))
+		}
+		return m
+	}
+	grid, thresholds, rare, _ := points(o)
+	if largest(grid) < 10 {
+		t.Errorf("grid points %v with the default penalty: want the grid to carry the pair", grid)
+	}
+	o.PairLambda = 1e6
+	heldGrid, heldThresholds, _, rep := points(o)
+	if largest(heldGrid) > 0 {
+		t.Errorf("grid points %v with PairLambda 1e6: want 0", heldGrid)
+	}
+	if largest(heldThresholds) < largest(thresholds)/4 {
+		t.Errorf("threshold points %v with PairLambda 1e6, %v without: want PairLambda to leave them be", heldThresholds, thresholds)
+	}
+	if s := rep.String(); !strings.Contains(s, "pairs' λ 1000000") {
+		t.Errorf("String() does not give PairLambda:\n%s", s)
+	}
+	o.PairLambda = 0
+	o.Penalty = RawPenalty
+	_, _, rawRare, rep := points(o)
+	t.Logf("grid %v, thresholds %v; PairLambda 1e6: grid %v, thresholds %v; rare rule %v, raw %v", grid, thresholds, heldGrid, heldThresholds, rare, rawRare)
+	if !(rawRare > 0 && rawRare < rare/2) {
+		t.Errorf("the rare rule's points: %v with RawPenalty, %v standardised: want them shrunk, not turned", rawRare, rare)
+	}
+	if s := rep.String(); !strings.Contains(s, "λ 20 (raw)") {
+		t.Errorf("String() does not give the penalty:\n%s", s)
 	}
 }

@@ -52,9 +52,11 @@
 // (BaseScore, BaseOdds) adds a base rule so that, say, a total of 50 means even odds.
 //
 // The fit is standard: the penalty λ/2 Σ (βⱼ sⱼ)² acts on standardised coefficients (sⱼ is
-// feature j's standard deviation), the intercept is free, and Newton's method (iteratively
-// reweighted least squares) with a backtracking line search converges in a handful of
-// steps. Standard errors come from the inverse of the penalised Hessian at the optimum.
+// feature j's standard deviation; Penalty RawPenalty puts it on the coefficients themselves,
+// λ/2 Σ βⱼ², which shrinks rare rules harder, and PairLambda gives the rules of pairs a λ
+// of their own), the intercept is free, and Newton's method (iteratively reweighted least
+// squares) with a backtracking line search converges in a handful of steps. Standard errors
+// come from the inverse of the penalised Hessian at the optimum.
 //
 // # Points a team believes
 //

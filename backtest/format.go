@@ -56,8 +56,15 @@ func (r Report) String() string {
 // rule's coefficient and standard error, then the tiers.
 func (r CalibrationReport) String() string {
 	var b strings.Builder
+	lambda := text.Number(r.Options.Lambda, 4)
+	if r.Options.Penalty != StandardisedPenalty {
+		lambda += " (" + r.Options.Penalty.String() + ")"
+	}
+	if r.Options.PairLambda > 0 {
+		lambda += " · pairs' λ " + text.Number(r.Options.PairLambda, 4)
+	}
 	fmt.Fprintf(&b, "Cases %d · converted %d · λ %s · %s points double the odds · %d folds (seed %d)\n",
-		r.Cases, r.Converted, text.Number(r.Options.Lambda, 4), text.Number(r.Options.PointsToDouble, 2), r.Options.Folds, r.Options.Seed)
+		r.Cases, r.Converted, lambda, text.Number(r.Options.PointsToDouble, 2), r.Options.Folds, r.Options.Seed)
 	folds := make([]string, len(r.FoldAUC))
 	for i, a := range r.FoldAUC {
 		folds[i] = fmt.Sprintf("%.3f", a)

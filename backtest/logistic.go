@@ -36,14 +36,38 @@ var errNotConverged = errors.New("backtest: the logistic fit did not converge")
 // The columns are standardised internally for conditioning; a constant column is left out
 // and reported as not fitted.
 func fitLogistic(x []float64, p int, y []bool, lambda float64) (logitFit, error) {
-	return fitLogisticWithout(x, p, y, lambda, nil, nil)
+	return fitLogisticWithout(x, p, y, ridge{lambda: lambda}, nil, nil)
 }
 
-// fitLogisticWithout is fitLogistic with the columns marked in drop (nil: none) held at a
-// coefficient of 0: left out of the fit and reported as not fitted. Newton's method starts
-// from start (an intercept and p coefficients in the data's units, as logitFit.beta) when
-// it is not nil: a warm start from a nearby fit converges in a few steps to the same optimum.
-func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []bool, start []float64) (logitFit, error) {
+// ridge is the L2 penalty of a fit: λ/2 Σⱼ (βⱼ sⱼ)² on the standardised coefficients, or
+// λ/2 Σⱼ βⱼ² on the coefficients in the data's units when raw is true, with λ the column's
+// entry of column when there is one (> 0), lambda otherwise.
+type ridge struct {
+	lambda float64
+	raw    bool
+	column []float64 // per column of the design matrix; nil or 0: lambda
+}
+
+// on returns the penalty's strength on the standardised coefficient of column j, of standard
+// deviation sd.
+func (r ridge) on(j int, sd float64) float64 {
+	l := r.lambda
+	if r.column != nil && r.column[j] > 0 {
+		l = r.column[j]
+	}
+	if r.raw { // βⱼ = cⱼ/sⱼ: λ/2 βⱼ² = λ/sⱼ²/2 cⱼ²
+		l /= sd * sd
+	}
+	return l
+}
+
+// fitLogisticWithout is fitLogistic with the penalty pen (of a strength per column, on
+// standardised or raw coefficients), and with the columns marked in drop (nil: none) held
+// at a coefficient of 0: left out of the fit and reported as not fitted. Newton's method
+// starts from start (an intercept and p coefficients in the data's units, as
+// logitFit.beta) when it is not nil: a warm start from a nearby fit converges in a few
+// steps to the same optimum.
+func fitLogisticWithout(x []float64, p int, y []bool, pen ridge, drop []bool, start []float64) (logitFit, error) {
 	n := len(y)
 	if p < 0 || len(x) != n*p {
 		return logitFit{}, fmt.Errorf("backtest: design matrix of %d values for %d rows × %d columns", len(x), n, p)
@@ -80,6 +104,11 @@ func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []boo
 		}
 	}
 	m := len(cols) + 1 // parameters: intercept + fitted columns
+	// The penalty's strength on each standardised coefficient; none on the intercept.
+	lambda := make([]float64, m)
+	for k, j := range cols {
+		lambda[k+1] = pen.on(j, sd[j])
+	}
 	z := make([]float64, n*m)
 	for i := range n {
 		zi := z[i*m : (i+1)*m]
@@ -141,8 +170,8 @@ func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []boo
 			}
 		}
 		for a := 1; a < m; a++ {
-			grad[a] -= lambda * c[a]
-			hess[a*m+a] += lambda
+			grad[a] -= lambda[a] * c[a]
+			hess[a*m+a] += lambda[a]
 		}
 		for a := range m { // mirror the lower triangle
 			for b := a + 1; b < m; b++ {
@@ -191,7 +220,7 @@ func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []boo
 		}
 	}
 	for a := 1; a < m; a++ {
-		hess[a*m+a] += lambda
+		hess[a*m+a] += lambda[a]
 	}
 	for a := range m {
 		for b := a + 1; b < m; b++ {
@@ -236,7 +265,7 @@ func fitLogisticWithout(x []float64, p int, y []bool, lambda float64, drop []boo
 
 // objective returns the penalised log-likelihood of coefficients c and leaves the linear
 // predictor in eta.
-func objective(z []float64, m int, y []bool, c []float64, lambda float64, eta []float64) float64 {
+func objective(z []float64, m int, y []bool, c []float64, lambda []float64, eta []float64) float64 {
 	var ll float64
 	for i := range y {
 		var e float64
@@ -252,10 +281,10 @@ func objective(z []float64, m int, y []bool, c []float64, lambda float64, eta []
 		}
 	}
 	var pen float64
-	for _, v := range c[1:] {
-		pen += v * v
+	for a, v := range c[1:] {
+		pen += lambda[a+1] * v * v
 	}
-	return ll - lambda/2*pen
+	return ll - pen/2
 }
 
 func softplus(x float64) float64 {

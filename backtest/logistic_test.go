@@ -1,6 +1,7 @@
 package backtest
 
 import (
+	"fmt"
 	"math"
 	"testing"
 )
@@ -180,5 +181,76 @@ func TestCholesky(t *testing.T) {
 	}
 	if _, err := cholesky([]float64{1, 2, 2, 1}, 2); err == nil {
 		t.Error("an indefinite matrix factorised")
+	}
+}
+
+// The penalty is what the ridge says: at the optimum, each column's score Σ (yᵢ − pᵢ) xᵢⱼ
+// equals the penalty's gradient, λⱼ sⱼ² βⱼ on standardised coefficients and λⱼ βⱼ on raw
+// ones, λⱼ being the column's own strength where it has one; and a raw penalty shrinks a
+// rare 0/1 column far more than a standardised one.
+func TestFitLogisticRidge(t *testing.T) {
+	r := newRNG(31)
+	const p = 3
+	x, y := simulate(r, 3000, []float64{-1, 1.2, 0.5, 0.15}, func(j int) float64 {
+		switch j {
+		case 0: // a rare rule: fires in about 3% of the cases
+			return b2f(r.intn(33) == 0)
+		case 1: // a common one
+			return b2f(r.intn(2) == 0)
+		}
+		return float64(r.intn(11)) // an event count
+	})
+	sd := make([]float64, p)
+	for j := range p {
+		var m, v float64
+		for i := range y {
+			m += x[i*p+j]
+		}
+		m /= float64(len(y))
+		for i := range y {
+			v += (x[i*p+j] - m) * (x[i*p+j] - m)
+		}
+		sd[j] = math.Sqrt(v / float64(len(y)))
+	}
+	stationary := func(name string, fit logitFit, lambda func(j int) float64) {
+		t.Helper()
+		g := gradientAt(x, p, y, fit, len(y))
+		for j := range p {
+			if want := lambda(j) * fit.beta[j+1]; math.Abs(g[j]-want) > 1e-6*max(1, math.Abs(want)) {
+				t.Errorf("%s: column %d: score %v, want the penalty's gradient %v", name, j, g[j], want)
+			}
+		}
+	}
+	for _, pen := range []ridge{
+		{lambda: 5},
+		{lambda: 5, raw: true},
+		{lambda: 5, column: []float64{0, 40, 0}},
+		{lambda: 5, raw: true, column: []float64{0, 40, 0}},
+	} {
+		fit, err := fitLogisticWithout(x, p, y, pen, nil, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		stationary(fmt.Sprintf("%+v", pen), fit, func(j int) float64 {
+			l := pen.lambda
+			if pen.column != nil && pen.column[j] > 0 {
+				l = pen.column[j]
+			}
+			if !pen.raw {
+				l *= sd[j] * sd[j]
+			}
+			return l
+		})
+	}
+	std, err := fitLogisticWithout(x, p, y, ridge{lambda: 5}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	raw, err := fitLogisticWithout(x, p, y, ridge{lambda: 5, raw: true}, nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !(raw.beta[1] < std.beta[1]*0.9) {
+		t.Errorf("the rare column's β: %v with a raw penalty, %v standardised: want it shrunk more", raw.beta[1], std.beta[1])
 	}
 }

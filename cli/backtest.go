@@ -65,6 +65,8 @@ fit:
   columns:                     # rules of one categorical column: one input of input_pairs
     plan: [plan-team, plan-business]
   lambda: 1                    # the penalty; points_to_double: 20, base_score, base_odds, step
+  penalty: raw                 # on the points themselves (default standardised: per std dev)
+  pair_lambda: 4               # a penalty of its own for the rules of the pairs and grids
 A rule held at 0 by its sign, or shrunk to 0, says so in the report. Thresholds and pairs are
 chosen again on each fold's training leads, so the held-out figures include choosing them.
 

@@ -27,6 +27,8 @@ type calibrationFile struct {
 	Columns        map[string][]string    `json:"columns,omitempty"`
 	Bin            []binEntry             `json:"bin,omitempty"`
 	Lambda         float64                `json:"lambda,omitempty"`
+	Penalty        string                 `json:"penalty,omitempty"`
+	PairLambda     float64                `json:"pair_lambda,omitempty"`
 	PointsToDouble float64                `json:"points_to_double,omitempty"`
 	BaseScore      float64                `json:"base_score,omitempty"`
 	BaseOdds       float64                `json:"base_odds,omitempty"`
@@ -146,6 +148,14 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		}
 		opts.Bin = append(opts.Bin, bn)
 	}
+	if cf.Penalty != "" {
+		p, err := backtest.ParsePenalty(cf.Penalty)
+		if err != nil {
+			at(yamljson.Path{"penalty"}, "%q is not a penalty: standardised or raw%s", cf.Penalty,
+				suggest.Hint(cf.Penalty, []string{"standardised", "raw"}, true))
+		}
+		opts.Penalty = p
+	}
 	// The numbers, as Calibrate checks them (0 is its default), where they are written.
 	for _, c := range []struct {
 		key  string
@@ -155,6 +165,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	}{
 		{"shrink_below", cf.ShrinkBelow, "0 or more (standard errors)", cf.ShrinkBelow >= 0},
 		{"lambda", cf.Lambda, "more than 0 (0: the default, 1)", cf.Lambda >= 0},
+		{"pair_lambda", cf.PairLambda, "more than 0 (0: lambda's)", cf.PairLambda >= 0},
 		{"points_to_double", cf.PointsToDouble, "more than 0 (0: the default, 20)", cf.PointsToDouble >= 0},
 		{"step", cf.Step, "a millionth of a point or more (0: the default, 1)", cf.Step == 0 || cf.Step >= 1e-6},
 		{"base_odds", cf.BaseOdds, "0 (no base rule) or more", cf.BaseOdds >= 0},
@@ -169,7 +180,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	if len(problems) > 0 {
 		return opts, problems
 	}
-	opts.ShrinkBelow, opts.Interactions, opts.Lambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda
+	opts.ShrinkBelow, opts.Interactions, opts.Lambda, opts.PairLambda = cf.ShrinkBelow, cf.Interactions, cf.Lambda, cf.PairLambda
 	opts.InputPairs, opts.PairBins, opts.Columns = cf.InputPairs, cf.PairBins, cf.Columns
 	opts.PointsToDouble, opts.BaseScore, opts.BaseOdds, opts.Step = cf.PointsToDouble, cf.BaseScore, cf.BaseOdds, cf.Step
 	// What Calibrate would refuse of the options as a whole (a rule in two columns), placed

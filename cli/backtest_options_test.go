@@ -56,6 +56,36 @@ input_pairs: 1
 	}
 }
 
+// penalty and pair_lambda reach the fit: a huge pair_lambda holds the grid's rules at 0
+// points, and a raw penalty gives other points than the default, standardised one.
+func TestBacktestCalibrationPenalty(t *testing.T) {
+	dir := t.TempDir()
+	run := func(extra string) string {
+		t.Helper()
+		f := filepath.Join(dir, "calibration.yaml")
+		writeFile(t, f, "bin:\n  - {id: employees, value: lead.Company.Employees, sign: positive, bins: 3, dimension: fit}\ninput_pairs: 1\n"+extra)
+		r := execute(t, "", "backtest", "-calibrate", "-folds", "2", "-calibration", f, "-rules", "testdata/backtest/rules.json", "testdata/backtest/leads.jsonl")
+		if r.code != ExitOK {
+			t.Fatalf("%q: exit %d\n%s", extra, r.code, r.stderr)
+		}
+		return r.stdout
+	}
+	grid := regexp.MustCompile(`(?m)^employees ≥ 100 & free-mail +new → (\S+) `)
+	plain := run("")
+	if m := grid.FindStringSubmatch(plain); m == nil || m[1] == "0" {
+		t.Fatalf("without pair_lambda the grid rule should have points:\n%s", plain)
+	}
+	if held := run("pair_lambda: 1000000\n"); !regexp.MustCompile(`(?m)^employees ≥ 100 & free-mail +new → 0 `).MatchString(held) {
+		t.Errorf("pair_lambda 1000000: the grid rule should get 0 points:\n%s", held)
+	}
+	if raw := run("penalty: raw\n"); raw == plain {
+		t.Errorf("penalty: raw gives the same report as the default penalty:\n%s", raw)
+	}
+	if std := run("penalty: standardised\n"); std != plain {
+		t.Errorf("penalty: standardised differs from the default:\n%s\n----\n%s", std, plain)
+	}
+}
+
 // Every mistake in the file is reported at its line and column, all at once, with the name
 // probably meant.
 func TestBacktestCalibrationFileErrors(t *testing.T) {
@@ -75,6 +105,8 @@ func TestBacktestCalibrationFileErrors(t *testing.T) {
 				`calibration.yaml:3:5: bin[1]: a binned input needs an id`}},
 		{"numbers", "lambda: -1\ninteractions: -2\npair_bins: 1\n", []string{`calibration.yaml:1:9: lambda: lambda -1: want more than 0`,
 			`calibration.yaml:2:15: interactions: interactions -2: want the most pairs`, `calibration.yaml:3:12: pair_bins: pair_bins 1: want 2 or more`}},
+		{"penalty", "penalty: rwa\npair_lambda: -1\n", []string{`calibration.yaml:1:10: penalty: "rwa" is not a penalty: standardised or raw (did you mean "raw"?)`,
+			`calibration.yaml:2:14: pair_lambda: pair_lambda -1: want more than 0`}},
 		{"columns", "columns:\n  who: [decision-maker, mid-markt]\n",
 			[]string{`calibration.yaml:2:25: columns.who[1]: no attribute rule "mid-markt" in the rule set (did you mean "mid-market"?)`}},
 		{"free with a sign", "bin:\n  - {id: age, value: lead.Age, free: true, sign: positive}\n",

@@ -88,7 +88,10 @@ func (ref reference) heldOutAUC(t *table, opts backtest.CalibrateOptions) (float
 	opts.MinFired, opts.Step = 1, 0.1
 	// A plain logistic regression: none of the options that shape the points.
 	opts.Expect, opts.TierRates, opts.ShrinkBelow, opts.Progress, opts.Bin, opts.Interactions = nil, nil, 0, nil, nil, 0
-	opts.InputPairs, opts.Columns = 0, nil
+	opts.InputPairs, opts.Columns, opts.PairBins, opts.PairLambda = 0, nil, 0, 0
+	// Standardised numerics, as the reference of SOURCE.md: the penalty on standardised
+	// coefficients (a raw one would depend on each number's units).
+	opts.Penalty = backtest.StandardisedPenalty
 	_, rep, err := backtest.Calibrate(cfg, cases, opts)
 	if err != nil {
 		return 0, 0, err
