@@ -565,11 +565,12 @@ func Calibrate[L any](cfg leadscore.Config, cases []Case[L], o CalibrateOptions,
 	}
 	// The rule set to fit on the training cases train: cfg, plus the threshold rules of the
 	// Binned inputs chosen on train.
+	fits := compiles[L](cfg, opts)
 	fitSet := func(train []int) (leadscore.Config, []feature, []float64, int, error) {
 		if len(o.Bin) == 0 && o.Interactions == 0 && o.InputPairs == 0 {
 			return cfg, baseFeatures, baseX, baseP, nil
 		}
-		return withBins(cfg, o, baseX, baseFeatures, values, y, train, compiles[L](cfg, opts))
+		return withBins(cfg, o, baseX, baseFeatures, values, y, train, fits)
 	}
 	progress := func(done int) {
 		if o.Progress != nil {
@@ -792,10 +793,15 @@ func countHeldOut(tiers []TierFit, totals []float64, y []bool) {
 
 // compiles returns whether a rule Calibrate writes compiles in cfg under opts: two
 // conditions within the expression limits each may break them once joined into a pair.
-// The rule is compiled with cfg's lists, lead fields and functions, and none of its rules.
+// The rule is compiled as the only attribute rule of cfg (its lists, lead fields, event
+// rules and the rest kept). When cfg does not compile without its attribute rules, a rule
+// cannot be tried alone: every rule is taken, and cfg's own compile says what is wrong.
 func compiles[L any](cfg leadscore.Config, opts []leadscore.Option) func(leadscore.Rule) bool {
 	probe := cfg
-	probe.Events = nil
+	probe.Rules = nil
+	if _, err := leadscore.Compile[L](probe, opts...); err != nil {
+		return func(leadscore.Rule) bool { return true }
+	}
 	return func(r leadscore.Rule) bool {
 		probe.Rules = []leadscore.Rule{r}
 		_, err := leadscore.Compile[L](probe, opts...)
