@@ -129,7 +129,7 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 		seen[b.ID] = true
 		if b.Value == "" {
 			at(path, "a binned input needs a value: a numeric expression over the lead, as a value rule's")
-		} else if err := compileValue(e, b.Value); err != nil {
+		} else if err := compileValue(e, cfg, b.Value); err != nil {
 			at(append(path, "value"), "%s", err)
 		}
 		if b.Bins < 0 || b.Bins == 1 {
@@ -203,11 +203,13 @@ func loadCalibration(e *env, name string, cfg leadscore.Config) (backtest.Calibr
 	return opts, nil
 }
 
-// compileValue compiles a binned input's value as a value rule of the standard lead
-// (Calibrate cuts it into thresholds), for its mistakes to be placed in the file: a
-// misspelt field, a value that is not a number.
-func compileValue(e *env, value string) error {
-	probe := leadscore.Config{Rules: []leadscore.Rule{{ID: "bin", Dimension: leadscore.Fit, Value: value}}}
+// compileValue compiles a binned input's value as the one value rule of the rule set cfg
+// (its lists, lead fields and event rules kept), as Calibrate will before it cuts it into
+// thresholds, for its mistakes to be placed in the file: a misspelt field, a value that
+// is not a number.
+func compileValue(e *env, cfg leadscore.Config, value string) error {
+	probe := cfg
+	probe.Rules = []leadscore.Rule{{ID: "bin", Dimension: leadscore.Fit, Value: value}}
 	_, err := leadscore.Compile[leadscore.Lead](probe, e.scorer...)
 	if re := (*leadscore.RuleError)(nil); errors.As(err, &re) {
 		return re.Err // its position in the expression, and the expression marked, are in it
