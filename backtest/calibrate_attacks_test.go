@@ -121,8 +121,8 @@ func TestCalibrateTinyStep(t *testing.T) {
 		{ID: "n", Dimension: leadscore.Fit, When: "lead.N", Points: 1},
 	}}
 	_, _, err := Calibrate(cfg, crossedCases(200, 1), CalibrateOptions{Seed: 1, Step: 5e-324})
-	if err != nil && !strings.Contains(err.Error(), "Step") {
-		t.Fatalf("Step 5e-324: the error does not name the option: %.300v", err)
+	if err == nil || !strings.Contains(err.Error(), "Step") {
+		t.Fatalf("Step 5e-324: %.300v; want the option refused by name", err)
 	}
 }
 
