@@ -150,7 +150,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 	res.At, res.Stage = sc.env.Now, s.stageOf(d)
 	var raw [3]float64
 	s.scoreRules(sc, res, &raw)
-	res.base = raw
+	res.base[0], res.base[1], res.base[2] = raw[0], raw[1], raw[2] // not res.base = raw: see reset
 	for i := range s.events {
 		r := &s.events[i]
 		a := d.Acc[i]
@@ -199,29 +199,22 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 	s.pickPersona(sc, d, res)
 }
 
-// scoreRules runs the attribute rules in rule-set order, appending the contribution of each
-// that fires to res, and adds their points to raw. It is its own function, and the rules whose
-// condition is a fast-path closure are taken on a path of their own, because it is most of an
-// evaluation and Go keeps no register across a call: every variable the loop holds is
-// stored and loaded again around each rule's closure, so the loop holds as few as it can
-// (the rule's index, the rules, the Env), and what a rule that fires changes is in res.
-func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
-	rules, fast := s.rules, &sc.fast
-	for i := range rules {
-		r := &rules[i]
-		holds := false // the condition is known to hold
-		if fn := r.fastWhen; fn != nil {
-			ok, done := fast.RunBool(fn)
-			if done && !ok {
-				continue
-			}
-			if done && r.plain {
-				fire(res, raw, &r.ruleOut, r.points)
-				continue
-			}
-			holds = done
+// scoreRulesEach is scoreRules rule by rule, for an evaluation in which a condition handed
+// over to the VM: each runs alone, so that the one that handed over goes to the VM.
+func (s *Scorer[L]) scoreRulesEach(sc *scratch[L], res *Result, raw *[3]float64) {
+	for i := range s.rules {
+		r := &s.rules[i]
+		if r.fastWhen == nil || !r.plain {
+			s.scoreOther(sc, res, raw, r)
+			continue
 		}
-		s.scoreRule(sc, res, raw, r, holds)
+		if ok, done := sc.fast.RunBool(r.fastWhen); done {
+			if ok {
+				fire(res, raw, &r.ruleOut, r.points)
+			}
+			continue
+		}
+		s.scoreRule(sc, res, raw, r, false) // it handed over: the VM decides
 	}
 }
 

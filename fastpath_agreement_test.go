@@ -486,6 +486,7 @@ func withoutFastPath[L any](s *Scorer[L]) *Scorer[L] {
 	for i := range s.rules {
 		s.rules[i].fastWhen = nil // the rule loop's copy of when.fastBool
 	}
+	s.batch = batchRules(s.rules) // every rule now on the VM's side
 	for i := range s.routes {
 		s.routes[i].eventOnly = false // as Compile would have found without the closures
 	}

@@ -27,6 +27,7 @@ type Scorer[L any] struct {
 	empty          state.Data // a new lead, laid out: what Score reads for a State never observed
 	dims           [3]dimensionBounds
 	rules          []attrRule[L]
+	batch          ruleBatch[L] // how scoreRules takes the rules (rule_batch.go)
 	events         []eventRule[L]
 	tiers          []band[L]
 	hysteresis     float64
@@ -84,6 +85,7 @@ type scratch[L any] struct {
 	signals       []Signal
 	transitions   []Transition
 	matched       []int
+	held          []int32       // the plain rules whose conditions hold (rule_batch.go)
 	budget        budget.Budget // the step budget of the expression running on the VM (internal/budget)
 	// The lead fields of this evaluation, computed when a detector first reads them
 	// (Scorer.leadField): bit f of leadHave says leadVals[f] and leadErrs[f] are current.
@@ -255,6 +257,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	s.compileRoutes(index)
 	s.fast = c.fast
 	s.programs = c.programs
+	s.batch = batchRules(s.rules)
 	s.pool.New = func() any {
 		sc := &scratch[L]{env: env[L]{
 			Counts:    make([]int, len(s.counts)),
@@ -262,6 +265,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 			Signals:   make([]bool, s.kinds),
 		}}
 		sc.env.Budget = &sc.budget
+		sc.held = make([]int32, len(s.batch.tests))
 		sc.fast.Bind(s.fast, &sc.env)
 		sc.vm.MemoryBudget = s.limits.MemoryBudget
 		return sc
@@ -386,7 +390,7 @@ func (s *Scorer[L]) put(sc *scratch[L]) {
 // Score one State at once. A now earlier than the State's clock (its latest event, or the
 // latest time it was advanced to) is taken as the clock: scores never move backwards in time. The error is non-nil only for a nil st
 // or an unusable now; a rule that fails at run time is reported in Result.Errors instead.
-func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
+func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (res Result, err error) {
 	if st == nil {
 		return Result{}, ErrNilState
 	}
@@ -396,7 +400,6 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (Result, error) {
 	}
 	sc := s.get()
 	defer s.put(sc)
-	var res Result
 	sc.lend(&res)
 	s.evaluate(sc, &lead, s.view(&st.d), at, now, &res)
 	sc.handOut(&res)

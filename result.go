@@ -49,12 +49,11 @@ type Result struct {
 
 // reset empties r for reuse, keeping the capacity of its slices.
 func (r *Result) reset() {
-	*r = Result{
-		Signals:       r.Signals[:0],
-		Contributions: r.Contributions[:0],
-		Transitions:   r.Transitions[:0],
-		Errors:        r.Errors[:0],
-	}
+	// Zeroed, then the slices set: a composite literal would be built on the stack and
+	// copied in 16-byte loads, which stall on its 8-byte stores.
+	signals, contributions, transitions, errs := r.Signals[:0], r.Contributions[:0], r.Transitions[:0], r.Errors[:0]
+	*r = Result{}
+	r.Signals, r.Contributions, r.Transitions, r.Errors = signals, contributions, transitions, errs
 }
 
 // Contribution is one fired rule's share of a dimension score.

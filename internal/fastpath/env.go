@@ -172,6 +172,23 @@ func (f *Env[E]) Release() {
 	f.cache.forget()
 }
 
+// RunBools runs the boolean closures fns on f in order, and writes the indexes of those that
+// return true to held, in order: n of them (held has room for len(fns)). ok false means one of
+// them handed the evaluation over, and held means nothing: the caller runs them one by one
+// (RunBool) to find which. Go keeps no register across a call, so a loop reloads all it holds
+// after each closure: this one holds five words, a caller's loop far more.
+func (f *Env[E]) RunBools(fns []func(*Env[E]) bool, held []int32) (n int, ok bool) {
+	f.slow = false
+	held = held[:len(fns)]
+	for k, fn := range fns {
+		if fn(f) {
+			held[n] = int32(k)
+			n++
+		}
+	}
+	return n, !f.slow
+}
+
 // RunBool runs a compiled boolean closure on f. ok false means the closure handed the
 // evaluation over: the caller must run the program on the VM, for its result or its error.
 func (f *Env[E]) RunBool(fn func(*Env[E]) bool) (v, ok bool) {
