@@ -71,6 +71,17 @@ func (l Limits) sizeEvent(ev *Event) (visited int, err error) {
 		l.MaxPropertyElements == Unlimited && l.MaxStringBytes == Unlimited {
 		return 0, nil // TrustedLimits: nothing to walk for
 	}
+	if len(ev.Properties) == 0 {
+		// No properties, the commonest event: its five strings within the limits need no
+		// walk (which would count the same bytes, one string at a time).
+		total, longest := 0, 0
+		for _, v := range [...]string{ev.ID, ev.Type, ev.Channel, ev.Path, ev.Category} {
+			total, longest = total+len(v), max(longest, len(v))
+		}
+		if within(longest, l.MaxStringBytes) && within(total, l.MaxEventBytes) {
+			return 0, nil
+		}
+	}
 	s := eventSizer{maxBytes: l.MaxEventBytes, maxDepth: l.MaxPropertyDepth, maxElems: l.MaxPropertyElements, maxString: l.MaxStringBytes}
 	if s.event(ev) {
 		return s.visited, nil

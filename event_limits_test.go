@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"strconv"
 	"strings"
 	"testing"
@@ -515,6 +517,28 @@ func TestCheckEventAgreesWithObserve(t *testing.T) {
 			if !bytes.Equal(before, after) {
 				t.Errorf("event %d: refused, yet the State changed", i)
 			}
+		}
+	}
+}
+
+// An event without properties is sized without the walk (sizeEvent's shortcut): on random
+// strings and limits at their edges, it must accept exactly what the walk accepts, and
+// refuse with the walk's error.
+func TestEventSizeShortcutAgreesWithWalk(t *testing.T) {
+	r := rand.New(rand.NewPCG(91, 92))
+	str := func() string { return strings.Repeat("x", pick(r, []int{0, 1, 2, 7, 8, 9, 16, 40})) }
+	lim := func() int { return pick(r, []int{Unlimited, 0, 1, 7, 8, 9, 16, 24, 40, 100}) }
+	for range 20000 {
+		ev := Event{ID: str(), Type: str(), Channel: str(), Path: str(), Category: str()}
+		l := Limits{MaxEventBytes: lim(), MaxStringBytes: lim(), MaxPropertyDepth: lim(), MaxPropertyElements: lim()}
+		_, got := l.sizeEvent(&ev)
+		walk := eventSizer{maxBytes: l.MaxEventBytes, maxDepth: l.MaxPropertyDepth, maxElems: l.MaxPropertyElements, maxString: l.MaxStringBytes}
+		var want error
+		if !walk.event(&ev) {
+			want = walk.err()
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Fatalf("limits %+v, event %+v: sizeEvent %v, the walk %v", l, ev, got, want)
 		}
 	}
 }
