@@ -40,7 +40,8 @@ type Scorer[L any] struct {
 	typeOf         map[string]int // tracked type index by name
 	categoryOf     map[string]int // page category → tracked type index of its page views
 	detectors      []detector[L]
-	velocity       int64 // the velocity detector's window (0: off)
+	detectorSets   detectorSets // the built-in detectors by what they need of a State (signals.go)
+	velocity       int64        // the velocity detector's window (0: off)
 	journey        journey[L]
 	personas       []persona[L]
 	warnings       []Warning
@@ -238,6 +239,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 	for i := range s.detectors {
 		s.detectors[i].placeRings(s.layout)
 	}
+	s.detectorSets = partitionDetectors(s.detectors)
 	s.counts, s.since, s.kinds = c.counts, c.since, len(kinds)
 	s.typeOf = types.index // tracked type → its ring, as laid out
 	s.exprOpts, s.listNames, s.limits = exprOpts, listNames, o.limits

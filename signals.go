@@ -3,6 +3,7 @@ package leadscore
 import (
 	"fmt"
 	"math"
+	"math/bits"
 	"slices"
 	"strconv"
 	"strings"
@@ -367,38 +368,161 @@ func (d *detector[L]) addCategoryRings(types *typeTable, pages map[string][]stri
 // categoryType is the tracked type of page views in a category: count("page_view/pricing", "14d").
 func categoryType(category string) string { return EventPageView + "/" + category }
 
+// detectorSets partitions the built-in detectors by what must be in the State for them to
+// fire, as bit sets of their indexes in Scorer.detectors. Most evaluations are of a quiet
+// lead, for which only the lead-reading detectors can fire: detect tests each set's condition
+// once and visits only the detectors of the sets that pass, instead of asking every detector
+// whether it is idle. Iterating a set's bits in ascending order keeps detector order, which
+// is the order of Result.Signals and Result.Errors.
+type detectorSets struct {
+	// window: frequent_engagement, frequent_visits, question and job_seeker, which count
+	// events in a window: none fires without an event (idle then checks its window).
+	window uint64
+	// windowSlots are the window detectors' lastSlots together, and windowMax their widest
+	// window: when no event of any of their types is newer than the widest window's start,
+	// none of them can fire, which one pass over the newest slots tells (windowQuiet). A
+	// lead whose only events are of other types (page views a config does not categorise)
+	// is the common case it saves.
+	windowSlots []int
+	windowMax   int64
+	cart        uint64 // abandoned_cart: only with a cart (Cart.At set)
+	// velocity: only with engagement points (Vel[0].N).
+	velocity uint64
+	// lead: student, generic_email, and target_account and competitor when their list has
+	// entries (an empty list matches nothing): they read the lead, not the State.
+	lead uint64
+}
+
+// partitionDetectors builds the sets of ds's built-in detectors; the conditions are idle's.
+// It reads their lastSlots: the rings must be placed (placeRings).
+func partitionDetectors[L any](ds []detector[L]) (sets detectorSets) {
+	for i := range ds {
+		d := &ds[i]
+		if d.when != nil {
+			continue // custom: detectCustom runs it
+		}
+		if i >= 64 { // built-in detectors come first, and there are ten
+			panic(fmt.Sprintf("leadscore: built-in detector %s at index %d", d.kind, i))
+		}
+		bit := uint64(1) << i
+		switch d.builtin {
+		case kindFrequentEngagement, kindFrequentVisits, kindJobSeeker, kindQuestion:
+			sets.window |= bit
+			sets.windowMax = max(sets.windowMax, d.window)
+			for _, k := range d.lastSlots {
+				if !slices.Contains(sets.windowSlots, k) {
+					sets.windowSlots = append(sets.windowSlots, k)
+				}
+			}
+		case kindAbandonedCart:
+			sets.cart |= bit
+		case kindVelocity:
+			sets.velocity |= bit
+		case kindTargetAccount, kindCompetitor:
+			if d.list.Len() > 0 { // lists are fixed at Compile: idle would say so every time
+				sets.lead |= bit
+			}
+		default:
+			sets.lead |= bit
+		}
+	}
+	return sets
+}
+
+// windowQuiet reports that no window detector can fire at: nothing at all happened since
+// the widest window opened, or none of their types did. Each detector's window starts no
+// earlier than the widest one's, and its slots are among windowSlots, so then every one of
+// them is idle; otherwise idle decides per detector.
+func (ds *detectorSets) windowQuiet(sd *state.Data, at int64) bool {
+	from := state.Window(at, ds.windowMax)
+	if sd.Latest < from {
+		return true
+	}
+	newest, times := int64(noTime), sd.Times // noTime is the smallest time: an empty slot leaves it
+	for _, k := range ds.windowSlots {
+		newest = max(newest, times[k])
+	}
+	return newest == noTime || newest < from
+}
+
 // detect runs the built-in detectors and sets the active kinds in the environment.
 func (s *Scorer[L]) detect(sc *scratch[L], sd *state.Data, at int64, res *Result) {
 	bound := true
-	for i := range s.detectors {
+	// The sets whose condition sd meets (the conditions are idle's). A window detector
+	// among them may still be idle: no event of its types in its own window.
+	ds := &s.detectorSets
+	m := ds.lead
+	if bound && sd.Events != 0 && ds.window != 0 && !ds.windowQuiet(sd, at) {
+		m |= ds.window
+	}
+	if sd.Cart.At != noTime {
+		m |= ds.cart
+	}
+	if sd.Vel[0].N != 0 {
+		m |= ds.velocity
+	}
+	for ; m != 0; m &= m - 1 {
+		i := bits.TrailingZeros64(m)
 		d := &s.detectors[i]
-		if d.when != nil || d.idle(sd, bound, at) {
-			continue // custom detectors run after the built-in ones (detectCustom)
+		if ds.window&(1<<i) != 0 && (sd.Latest < state.Window(at, d.window) || d.idle(sd, bound, at)) {
+			continue // nothing since its window opened, or nothing of its types
 		}
-		sig, ok, err := s.detectBuiltin(d, sc, sd, bound, at)
-		if err != nil {
-			// A lead field that fails to evaluate: reported, and a competitor check that
-			// cannot run fails closed, as a disqualifying rule does.
-			res.Errors = append(res.Errors, runtimeError(ItemSignal, d.kind, "lead_fields", err))
-			if d.kind == SignalCompetitor {
-				res.Disqualified = true
-			}
-			continue
-		}
-		if ok {
-			sig.Kind = d.kind
-			sig.Strength = min(max(sig.Strength, 0), 1)
-			if sig.At.IsZero() {
-				sig.At = res.At
-			}
-			res.Signals = append(res.Signals, sig)
-			sc.env.Signals[d.bit] = true
-			if d.kind == SignalCompetitor {
-				res.Disqualified = true
-			}
-		}
+		s.detectOne(d, sc, sd, bound, at, res)
 	}
 	sc.boxedOK = false
+}
+
+// detectOne runs built-in detector d and records what it finds in res and the environment.
+func (s *Scorer[L]) detectOne(d *detector[L], sc *scratch[L], sd *state.Data, bound bool, at int64, res *Result) {
+	var (
+		sig Signal
+		ok  bool
+		err error
+	)
+	// The lead-reading detectors run at nearly every evaluation and seldom fire: they decide
+	// first, and only a detector that fires builds its Signal (as studentSignal and
+	// genericEmailSignal do for detectBuiltin).
+	switch d.builtin {
+	case kindStudent:
+		var acad, stud bool
+		if acad, stud, err = s.studentClasses(sc); err == nil {
+			if !acad && !stud {
+				return
+			}
+			sig, ok, err = s.studentReason(sc, acad, stud)
+		}
+	case kindGenericEmail:
+		var free bool
+		if free, err = s.leadClassBool(sc, classFree); err == nil {
+			if !free {
+				return
+			}
+			sig, ok, err = s.genericEmailReason(sc)
+		}
+	default:
+		sig, ok, err = s.detectBuiltin(d, sc, sd, bound, at)
+	}
+	if err != nil {
+		// A lead field that fails to evaluate: reported, and a competitor check that
+		// cannot run fails closed, as a disqualifying rule does.
+		res.Errors = append(res.Errors, runtimeError(ItemSignal, d.kind, "lead_fields", err))
+		if d.builtin == kindCompetitor {
+			res.Disqualified = true
+		}
+		return
+	}
+	if ok {
+		sig.Kind = d.kind
+		sig.Strength = min(max(sig.Strength, 0), 1)
+		if sig.At.IsZero() {
+			sig.At = res.At
+		}
+		res.Signals = append(res.Signals, sig)
+		sc.env.Signals[d.bit] = true
+		if d.builtin == kindCompetitor {
+			res.Disqualified = true
+		}
+	}
 }
 
 // placeRings finds the newest slot of each of d's rings in l.
@@ -414,7 +538,9 @@ func (d *detector[L]) placeRings(l *state.Layout) {
 // idle reports, from what the State holds, that a built-in detector cannot fire at: no
 // event in its window, no cart, an empty list. detectBuiltin makes the same checks; this
 // one is cheap enough to make before the call, which most detectors at most evaluations
-// do not need (a quiet lead, a config that never mentions signals).
+// do not need (a quiet lead, a config that never mentions signals). detect makes its
+// checks a set of detectors at a time (detectorSets) and asks it only of a window detector
+// that passed them; the sets must stay in step with it.
 func (d *detector[L]) idle(sd *state.Data, bound bool, at int64) bool {
 	switch d.builtin {
 	case kindFrequentEngagement, kindFrequentVisits, kindJobSeeker, kindQuestion:
@@ -546,15 +672,7 @@ func (s *Scorer[L]) detectBuiltin(d *detector[L], sc *scratch[L], sd *state.Data
 	case kindStudent:
 		return s.studentSignal(sc)
 	case kindGenericEmail:
-		free, err := s.leadClassBool(sc, classFree)
-		if err != nil || !free {
-			return Signal{}, false, err
-		}
-		email, err := s.leadField(sc, fieldEmail) // for the reason, now that it fires
-		if err != nil {
-			return Signal{}, false, err
-		}
-		return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(email))}, true, nil
+		return s.genericEmailSignal(sc)
 	case kindVelocity:
 		sig, ok := velocitySignal(d, sd, at)
 		return sig, ok, nil
@@ -623,21 +741,50 @@ func (s *Scorer[L]) listSignal(d *detector[L], sc *scratch[L]) (Signal, bool, er
 	return Signal{}, false, nil
 }
 
-// studentSignal finds an academic email domain or a student title. The fields themselves are
-// read only for the reason, when it fires.
-func (s *Scorer[L]) studentSignal(sc *scratch[L]) (Signal, bool, error) {
-	acad, err := s.leadClassBool(sc, classAcademic)
+// genericEmailSignal finds a free-mail address.
+func (s *Scorer[L]) genericEmailSignal(sc *scratch[L]) (Signal, bool, error) {
+	free, err := s.leadClassBool(sc, classFree)
+	if err != nil || !free {
+		return Signal{}, false, err
+	}
+	return s.genericEmailReason(sc)
+}
+
+// genericEmailReason is generic_email's signal once it fires: the email is read only for the
+// reason.
+func (s *Scorer[L]) genericEmailReason(sc *scratch[L]) (Signal, bool, error) {
+	email, err := s.leadField(sc, fieldEmail)
 	if err != nil {
 		return Signal{}, false, err
+	}
+	return Signal{Strength: 1, Reason: fmt.Sprintf("free-mail address (%s)", classify.Domain(email))}, true, nil
+}
+
+// studentSignal finds an academic email domain or a student title.
+func (s *Scorer[L]) studentSignal(sc *scratch[L]) (Signal, bool, error) {
+	acad, stud, err := s.studentClasses(sc)
+	if err != nil || !acad && !stud {
+		return Signal{}, false, err
+	}
+	return s.studentReason(sc, acad, stud)
+}
+
+// studentClasses decides student: whether the lead's email domain is academic, and its title
+// a student's.
+func (s *Scorer[L]) studentClasses(sc *scratch[L]) (acad, stud bool, err error) {
+	if acad, err = s.leadClassBool(sc, classAcademic); err != nil {
+		return false, false, err
 	}
 	seniority, err := s.leadClassString(sc, classSeniority)
 	if err != nil {
-		return Signal{}, false, err
+		return false, false, err
 	}
-	stud := seniority == SeniorityStudent
-	if !acad && !stud {
-		return Signal{}, false, nil
-	}
+	return acad, seniority == SeniorityStudent, nil
+}
+
+// studentReason is student's signal once it fires: the fields themselves are read only for
+// the reason.
+func (s *Scorer[L]) studentReason(sc *scratch[L], acad, stud bool) (Signal, bool, error) {
 	email, err := s.leadField(sc, fieldEmail)
 	if err != nil {
 		return Signal{}, false, err

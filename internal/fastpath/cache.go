@@ -40,18 +40,30 @@ func newResultCache(functions int) resultCache {
 	return resultCache{lines: make([]cacheLine, functions*cacheWays)}
 }
 
-// line returns the line of input v for function fn, and whether it holds v.
-func (c *resultCache) line(fn int, v string) (*cacheLine, bool) {
-	n := len(v)
-	h := uint32(n)*0x9e3779b1 ^ uint32(v[0])*0x85ebca6b ^ uint32(v[n-1])*0xc2b2ae35 ^ uint32(v[n/2])*0x27d4eb2f
+// line returns the line of key k for function fn, and whether it holds k; k is 1 to
+// cacheKeyMax bytes (cached says so).
+func (c *resultCache) line(fn int, k string) (*cacheLine, bool) {
+	n := len(k)
+	h := uint32(n)*0x9e3779b1 ^ uint32(k[0])*0x85ebca6b ^ uint32(k[n-1])*0xc2b2ae35 ^ uint32(k[n/2])*0x27d4eb2f
 	l := &c.lines[fn*cacheWays+int((h^h>>15)&(cacheWays-1))]
-	return l, int(l.n) == n && string(l.key[:n]) == v
+	return l, int(l.n) == n && string(l.key[:n]) == k
 }
 
-// str returns call(v), from the line of v's key when it holds it.
+// cached reports whether a line can hold key k: it is 1 to cacheKeyMax bytes (one unsigned
+// comparison), and the Env has lines.
+func (c *resultCache) cached(k string) bool {
+	return uint(len(k))-1 < cacheKeyMax && c.lines != nil
+}
+
+// str returns call(v), from the line of v's key when it holds it. A lookup is made at every
+// evaluation that classifies a field (the memo of a Load is new each time), so the common
+// case, a function keyed by its whole input, is written out here rather than through keyOf.
 func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) string {
-	k, ok := c.cacheKey(fn, v)
-	if !ok || c.lines == nil {
+	k := v
+	if fn.key != nil {
+		k = c.keyOf(fn, v)
+	}
+	if !c.cached(k) {
 		return call(v)
 	}
 	l, hit := c.line(fn.index, k)
@@ -64,8 +76,11 @@ func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) str
 }
 
 func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool {
-	k, ok := c.cacheKey(fn, v)
-	if !ok || c.lines == nil {
+	k := v
+	if fn.key != nil {
+		k = c.keyOf(fn, v)
+	}
+	if !c.cached(k) {
 		return call(v)
 	}
 	l, hit := c.line(fn.index, k)
@@ -77,17 +92,18 @@ func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool
 	return r
 }
 
-// cacheKey is the key v's result is remembered under; false: v is not cached.
-func (c *resultCache) cacheKey(fn cachedFunc, v string) (string, bool) {
-	k, ok := v, true
-	if fn.key != nil {
-		if fn.keyID != c.keyID || v != c.keyIn {
-			c.keyID, c.keyIn = fn.keyID, v
-			c.key, c.keyOK = fn.key(v)
-		}
-		k, ok = c.key, c.keyOK
+// keyOf is the key v's result is remembered under, by fn's key function; "": v is not
+// cached (the key function refused it, or gave the empty key). The last input and its key
+// are remembered: the functions that share a key function ask it of the same value in turn.
+func (c *resultCache) keyOf(fn cachedFunc, v string) string {
+	if fn.keyID != c.keyID || v != c.keyIn {
+		c.keyID, c.keyIn = fn.keyID, v
+		c.key, c.keyOK = fn.key(v)
 	}
-	return k, ok && len(k) > 0 && len(k) <= cacheKeyMax
+	if !c.keyOK {
+		return ""
+	}
+	return c.key
 }
 
 // forget drops the caller's strings the cache holds.
