@@ -3,6 +3,8 @@ package leadscore
 import (
 	"math"
 	"slices"
+
+	"github.com/leadscore/leadscore/internal/state"
 )
 
 // ruleBatch lays out the attribute rules for scoreRules. Most rules of a real rule set are
@@ -27,6 +29,7 @@ type ruleBatch[L any] struct {
 type plainFired struct {
 	c      Contribution
 	points [3]float64 // c.Points in its dimension's place, 0 in the others'
+	dim    int        // its dimension's index
 }
 
 // batchRules lays out rules, which compileRules has made.
@@ -36,7 +39,7 @@ func batchRules[L any](rules []attrRule[L]) ruleBatch[L] {
 		if r := &rules[i]; r.fastWhen != nil && r.plain {
 			b.tests = append(b.tests, r.fastWhen)
 			b.rule = append(b.rule, int32(i))
-			f := plainFired{c: Contribution{RuleID: r.id, Dimension: r.dim, Points: r.points, Reason: r.reason}}
+			f := plainFired{c: Contribution{RuleID: r.id, Dimension: r.dim, Points: r.points, Reason: r.reason}, dim: r.dimIndex}
 			f.points[r.dimIndex] = r.points
 			b.fired = append(b.fired, f)
 		} else {
@@ -70,16 +73,30 @@ func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
 		b.firePlain(res, raw, held)
 		return
 	}
-	rules, others := s.rules, b.others
+	s.fireMixed(sc, res, raw, held)
+}
+
+// fireMixed is fire for the plain rules whose conditions held, in rule-set order with the
+// other rules, which scoreOther runs in between; the sums are state.Sum's, rule by rule, as
+// the rules one by one would make them.
+func (s *Scorer[L]) fireMixed(sc *scratch[L], res *Result, raw *[3]float64, held []int32) {
+	b := &s.batch
+	rules, others, fired := s.rules, b.others, b.fired
+	cs := res.Contributions
 	for _, k := range held {
-		i := b.rule[k]
-		for len(others) > 0 && others[0] < i {
-			s.scoreOther(sc, res, raw, &rules[others[0]])
-			others = others[1:]
+		if i := b.rule[k]; len(others) > 0 && others[0] < i {
+			res.Contributions = cs
+			for len(others) > 0 && others[0] < i {
+				s.scoreOther(sc, res, raw, &rules[others[0]])
+				others = others[1:]
+			}
+			cs = res.Contributions
 		}
-		r := &rules[i]
-		fire(res, raw, &r.ruleOut, r.points)
+		f := &fired[k]
+		raw[f.dim] = state.Sum(raw[f.dim], f.c.Points)
+		cs = append(cs, f.c)
 	}
+	res.Contributions = cs
 	for _, i := range others {
 		s.scoreOther(sc, res, raw, &rules[i])
 	}
