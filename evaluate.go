@@ -167,13 +167,16 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 		c.RuleID, c.Dimension, c.Points, c.Reason, c.Events = r.id, r.dim, pts, r.reason, int(min(n, math.MaxInt32))
 	}
 
-	var dims [3]float64
-	for i, b := range s.dims {
-		dims[i] = b.clamp(raw[i])
-		res.Total = state.Sum(res.Total, state.Finite(b.weight*dims[i]))
-	}
-	res.Fit, res.Engagement, res.Relationship = dims[0], dims[1], dims[2]
-	res.raw = raw
+	// Written out, in locals: a loop over the dimensions kept the scores and the total in
+	// memory, each step waiting on the last one's store. The total is the same sum, in the
+	// same order, from the reset Result's zero.
+	b := &s.dims
+	fit, engagement, relationship := b[0].clamp(raw[0]), b[1].clamp(raw[1]), b[2].clamp(raw[2])
+	total := state.Sum(0, state.Finite(b[0].weight*fit))
+	total = state.Sum(total, state.Finite(b[1].weight*engagement))
+	total = state.Sum(total, state.Finite(b[2].weight*relationship))
+	res.Fit, res.Engagement, res.Relationship, res.Total = fit, engagement, relationship, total
+	res.raw[0], res.raw[1], res.raw[2] = raw[0], raw[1], raw[2] // not res.raw = raw: see Result.reset
 
 	e := &sc.env
 	e.Fit, e.Engagement, e.Relationship, e.Total = res.Fit, res.Engagement, res.Relationship, res.Total
