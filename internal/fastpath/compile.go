@@ -979,7 +979,20 @@ func (fc *compiler[E]) memoString(x fexpr[E], name string, fn func(string) strin
 	if x.field == nil || !x.field.stable {
 		return fexpr[E]{kind: kString, s: func(f *Env[E]) string { return call(f, s(f)) }}
 	}
-	m := fc.memo(x.field, name)
+	m, k := fc.memo(x.field, name), x.field.slot
+	if c, ok := fc.plan.cached[name]; ok {
+		// The commonest classification, a Cached function of a field read in place
+		// (seniority(lead.Title)), written out: one closure where a read and a call would
+		// make three, at every evaluation that asks it (the memo is new each Load).
+		return fexpr[E]{kind: kString, s: func(f *Env[E]) string {
+			if f.memoGen[m] == f.gen {
+				return f.memoStr[m]
+			}
+			v := f.cache.str(c, *f.strs[k], fn)
+			f.memoGen[m], f.memoStr[m] = f.gen, v
+			return v
+		}}
+	}
 	return fexpr[E]{kind: kString, s: func(f *Env[E]) string {
 		if f.memoGen[m] == f.gen {
 			return f.memoStr[m]
@@ -999,7 +1012,17 @@ func (fc *compiler[E]) memoBool(x fexpr[E], name string, fn func(string) bool) f
 	if x.field == nil || !x.field.stable {
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return call(f, s(f)) }}
 	}
-	m := fc.memo(x.field, name)
+	m, k := fc.memo(x.field, name), x.field.slot
+	if c, ok := fc.plan.cached[name]; ok { // written out, as in memoString
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
+			if f.memoGen[m] == f.gen {
+				return f.memoBool[m]
+			}
+			v := f.cache.bool(c, *f.strs[k], fn)
+			f.memoGen[m], f.memoBool[m] = f.gen, v
+			return v
+		}}
+	}
 	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
 		if f.memoGen[m] == f.gen {
 			return f.memoBool[m]
