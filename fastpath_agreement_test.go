@@ -227,7 +227,7 @@ func (g *exprGen) bool(d int) string {
 	case 11:
 		return fmt.Sprintf("%s(%s)", g.pick("free_email", "academic"), g.str(d-1))
 	case 12:
-		return fmt.Sprintf("listed(%q, %s)", g.pick("targets", "competitors"), g.str(d-1))
+		return fmt.Sprintf("listed(%q, %s)", g.pick("targets", "competitors", "empty", "empty"), g.str(d-1))
 	case 13:
 		return fmt.Sprintf("%s matches %q", g.str(d-1), g.pick("^V", "(?i)chief", "@.*\\.edu$", "[0-9]"))
 	case 14:
@@ -239,7 +239,7 @@ func (g *exprGen) bool(d int) string {
 // diffConfig is the config every generated expression is compiled in.
 func diffConfig() Config {
 	return Config{
-		Lists:   map[string][]string{"targets": {"globex.example", "VP Sales"}, "competitors": {"gmail.com"}},
+		Lists:   map[string][]string{"targets": {"globex.example", "VP Sales"}, "competitors": {"gmail.com"}, "empty": {}},
 		Signals: []SignalConfig{{Kind: "vip", When: "lead.N > 1000"}},
 		// diffLead has no Company: the list detectors read its Co and no domain.
 		LeadFields: map[string]string{"company": "lead.Co.Name", "company_domain": "''"},
@@ -578,5 +578,39 @@ func TestFastPathPointerLead(t *testing.T) {
 	}
 	if fast < 100 {
 		t.Errorf("only %d expressions on the fast path", fast)
+	}
+}
+
+// Constant sides of and/or are folded (fastpath.foldLogical), and listed() of an empty list
+// is false: on each form, with a left side that can fail (a nil lead.Ptr) and one that
+// cannot, the fast path must still agree with the VM, failures included.
+func TestFastPathFoldsConstantsLikeVM(t *testing.T) {
+	r := rand.New(rand.NewPCG(71, 72))
+	leads := []diffLead{{}, {Ptr: &diffCo{Public: true}}, {B: true, Name: "x"}}
+	var srcs []string
+	for _, side := range []string{"lead.Ptr.Public", "!lead.Ptr.Public", "lead.B", "!lead.B", `listed("empty", lead.Ptr.Name)`, `listed("empty", lead.Name)`, `free_email(lead.Email)`} {
+		// Literals expr's optimiser folds itself, and constants only the fast path knows.
+		for _, c := range []string{"true", "false", `listed("empty", lead.Name)`, `!listed("empty", lead.Title)`} {
+			for _, op := range []string{"&&", "||"} {
+				srcs = append(srcs, side+" "+op+" "+c, c+" "+op+" "+side, "!("+side+" "+op+" "+c+")")
+			}
+		}
+		srcs = append(srcs, side)
+	}
+	for _, src := range srcs {
+		c, ok := compileDiffCase[diffLead](src, scopeRule, true) // fields in place: lead.Name cannot fail
+		if !ok {
+			t.Fatalf("%s does not compile", src)
+		}
+		if !c.fast() {
+			t.Errorf("%s is not on the fast path", src)
+			continue
+		}
+		st := diffState(t, c.s, leads[1])
+		for _, lead := range leads {
+			if msg := c.check(lead, st, t0, r); msg != "" {
+				t.Errorf("%s on %+v: %s", src, lead, msg)
+			}
+		}
 	}
 }

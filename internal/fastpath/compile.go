@@ -101,7 +101,13 @@ type fexpr[E any] struct {
 
 	field *field    // a field read in place (no check)
 	rng   *intRange // an int field compared with a constant, as a range
+	safe  bool      // it cannot hand over (see cannotFail)
 }
+
+// cannotFail reports that evaluating x never hands over: a constant, a field read in place,
+// or a function of the Description called on one. Such an x may go unevaluated where the VM
+// would evaluate it only for its failures.
+func (x fexpr[E]) cannotFail() bool { return x.isConst || x.field != nil || x.safe }
 
 // intRange is field ∈ [lo, hi]: what an int field compared with a constant tests, so that
 // "x >= 50 && x < 1000" becomes one closure.
@@ -335,8 +341,11 @@ func (fc *compiler[E]) unary(n *ast.UnaryNode) (fexpr[E], bool) {
 		if x.kind != kBool {
 			return fexpr[E]{}, false
 		}
+		if x.isConst {
+			return constBool[E](!x.cb), true
+		}
 		b := x.b
-		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return !b(f) }}, true
+		return fexpr[E]{kind: kBool, safe: x.cannotFail(), b: func(f *Env[E]) bool { return !b(f) }}, true
 	case "+":
 		if x.kind != kInt && x.kind != kFloat {
 			return fexpr[E]{}, false
@@ -455,6 +464,9 @@ func logical[E any](l, r fexpr[E], and bool) (fexpr[E], bool) {
 	if l.kind != kBool || r.kind != kBool {
 		return fexpr[E]{}, false
 	}
+	if x, ok := foldLogical(l, r, and); ok {
+		return x, true
+	}
 	a, b := l.b, r.b
 	if and {
 		if x, y := l.rng, r.rng; x != nil && y != nil && x.slot == y.slot {
@@ -468,6 +480,23 @@ func logical[E any](l, r fexpr[E], and bool) (fexpr[E], bool) {
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return a(f) && b(f) }}, true
 	}
 	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return a(f) || b(f) }}, true
+}
+
+// foldLogical is l and r (and) or l or r with a constant side, as the VM evaluates it: the
+// left side first, the right one only when the left does not decide. A constant right side
+// that decides leaves the left one to be evaluated for its failures, unless it cannot fail.
+func foldLogical[E any](l, r fexpr[E], and bool) (fexpr[E], bool) {
+	switch {
+	case l.isConst && l.cb == and: // true && r, false || r: r decides
+		return r, true
+	case l.isConst: // false && r, true || r: r is not evaluated
+		return constBool[E](!and), true
+	case r.isConst && r.cb == and: // l && true, l || false: l
+		return l, true
+	case r.isConst && l.cannotFail(): // l && false, l || true
+		return constBool[E](!and), true
+	}
+	return fexpr[E]{}, false
 }
 
 // matches handles a constant pattern, which expr compiles once too.
@@ -938,7 +967,10 @@ func (fc *compiler[E]) function(name string, nodes []ast.Node) (fexpr[E], bool) 
 		}
 		list, found := p.lists[a[0].cs]
 		s := a[1].s
-		if !found { // false, once the value was evaluated for its failures
+		if !found || list.Len() == 0 { // false, once the value was evaluated for its failures
+			if a[1].cannotFail() {
+				return constBool[E](false), true // the default B2B's lists, before a user fills them
+			}
 			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { s(f); return false }}, true
 		}
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return list.Contains(s(f)) }}, true
@@ -977,14 +1009,14 @@ func (fc *compiler[E]) memoString(x fexpr[E], name string, fn func(string) strin
 		call = func(f *Env[E], v string) string { return f.cache.str(c, v, fn) }
 	}
 	if x.field == nil || !x.field.stable {
-		return fexpr[E]{kind: kString, s: func(f *Env[E]) string { return call(f, s(f)) }}
+		return fexpr[E]{kind: kString, safe: x.cannotFail(), s: func(f *Env[E]) string { return call(f, s(f)) }}
 	}
 	m, k := fc.memo(x.field, name), x.field.slot
 	if c, ok := fc.plan.cached[name]; ok {
 		// The commonest classification, a Cached function of a field read in place
 		// (seniority(lead.Title)), written out: one closure where a read and a call would
 		// make three, at every evaluation that asks it (the memo is new each Load).
-		return fexpr[E]{kind: kString, s: func(f *Env[E]) string {
+		return fexpr[E]{kind: kString, safe: x.cannotFail(), s: func(f *Env[E]) string {
 			if f.memoGen[m] == f.gen {
 				return f.memoStr[m]
 			}
@@ -993,7 +1025,7 @@ func (fc *compiler[E]) memoString(x fexpr[E], name string, fn func(string) strin
 			return v
 		}}
 	}
-	return fexpr[E]{kind: kString, s: func(f *Env[E]) string {
+	return fexpr[E]{kind: kString, safe: x.cannotFail(), s: func(f *Env[E]) string {
 		if f.memoGen[m] == f.gen {
 			return f.memoStr[m]
 		}
@@ -1010,11 +1042,11 @@ func (fc *compiler[E]) memoBool(x fexpr[E], name string, fn func(string) bool) f
 		call = func(f *Env[E], v string) bool { return f.cache.bool(c, v, fn) }
 	}
 	if x.field == nil || !x.field.stable {
-		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return call(f, s(f)) }}
+		return fexpr[E]{kind: kBool, safe: x.cannotFail(), b: func(f *Env[E]) bool { return call(f, s(f)) }}
 	}
 	m, k := fc.memo(x.field, name), x.field.slot
 	if c, ok := fc.plan.cached[name]; ok { // written out, as in memoString
-		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
+		return fexpr[E]{kind: kBool, safe: x.cannotFail(), b: func(f *Env[E]) bool {
 			if f.memoGen[m] == f.gen {
 				return f.memoBool[m]
 			}
@@ -1023,7 +1055,7 @@ func (fc *compiler[E]) memoBool(x fexpr[E], name string, fn func(string) bool) f
 			return v
 		}}
 	}
-	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool {
+	return fexpr[E]{kind: kBool, safe: x.cannotFail(), b: func(f *Env[E]) bool {
 		if f.memoGen[m] == f.gen {
 			return f.memoBool[m]
 		}

@@ -91,7 +91,7 @@ func yearsBetween(now, t time.Time) float64 {
 	return now.Sub(t).Hours() / (24 * 365.25)
 }
 
-var testLists = map[string][]string{"targets": {"globex.example", "VP Sales"}, "competitors": {"gmail.com"}}
+var testLists = map[string][]string{"targets": {"globex.example", "VP Sales"}, "competitors": {"gmail.com"}, "empty": {}}
 
 func testDescription() Description {
 	lists := map[string]classify.List{}
@@ -316,7 +316,7 @@ func (g *gen) bool(d int) string {
 	case 11:
 		return fmt.Sprintf("%s(%s)", g.pick("free_email", "academic"), g.str(d-1))
 	case 12:
-		return fmt.Sprintf("listed(%q, %s)", g.pick("targets", "competitors", "nowhere"), g.str(d-1))
+		return fmt.Sprintf("listed(%q, %s)", g.pick("targets", "competitors", "nowhere", "empty"), g.str(d-1))
 	case 13:
 		return fmt.Sprintf("%s matches %q", g.str(d-1), g.pick("^V", "(?i)chief", "@.*\\.edu$", "[0-9]"))
 	case 14:
