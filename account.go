@@ -541,7 +541,7 @@ func (s *Scorer[L]) ScoreAccount(members iter.Seq2[L, *State], acct *AccountStat
 		res.Engaged++
 		m.Points = m.Engagement
 		if a.combine == CombineDecayed && m.latest != state.None {
-			m.Points = m.Engagement * math.Exp2(-state.Span(at, m.latest)/float64(a.halfLife))
+			m.Points = m.Engagement * state.Exp2(-state.Span(at, m.latest)/float64(a.halfLife))
 		}
 	}
 	if a.combine == CombineTop {

@@ -51,7 +51,7 @@ func Decay(age float64, halfLife int64) float64 {
 	if halfLife <= 0 || age == 0 {
 		return 1
 	}
-	return math.Exp2(-age / float64(halfLife))
+	return Exp2(-age / float64(halfLife))
 }
 
 // Sum returns a + b, saturating at ±MaxFloat64: a sum of finite values stays finite.
