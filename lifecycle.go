@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/strindex"
 )
 
 // Stage is a lead's place in the customer journey.
@@ -142,8 +143,10 @@ const maxStages = 32
 
 // journey is a compiled Journey.
 type journey[L any] struct {
-	stages      []stageDef
-	index       map[Stage]int
+	stages []stageDef
+	// index is each stage's position in stages. Observe looks a lead's stage up several
+	// times per event, where a map's string hashing was a measurable share of the work.
+	index       strindex.Index
 	transitions []transitionDef[L]
 	from        [][]int // per stage: its transitions, in config order
 }
@@ -167,7 +170,8 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 	if len(cfg.Stages) == 0 && len(cfg.Transitions) == 0 {
 		cfg = DefaultJourney()
 	}
-	j := journey[L]{index: map[Stage]int{}}
+	j := journey[L]{}
+	index := map[Stage]int{} // while the stages are checked; j.index once they are
 	if len(cfg.Stages) == 0 {
 		errs.addf(ItemStage, "journey", "stages", "a journey with transitions needs stages")
 	}
@@ -179,7 +183,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 		if id == "" {
 			id = fmt.Sprintf("stages[%d]", i)
 			errs.addf(ItemStage, id, "name", "a stage needs a name")
-		} else if _, dup := j.index[sc.Name]; dup {
+		} else if _, dup := index[sc.Name]; dup {
 			errs.addf(ItemStage, id, "name", "duplicate stage")
 		}
 		if sc.SLA < 0 {
@@ -200,17 +204,22 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 				errs.addf(ItemStage, id, "sla_met_by", "%s", c.types.unknownEventType(typ))
 			}
 		}
-		j.index[sc.Name] = len(j.stages)
+		index[sc.Name] = len(j.stages)
 		j.stages = append(j.stages, stageDef{name: sc.Name, owner: sc.Owner, sla: int64(sc.SLA), recycleSLA: int64(sc.RecycleSLA), slaMetBy: metBy})
 	}
+	names := make([]string, len(j.stages))
+	for i, st := range j.stages {
+		names[i] = string(st.name)
+	}
+	j.index = strindex.New(names) // a duplicate name (an error) keeps its last position, as index does
 	j.from = make([][]int, len(j.stages))
 	for i, tc := range cfg.Transitions {
 		id := fmt.Sprintf("%s→%s", tc.From, tc.To)
 		if tc.From == "" || tc.To == "" {
 			id = fmt.Sprintf("transitions[%d]", i)
 		}
-		from, okFrom := j.index[tc.From]
-		to, okTo := j.index[tc.To]
+		from, okFrom := index[tc.From]
+		to, okTo := index[tc.To]
 		if !okFrom {
 			errs.addf(ItemTransition, id, "from", "no stage %q in the journey", tc.From)
 		}
@@ -265,12 +274,14 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 // one lacks is taken to be in the first stage.
 func (j *journey[L]) stageIndex(stage Stage) int {
 	if stage == "" {
-		return 0
+		return 0 // a new lead's: decided here, without a call
 	}
-	if i, ok := j.index[stage]; ok {
-		return i
-	}
-	return 0
+	return max(j.index.Lookup(string(stage)), 0)
+}
+
+// lookup returns the index of stage in the journey, or -1 when the journey has no such stage.
+func (j *journey[L]) lookup(stage Stage) int {
+	return j.index.Lookup(string(stage))
 }
 
 // blocked reports whether a disqualified lead may not enter stage to: convert, or any stage
@@ -390,7 +401,7 @@ func (s *Scorer[L]) stageStatus(d *state.Data, at int64, res *Result) {
 
 // ownerOf returns the owner of a stage in s's journey ("" if unknown).
 func (s *Scorer[L]) ownerOf(stage Stage) Owner {
-	if i, ok := s.journey.index[stage]; ok {
+	if i := s.journey.lookup(stage); i >= 0 {
 		return s.journey.stages[i].owner
 	}
 	return ""

@@ -59,7 +59,7 @@ func (s *Scorer[L]) Lifecycle(st *State, now time.Time) Lifecycle {
 	s.slaLifecycle(d, &out)        // sla.go
 	mask := d.Entered | 1 | 1<<cur // every lead has been in the first stage
 	for _, v := range d.History {
-		if i, ok := j.index[Stage(v.Stage)]; ok {
+		if i := j.lookup(Stage(v.Stage)); i >= 0 {
 			mask |= 1 << i
 		}
 	}

@@ -3,11 +3,12 @@ package leadscore
 import (
 	"slices"
 
+	"github.com/leadscore/leadscore/internal/strindex"
 	"github.com/leadscore/leadscore/internal/text"
 )
 
 // eventRoute is everything Observe and Accumulate look up by an event's type, precomputed at
-// Compile: the event type is interned to its route with one map lookup per event
+// Compile: the event type is interned to its route with one lookup per event
 // (Scorer.route), and every per-type table is a field of the route instead of a map of its own.
 type eventRoute struct {
 	ring      int   // the type's event-time ring in the State's layout; -1: not tracked
@@ -55,10 +56,9 @@ func (s *Scorer[L]) compileRoutes(index eventIndex) {
 		}
 	}
 	keys := text.SortedKeys(names)
-	s.routeOf = make(map[string]int32, len(keys))
+	s.routeOf = strindex.New(keys)
 	s.routes = make([]eventRoute, 0, len(keys)+1)
-	for i, typ := range keys {
-		s.routeOf[typ] = int32(i)
+	for _, typ := range keys {
 		s.routes = append(s.routes, s.newRoute(index.rules(typ), typ, strict == nil || strict[typ]))
 	}
 	s.routes = append(s.routes, s.newRoute(index.anyType, "", strict == nil)) // any other type
@@ -100,7 +100,7 @@ func (s *Scorer[L]) newRoute(rules []int, typ string, accepted bool) eventRoute 
 
 // route returns the route of event type typ.
 func (s *Scorer[L]) route(typ string) *eventRoute {
-	if i, ok := s.routeOf[typ]; ok {
+	if i := s.routeOf.Lookup(typ); i >= 0 {
 		return &s.routes[i]
 	}
 	return &s.routes[len(s.routes)-1]

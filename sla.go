@@ -44,8 +44,8 @@ func (s *Scorer[L]) recycled(d *state.Data) bool {
 		return false
 	}
 	j := &s.journey
-	prev, ok := j.index[Stage(d.History[len(d.History)-1].Stage)]
-	return ok && prev > j.stageIndex(Stage(d.Stage))
+	prev := j.lookup(Stage(d.History[len(d.History)-1].Stage))
+	return prev >= 0 && prev > j.stageIndex(Stage(d.Stage))
 }
 
 // slaOf is the SLA of d's stay in its stage (0: none): the stage's RecycleSLA for a lead

@@ -40,7 +40,7 @@ func (s *Scorer[L]) crossedLine(res *Result) bool {
 				return true
 			}
 		case TransitionStage:
-			if i, ok := s.journey.index[tr.To]; ok && s.journey.blocked(i) {
+			if i := s.journey.lookup(tr.To); i >= 0 && s.journey.blocked(i) {
 				return true
 			}
 		}
