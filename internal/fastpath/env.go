@@ -181,8 +181,10 @@ func (f *Env[E]) RunBools(fns []func(*Env[E]) bool, held []int32) (n int, ok boo
 	f.slow = false
 	held = held[:len(fns)]
 	for k, fn := range fns {
+		// Written whether or not it holds, and counted only if it does: no branch on the
+		// result, whose pattern over a population of leads no predictor learns.
+		held[n] = int32(k)
 		if fn(f) {
-			held[n] = int32(k)
 			n++
 		}
 	}
