@@ -3,6 +3,7 @@ package leadscore
 import (
 	"errors"
 	"math"
+	"math/rand/v2"
 	"slices"
 	"testing"
 	"time"
@@ -101,6 +102,32 @@ func TestChannels(t *testing.T) {
 	for _, typ := range []string{EventCheckIn, EventMeeting, EventOfficeVisit} {
 		if !slices.Contains(EventTypes(), typ) {
 			t.Errorf("%s is not in the vocabulary", typ)
+		}
+	}
+}
+
+// unixTime compares seconds (the range's ends are whole seconds): on times at and around
+// both ends, in any zone and with any fraction of a second, it must accept exactly what
+// Before accepts.
+func TestUnixTimeRangeIsBefore(t *testing.T) {
+	if MinTime.Nanosecond() != 0 || MaxTime.Nanosecond() != 0 || MinTime.Unix() != minUnix || MaxTime.Unix() != maxUnix {
+		t.Fatal("the range's ends must be whole seconds, minUnix and maxUnix")
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	zones := []*time.Location{time.UTC, time.FixedZone("E", 5*3600+1800), time.FixedZone("W", -11*3600)}
+	for range 200000 {
+		end := MinTime
+		if r.IntN(2) == 0 {
+			end = MaxTime
+		}
+		tm := end.Add(time.Duration(r.Int64N(4e9) - 2e9)).In(zones[r.IntN(len(zones))])
+		if r.IntN(4) == 0 {
+			tm = end.Add(time.Duration(r.IntN(3)-1) * time.Nanosecond)
+		}
+		want := !tm.Before(MinTime) && tm.Before(MaxTime)
+		_, err := unixTime("t", tm)
+		if (err == nil) != want {
+			t.Fatalf("%v: unixTime error %v, Before says in range: %v", tm, err, want)
 		}
 	}
 }
