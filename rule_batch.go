@@ -26,6 +26,9 @@ type ruleBatch[L any] struct {
 	direct bool
 }
 
+// plainFired is what a plain rule adds when its condition holds: its contribution, made
+// once at Compile and copied from there (a template in memory, which copies without the
+// stall of a literal built on the stack: see fire), and its points by dimension.
 type plainFired struct {
 	c      Contribution
 	points [3]float64 // c.Points in its dimension's place, 0 in the others'
