@@ -777,6 +777,22 @@ func BenchmarkCalls(b *testing.B) {
 			}
 		})
 	}
+	// DefaultB2B with its lists filled, as a user's are: listed() looks the email, domain
+	// and company name up in the competitors and targets (the lead is on neither).
+	b2b := DefaultB2B()
+	b2b.Lists = map[string][]string{
+		"competitors": {"rival.example", "@other-rival.example", "Rival Inc"}, "targets": {"initech.example", "Umbrella"},
+		"service_areas": {"10115", "80331"}, "target_industries": {"software", "saas"}, "buying_departments": {"sales", "marketing", "it"},
+	}
+	lists := compileT(b, b2b)
+	b.Run("ScoreInto-B2B-lists", func(b *testing.B) {
+		st := boundState(b, lists)
+		var res Result
+		for b.Loop() {
+			_ = lists.ScoreInto(&res, benchLead, st, t0)
+			sinkF = res.Total
+		}
+	})
 	for _, preset := range []string{"B2B", "B2C"} {
 		b.Run("ObserveQuiet-"+preset, func(b *testing.B) {
 			s, lead, st, event := quietScenario(b, preset == "B2C")

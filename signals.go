@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore/internal/classify"
+	"github.com/leadscore/leadscore/internal/fastpath"
 	"github.com/leadscore/leadscore/internal/text"
 
 	"github.com/leadscore/leadscore/internal/state"
@@ -169,8 +170,13 @@ type detector[L any] struct {
 	gap      int64 // frequent_visits: the session gap
 	list     classify.List
 	listName string
-	rings    []int    // tracked types it counts
-	labels   []string // per ring, how the reason names it
+	// listCache remembers the list's memberships per worker, as the classifications are
+	// (listCached: the list has entries and the fast path holds it): a list detector asks
+	// five fields of every lead, and List.Contains normalises each and looks up its domains.
+	listCache  fastpath.ListCache
+	listCached bool
+	rings      []int    // tracked types it counts
+	labels     []string // per ring, how the reason names it
 	// labelsJoined is labels joined with "/", made once at compile time.
 	labelsJoined string
 	// lastSlots are the indexes in Data.Times of the newest slot of each ring, in the
@@ -277,6 +283,9 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			continue // a list detector without its list could never fire: not run, not listed
 		}
 		d.list = lists[d.listName]
+		if c.fast != nil && d.listName != "" {
+			d.listCache, d.listCached = c.fast.CacheList(d.listName)
+		}
 		switch k {
 		case SignalFrequentEngagement:
 			d.addRings(c.types, engagementTypes, nil)
@@ -717,6 +726,14 @@ func (s *Scorer[L]) windowParts(d *detector[L], sd *state.Data, at int64) string
 	return b.String()
 }
 
+// contains reports whether v is on d's list, remembered per worker where the list is.
+func (d *detector[L]) contains(sc *scratch[L], v string) bool {
+	if d.listCached {
+		return sc.fast.Contains(d.listCache, v)
+	}
+	return d.list.Contains(v)
+}
+
 // listSignal matches the lead's company, company domain, email, name and title against the
 // detector's list.
 func (s *Scorer[L]) listSignal(d *detector[L], sc *scratch[L]) (Signal, bool, error) {
@@ -734,7 +751,7 @@ func (s *Scorer[L]) listSignal(d *detector[L], sc *scratch[L]) (Signal, bool, er
 		if err != nil {
 			return Signal{}, false, err
 		}
-		if v != "" && d.list.Contains(v) {
+		if v != "" && d.contains(sc, v) {
 			return Signal{Strength: 1, Reason: fmt.Sprintf("%s %q is on the %s list", f.what, v, d.listName)}, true, nil
 		}
 	}

@@ -79,6 +79,7 @@ type compiler[E any] struct {
 	stagedIndirect int
 	stagedMemos    int
 	stagedMemoKeys []stagedMemo
+	stagedLists    []stagedList
 	reads          uint64 // bit i: the expression reads field i of E (or one inside it)
 	copies         bool   // it reads a field Load copies
 }
@@ -973,7 +974,8 @@ func (fc *compiler[E]) function(name string, nodes []ast.Node) (fexpr[E], bool) 
 			}
 			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { s(f); return false }}, true
 		}
-		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return list.Contains(s(f)) }}, true
+		c, contains := fc.listCached(a[0].cs), list.Contains
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return f.cache.bool(c, s(f), contains) }}, true
 	}
 	switch fn := p.funcs[name].(type) {
 	case func(string) string:
@@ -1088,6 +1090,27 @@ type memoKey struct {
 	field kind
 	slot  int
 	fn    string // the function's name in Description.Funcs
+}
+
+type stagedList struct {
+	name string
+	cf   cachedFunc
+}
+
+// listCached returns the resultCache place of list name's memberships, staging one (after
+// those committed and those staged) the first time the expression asks.
+func (fc *compiler[E]) listCached(name string) cachedFunc {
+	if cf, ok := fc.plan.listCache[name]; ok {
+		return cf
+	}
+	for _, l := range fc.stagedLists {
+		if l.name == name {
+			return l.cf
+		}
+	}
+	cf := cachedFunc{index: fc.plan.cachedFuncs() + len(fc.stagedLists)}
+	fc.stagedLists = append(fc.stagedLists, stagedList{name, cf})
+	return cf
 }
 
 type stagedMemo struct {

@@ -108,8 +108,8 @@ func (f *Env[E]) Bind(p *Plan[E], vars *E) {
 	f.memoGen = make([]uint32, p.memos)
 	f.memoStr = make([]string, p.memos)
 	f.memoBool = make([]bool, p.memos)
-	if len(p.cached) > 0 {
-		f.cache = newResultCache(len(p.cached))
+	if n := p.cachedFuncs(); n > 0 {
+		f.cache = newResultCache(n)
 	}
 }
 
@@ -189,6 +189,11 @@ func (f *Env[E]) RunBools(fns []func(*Env[E]) bool, held []int32) (n int, ok boo
 		}
 	}
 	return n, !f.slow
+}
+
+// Contains reports whether v is on l's list, from f's resultCache when it holds v.
+func (f *Env[E]) Contains(l ListCache, v string) bool {
+	return f.cache.bool(l.cf, v, l.contains)
 }
 
 // RunBool runs a compiled boolean closure on f. ok false means the closure handed the

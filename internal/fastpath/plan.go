@@ -107,8 +107,41 @@ type Plan[E any] struct {
 	memos     int         // memoised calls
 	memoIndex map[memoKey]int
 	cached    map[string]cachedFunc // Description.Cached
-	bound     atomic.Bool           // an Env was bound: Compile may no longer grow the tables
+	// listCache is, per list that listed() reads, its place in the resultCache: a value's
+	// membership is remembered as a classification's is (List.Contains normalises the value
+	// and looks up its domain and each parent: several map lookups).
+	listCache map[string]cachedFunc
+	bound     atomic.Bool // an Env was bound: Compile may no longer grow the tables
 }
+
+// ListCache is a list whose memberships an Env remembers as it does a classification's, for
+// callers outside expressions (the list detectors): Plan.CacheList, Env.Contains.
+type ListCache struct {
+	cf       cachedFunc
+	contains func(string) bool
+}
+
+// CacheList returns the ListCache of the Description's list name, adding it to the plan;
+// false when there is no such list or it is empty (nothing to remember). It panics if an
+// Env was bound already, as Compile does.
+func (p *Plan[E]) CacheList(name string) (ListCache, bool) {
+	list, ok := p.lists[name]
+	if !ok || list.Len() == 0 {
+		return ListCache{}, false
+	}
+	if p.bound.Load() {
+		panic("fastpath: CacheList after Bind: the Envs bound already have tables too small for it")
+	}
+	cf, ok := p.listCache[name]
+	if !ok {
+		cf = cachedFunc{index: p.cachedFuncs()}
+		p.listCache[name] = cf
+	}
+	return ListCache{cf, list.Contains}, true
+}
+
+// cachedFuncs is how many functions an Env's resultCache has lines for.
+func (p *Plan[E]) cachedFuncs() int { return len(p.cached) + len(p.listCache) }
 
 // field is one field the fast path reads.
 type field struct {
@@ -139,7 +172,7 @@ func NewPlan[E any](d Description) *Plan[E] {
 	p := &Plan[E]{
 		cache: c, envNat: c.FromType(t), envTyp: t, stableAt: top(d.Stable), eventAt: top(d.Event),
 		slices: map[int]bool{}, funcs: d.Funcs, listed: d.Listed, lists: d.Lists,
-		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]cachedFunc{},
+		byKey: map[string]int{}, memoIndex: map[memoKey]int{}, cached: map[string]cachedFunc{}, listCache: map[string]cachedFunc{},
 	}
 	keyIDs := map[uintptr]int{} // one ID per distinct key function
 	for _, name := range sortedNames(d.Cached) {
@@ -250,6 +283,9 @@ func (fc *compiler[E]) commit() {
 	p.memos += fc.stagedMemos
 	for _, m := range fc.stagedMemoKeys {
 		p.memoIndex[m.key] = m.slot
+	}
+	for _, l := range fc.stagedLists {
+		p.listCache[l.name] = l.cf
 	}
 }
 
