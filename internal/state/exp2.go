@@ -5,7 +5,7 @@ package state
 import "math"
 
 // Exp2 is math.Exp2, bit for bit, in about 60 % of the time, on the platforms where
-// math.Exp2 is Go code (amd64, 386, riscv64, …; exp2_arch.go is math.Exp2 itself on the others):
+// math.Exp2 is Go code (amd64, 386, riscv64, ppc64le, …; exp2_arch.go is math.Exp2 itself on the others):
 // decay takes one per event rule per evaluation, a fifth of an Observe. The argument
 // reduction, the polynomial and their constants are Go's exp2 and expmulti (Go's math
 // package, BSD licence, after FreeBSD's e_exp.c), unchanged, written as one function; only
@@ -41,8 +41,11 @@ func Exp2(x float64) float64 {
 		k = int(x - 0.5)
 	}
 	t := x - float64(k)
-	hi := t * ln2Hi
-	lo := -t * ln2Lo
+	// hi and lo are rounded, as math.exp2 rounds them passing them to expmulti: without
+	// the conversions a compiler that fuses multiply-adds (riscv64, ppc64le, amd64 v3) may
+	// fuse them into what follows, and the last bit differs from math.Exp2's.
+	hi := float64(t * ln2Hi)
+	lo := float64(-t * ln2Lo)
 	r := hi - lo
 	t = r * r
 	c := r - t*(p1+t*(p2+t*(p3+t*(p4+t*p5))))
