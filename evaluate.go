@@ -163,7 +163,7 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 		if r.once {
 			n = 1
 		}
-		c := grow(&res.Contributions) // filled in place, as in scoreRules
+		c := grow(&res.Contributions) // filled in place, as in fire
 		c.RuleID, c.Dimension, c.Points, c.Reason, c.Events = r.id, r.dim, pts, r.reason, int(min(n, math.MaxInt32))
 	}
 
@@ -200,25 +200,6 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 	sc.boxedOK = false
 	s.stageStatus(d, at, res)
 	s.pickPersona(sc, d, res)
-}
-
-// scoreRulesEach is scoreRules rule by rule, for an evaluation in which a condition handed
-// over to the VM: each runs alone, so that the one that handed over goes to the VM.
-func (s *Scorer[L]) scoreRulesEach(sc *scratch[L], res *Result, raw *[3]float64) {
-	for i := range s.rules {
-		r := &s.rules[i]
-		if r.fastWhen == nil || !r.plain {
-			s.scoreOther(sc, res, raw, r)
-			continue
-		}
-		if ok, done := sc.fast.RunBool(r.fastWhen); done {
-			if ok {
-				fire(res, raw, &r.ruleOut, r.points)
-			}
-			continue
-		}
-		s.scoreRule(sc, res, raw, r, false) // it handed over: the VM decides
-	}
 }
 
 // scoreRule is scoreRules for a rule off its path: a condition on expr's VM (or one the fast

@@ -79,6 +79,25 @@ func (s *Scorer[L]) scoreRules(sc *scratch[L], res *Result, raw *[3]float64) {
 	s.fireMixed(sc, res, raw, held)
 }
 
+// scoreRulesEach is scoreRules rule by rule, for an evaluation in which a condition handed
+// over to the VM: each runs alone, so that the one that handed over goes to the VM.
+func (s *Scorer[L]) scoreRulesEach(sc *scratch[L], res *Result, raw *[3]float64) {
+	for i := range s.rules {
+		r := &s.rules[i]
+		if r.fastWhen == nil || !r.plain {
+			s.scoreOther(sc, res, raw, r)
+			continue
+		}
+		if ok, done := sc.fast.RunBool(r.fastWhen); done {
+			if ok {
+				fire(res, raw, &r.ruleOut, r.points)
+			}
+			continue
+		}
+		s.scoreRule(sc, res, raw, r, false) // it handed over: the VM decides
+	}
+}
+
 // fireMixed is fire for the plain rules whose conditions held, in rule-set order with the
 // other rules, which scoreOther runs in between; the sums are state.Sum's, rule by rule, as
 // the rules one by one would make them.

@@ -29,7 +29,7 @@ type attrRule[L any] struct {
 	disqualify bool
 	// fastWhen is when.fastBool, kept here to save the rule loop a load per rule; plain: when
 	// the condition holds, the rule adds its points and does nothing else (no value, max or
-	// disqualification). Both make the rule loop's own path (evaluate.go).
+	// disqualification). Both decide how scoreRules takes the rule (rule_batch.go).
 	fastWhen func(*fastEnv[L]) bool
 	plain    bool
 }

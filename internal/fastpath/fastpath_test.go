@@ -671,6 +671,38 @@ func TestMisuse(t *testing.T) {
 	panics("a slice too short", func() { new(Env[testEnv]).Bind(p, &testEnv{Counts: make([]int, 2)}) })
 	new(Env[testEnv]).Bind(p, newVars())
 	panics("Compile after Bind", func() { p.Compile(prog.Node(), true) })
+	panics("CacheList after Bind", func() { p.CacheList("targets") })
+}
+
+// CacheList gives a place in the result cache to a list with entries, the same place each
+// time it is asked, and none to an empty or unknown list; Contains then says what the list
+// says, asked once or again.
+func TestCacheList(t *testing.T) {
+	p := NewPlan[testEnv](testDescription())
+	for _, name := range []string{"empty", "nowhere"} {
+		if _, ok := p.CacheList(name); ok {
+			t.Errorf("CacheList(%q) gave a place", name)
+		}
+	}
+	targets, ok1 := p.CacheList("targets")
+	again, ok2 := p.CacheList("targets")
+	rivals, ok3 := p.CacheList("competitors")
+	if !ok1 || !ok2 || !ok3 || targets.cf.index != again.cf.index || targets.cf.index == rivals.cf.index {
+		t.Fatalf("places: targets %d %v, again %d %v, competitors %d %v", targets.cf.index, ok1, again.cf.index, ok2, rivals.cf.index, ok3)
+	}
+	var f Env[testEnv]
+	f.Bind(p, newVars())
+	lt, lc := classify.NewList(testLists["targets"]), classify.NewList(testLists["competitors"])
+	for range 2 {
+		for _, v := range []string{"globex.example", "jo@Globex.example", "vp sales", "gmail.com", "jo@gmail.com", "acme.example", ""} {
+			if got, want := f.Contains(targets, v), lt.Contains(v); got != want {
+				t.Errorf("targets Contains(%q) = %v, want %v", v, got, want)
+			}
+			if got, want := f.Contains(rivals, v), lc.Contains(v); got != want {
+				t.Errorf("competitors Contains(%q) = %v, want %v", v, got, want)
+			}
+		}
+	}
 }
 
 // Running a compiled closure allocates nothing.
