@@ -263,8 +263,10 @@ func grow(cs *[]Contribution) *Contribution {
 
 // pickBand returns the first band whose min ≤ v and whose guard holds (-1: none).
 func pickBand[L any](bands []band[L], v float64, guard func(i int) bool) int {
-	for i, b := range bands {
-		if v >= b.min && (guard == nil || guard(i)) {
+	// By index: a range copying each band would copy it through the stack, and reading
+	// min back from that copy stalls on the copy's wider stores.
+	for i := range bands {
+		if v >= bands[i].min && (guard == nil || guard(i)) {
 			return i
 		}
 	}

@@ -387,10 +387,10 @@ func (s *Scorer[L]) stageStatus(d *state.Data, at int64, res *Result) {
 	if len(j.stages) == 0 {
 		return
 	}
-	def := j.stages[j.stageIndex(Stage(d.Stage))]
-	res.Owner = def.owner
+	stage := j.stageIndex(Stage(d.Stage)) // once: a lookup of the name
+	res.Owner = j.stages[stage].owner
 	s.rejection(d, res) // sla.go
-	if sla := s.slaOf(d); sla > 0 && d.Events > 0 && !d.SLAMet {
+	if sla := s.slaIn(d, stage); sla > 0 && d.Events > 0 && !d.SLAMet {
 		due := state.Add(d.StageSince(), sla)
 		if at > due {
 			res.Stalled = true

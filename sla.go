@@ -55,7 +55,12 @@ func (s *Scorer[L]) slaOf(d *state.Data) int64 {
 	if len(j.stages) == 0 {
 		return 0
 	}
-	def := &j.stages[j.stageIndex(Stage(d.Stage))]
+	return s.slaIn(d, j.stageIndex(Stage(d.Stage)))
+}
+
+// slaIn is slaOf for a caller that knows the index of d's stage, stage.
+func (s *Scorer[L]) slaIn(d *state.Data, stage int) int64 {
+	def := &s.journey.stages[stage]
 	if def.recycleSLA > 0 && s.recycled(d) {
 		return def.recycleSLA
 	}

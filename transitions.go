@@ -130,9 +130,10 @@ func (s *Scorer[L]) applySignals(d *state.Data, res *Result) {
 	d.Signals = now
 }
 
+// kindBit, kindName and tierIndex go by index: a range would copy each detector or band.
 func (s *Scorer[L]) kindBit(kind string) int {
-	for _, d := range s.detectors {
-		if d.kind == kind {
+	for i := range s.detectors {
+		if d := &s.detectors[i]; d.kind == kind {
 			return d.bit
 		}
 	}
@@ -140,8 +141,8 @@ func (s *Scorer[L]) kindBit(kind string) int {
 }
 
 func (s *Scorer[L]) kindName(bit int) string {
-	for _, d := range s.detectors {
-		if d.bit == bit {
+	for i := range s.detectors {
+		if d := &s.detectors[i]; d.bit == bit {
 			return d.kind
 		}
 	}
@@ -167,8 +168,8 @@ func (s *Scorer[L]) tierReason(from, to string, total float64) string {
 }
 
 func (s *Scorer[L]) tierIndex(name string) int {
-	for i, t := range s.tiers {
-		if t.name == name {
+	for i := range s.tiers {
+		if s.tiers[i].name == name {
 			return i
 		}
 	}
