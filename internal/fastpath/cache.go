@@ -1,7 +1,5 @@
 package fastpath
 
-import "strings"
-
 // resultCache remembers, per cached function (Description.Cached), the results of the last
 // inputs it saw, across Loads: the titles and email domains of a population repeat ("VP
 // Sales", "gmail.com"), and classifying one costs ten times what a rule does, so an Env that
@@ -17,21 +15,18 @@ import "strings"
 type resultCache struct {
 	lines []cacheLine // cacheWays per cached function
 
-	// The last input a key function was applied to, copied (when it is at most keyInMax
-	// bytes), and where its key starts in it. Key functions give a suffix of their input (an
-	// address's domain), and a rule set asks several domain classifications of one address,
-	// in one evaluation and, for one lead, in the next: the same input's key is v[keyAt:].
-	// Held as bytes, so that a pooled Env keeps no caller's string alive.
-	keyID int // the key function's (cachedFunc.keyID); 0: nothing held
-	keyN  int // the input's length
-	keyAt int // where its key starts; -1: no key (refused, or the empty key)
-	keyIn [keyInMax]byte
+	// The last input a key function was applied to, and what it gave: the domain
+	// classifications key an address by its domain, and a rule set asks several of them of
+	// one address. It holds the caller's string, so Release clears it.
+	keyID int
+	keyIn string
+	key   string
+	keyOK bool
 }
 
 const (
 	cacheWays   = 256 // lines per function: a power of two
 	cacheKeyMax = 39  // bytes of input a line holds: a line is 64 bytes
-	keyInMax    = 64  // bytes of a key function's input the cache remembers (an address)
 )
 
 type cacheLine struct {
@@ -98,26 +93,20 @@ func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool
 }
 
 // keyOf is the key v's result is remembered under, by fn's key function; "": v is not
-// cached (the key function refused it, or gave the empty key). The last input and where its
-// key starts are remembered: the functions that share a key function ask it of the same
-// value in turn.
+// cached (the key function refused it, or gave the empty key). The last input and its key
+// are remembered: the functions that share a key function ask it of the same value in turn.
 func (c *resultCache) keyOf(fn cachedFunc, v string) string {
-	if fn.keyID == c.keyID && len(v) == c.keyN && string(c.keyIn[:c.keyN]) == v {
-		if c.keyAt < 0 {
-			return ""
-		}
-		return v[c.keyAt:]
+	if fn.keyID != c.keyID || v != c.keyIn {
+		c.keyID, c.keyIn = fn.keyID, v
+		c.key, c.keyOK = fn.key(v)
 	}
-	k, ok := fn.key(v)
-	if !ok {
-		k = ""
+	if !c.keyOK {
+		return ""
 	}
-	c.keyID, c.keyN, c.keyAt = 0, 0, -1
-	if len(v) <= keyInMax && strings.HasSuffix(v, k) { // not remembered otherwise: asked again
-		c.keyID, c.keyN = fn.keyID, copy(c.keyIn[:], v)
-		if k != "" {
-			c.keyAt = len(v) - len(k)
-		}
-	}
-	return k
+	return c.key
+}
+
+// forget drops the caller's strings the cache holds.
+func (c *resultCache) forget() {
+	c.keyID, c.keyIn, c.key, c.keyOK = 0, "", "", false
 }

@@ -169,6 +169,7 @@ func (f *Env[E]) Release() {
 	clear(f.xtime)
 	clear(f.memoStr)
 	clear(f.memoGen)
+	f.cache.forget()
 }
 
 // RunBools runs the boolean closures fns on f in order, and writes the indexes of those that
