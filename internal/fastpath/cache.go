@@ -8,8 +8,8 @@ import "math/bits"
 // scores many leads classifies each distinct value about once. The memo of a Load still comes
 // first; the cache only saves the call when the value comes back in a later evaluation.
 //
-// It is direct-mapped: each input has one line per function, chosen by a hash of its bytes
-// (keyHash), so a lookup is a few instructions and a comparison. Keys are copied into the
+// It is two-way set-associative: each input has a set of two lines per function, chosen by a
+// hash of its bytes (keyHash), so a lookup is a few instructions and a comparison or two. Keys are copied into the
 // line, never kept as the caller's strings, so a pooled Env keeps no lead alive (results
 // are the constants Cached functions promise to return). Inputs longer than cacheKeyMax
 // bytes, and the empty string, are not cached: the call is made every time. A function's key
@@ -28,7 +28,7 @@ type resultCache struct {
 }
 
 const (
-	cacheWays   = 256 // lines per function: a power of two
+	cacheWays   = 256 // lines per function, in sets of two: a power of two
 	cacheKeyMax = 39  // bytes of input a line holds: a line is 64 bytes
 )
 
@@ -43,11 +43,31 @@ func newResultCache(functions int) resultCache {
 	return resultCache{lines: make([]cacheLine, functions*cacheWays)}
 }
 
-// lineAt returns the line of key k, of hash h (keyHash), for function fn, and whether it
-// holds k; k is 1 to cacheKeyMax bytes (cached says so).
-func (c *resultCache) lineAt(fn int, k string, h uint64) (*cacheLine, bool) {
-	l := &c.lines[fn*cacheWays+int(h&(cacheWays-1))]
-	return l, int(l.n) == len(k) && string(l.key[:len(k)]) == k
+// setOf is the index in lines of the first line of the set of key hash h for function fn.
+//
+// A set is two adjacent lines, the newer key first: a direct-mapped cache, one line per
+// key, lost a tenth of a population's 81 titles to collisions that two ways absorb. The
+// newest key of a set, which a lead scored again asks, costs one comparison, as before:
+// str and bool compare it in line, and call second for the other.
+func setOf(fn int, h uint64) int {
+	return fn*cacheWays + int(h&(cacheWays-2))
+}
+
+// holds reports whether l holds key k.
+func (l *cacheLine) holds(k string) bool {
+	return int(l.n) == len(k) && string(l.key[:len(k)]) == k
+}
+
+// second returns the second line of the set at i when it holds k, and true; else the first
+// line, to be filled, after moving the key it held to the second (the older one goes), and
+// false.
+func (c *resultCache) second(i int, k string) (*cacheLine, bool) {
+	set := c.lines[i : i+2]
+	if l := &set[1]; l.holds(k) {
+		return l, true
+	}
+	set[1] = set[0]
+	return &set[0], false
 }
 
 // keyHash is the hash that picks a key's line; k is 1 to cacheKeyMax bytes.
@@ -148,7 +168,12 @@ func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) str
 	if !ok {
 		return call(v)
 	}
-	l, hit := c.lineAt(fn.index, k, h)
+	i := setOf(fn.index, h)
+	l := &c.lines[i]
+	if l.holds(k) {
+		return l.s
+	}
+	l, hit := c.second(i, k)
 	if hit {
 		return l.s
 	}
@@ -180,7 +205,12 @@ func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool
 	if !ok {
 		return call(v)
 	}
-	l, hit := c.lineAt(fn.index, k, h)
+	i := setOf(fn.index, h)
+	l := &c.lines[i]
+	if l.holds(k) {
+		return l.b
+	}
+	l, hit := c.second(i, k)
 	if hit {
 		return l.b
 	}

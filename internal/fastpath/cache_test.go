@@ -54,7 +54,7 @@ func TestResultCacheAgreesWithTheFunction(t *testing.T) {
 }
 
 // Keys of one function share much: domain keys start with '@' and end alike, titles share
-// words. The lines they land on must still spread as random ones would, whatever bytes they
+// words. The sets they land on must still spread as random ones would, whatever bytes they
 // share: 300 company domains that differ only in a number once went to 3 lines of 256, where
 // each evicted the next and the cache answered nothing.
 func TestCacheSpreadsKeysThatShareTheirEnds(t *testing.T) {
@@ -69,19 +69,20 @@ func TestCacheSpreadsKeysThatShareTheirEnds(t *testing.T) {
 		"mixed-short": func(i int) string { return fmt.Sprintf("%c%c%c%c%c", 'a'+i%26, 'a'+i/26%26, 'q', 'a'+i%7, 'z') },
 	}
 	for name, key := range families {
-		lines, keys := map[uint64]bool{}, map[string]bool{}
+		sets, keys := map[int]bool{}, map[string]bool{}
 		for i := range 300 {
 			k := key(i)
 			if len(k) < 1 || len(k) > cacheKeyMax {
 				t.Fatalf("%s: key %q out of range", name, k)
 			}
 			keys[k] = true
-			lines[keyHash(k)&(cacheWays-1)] = true
+			sets[setOf(0, keyHash(k))] = true
 		}
-		// n random keys in 256 lines fill about 256(1 - e^(-n/256)) of them: 177 for 300.
-		want := 0.8 * cacheWays * (1 - math.Exp(-float64(len(keys))/cacheWays))
-		if float64(len(lines)) < want {
-			t.Errorf("%s: %d distinct keys on %d lines, want at least %.0f", name, len(keys), len(lines), want)
+		// n random keys in m sets fill about m(1 - e^(-n/m)) of them: 116 of 128 for 300.
+		const m = cacheWays / 2
+		want := 0.8 * m * (1 - math.Exp(-float64(len(keys))/m))
+		if float64(len(sets)) < want {
+			t.Errorf("%s: %d distinct keys in %d sets, want at least %.0f", name, len(keys), len(sets), want)
 		}
 	}
 }
@@ -116,7 +117,45 @@ func TestCacheAnswersAPopulation(t *testing.T) {
 	}
 }
 
+// holds reports whether k is in the set keyHash picks for fn.
 func holds(c *resultCache, fn cachedFunc, k string) bool {
-	_, hit := c.lineAt(fn.index, k, keyHash(k))
-	return hit
+	i := setOf(fn.index, keyHash(k))
+	return c.lines[i].holds(k) || c.lines[i+1].holds(k)
+}
+
+// A set holds two keys: two that share one are both answered however they alternate, and a
+// third sends the older of them away, not the newer.
+func TestCacheSetHoldsTwoKeys(t *testing.T) {
+	var same []string // keys of one set
+	for i := 0; len(same) < 3; i++ {
+		k := fmt.Sprintf("key %d", i)
+		if len(same) == 0 || setOf(0, keyHash(k)) == setOf(0, keyHash(same[0])) {
+			same = append(same, k)
+		}
+	}
+	a, b, x := same[0], same[1], same[2]
+	c := newResultCache(1)
+	calls := 0
+	upper := func(s string) string { calls++; return strings.ToUpper(s) }
+	fn := cachedFunc{index: 0}
+	ask := func(k string, wantCall bool) {
+		t.Helper()
+		before := calls
+		if got := c.str(fn, k, upper); got != strings.ToUpper(k) {
+			t.Fatalf("str(%q) = %q", k, got)
+		}
+		if called := calls != before; called != wantCall {
+			t.Fatalf("str(%q): called the function %v, want %v", k, called, wantCall)
+		}
+	}
+	ask(a, true)
+	ask(b, true)
+	for range 3 { // both held
+		ask(a, false)
+		ask(b, false)
+	}
+	ask(x, true)  // a, the older, goes
+	ask(b, false) // b stays
+	ask(x, false)
+	ask(a, true)
 }
