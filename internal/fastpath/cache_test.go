@@ -2,6 +2,7 @@ package fastpath
 
 import (
 	"fmt"
+	"hash/fnv"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -158,4 +159,163 @@ func TestCacheSetHoldsTwoKeys(t *testing.T) {
 	ask(b, false) // b stays
 	ask(x, false)
 	ask(a, true)
+}
+
+// modelCache is the result cache as its documentation says it works: per function, sets of
+// two keys, a new key taking the first place and the older of the two leaving.
+type modelCache struct{ sets map[[2]int][2]string }
+
+func (m *modelCache) lookup(fn, set int, k string) (hit bool) {
+	key := [2]int{fn, set}
+	s := m.sets[key]
+	if s[0] == k || s[1] == k {
+		return true
+	}
+	s[1], s[0] = s[0], k
+	m.sets[key] = s
+	return false
+}
+
+// collidingKeys draws n random keys, of the lengths lens, that land in set.
+func collidingKeys(r *rand.Rand, set int, n int, lens []int) []string {
+	var out []string
+	for len(out) < n {
+		l := lens[r.IntN(len(lens))]
+		k := randBytes(r, l)
+		if setOf(0, keyHash(k)) == set {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// The cache calls the function exactly when the model misses: on pools of keys forced into
+// the same sets, random keys of every cacheable length (bytes 0x00 and 0xff heavy), and keys
+// it must not cache (empty, longer than a line), over both result types.
+func TestCacheMatchesATwoWayModel(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 9))
+	lens := []int{}
+	for n := 1; n <= cacheKeyMax; n++ {
+		lens = append(lens, n)
+	}
+	steps := 0
+	for trial := range 20 {
+		// pool: keys of 3 sets, colliding, plus random keys, plus uncacheable ones
+		var pool []string
+		for range 3 {
+			pool = append(pool, collidingKeys(r, 2*r.IntN(128), 3+r.IntN(4), lens)...)
+		}
+		for range 10 {
+			pool = append(pool, randBytes(r, 1+r.IntN(cacheKeyMax)))
+		}
+		pool = append(pool, "", strings.Repeat("z", 40), randBytes(r, 64))
+		c := newResultCache(2)
+		m := &modelCache{sets: map[[2]int][2]string{}}
+		calls := 0
+		fs := func(s string) string { calls++; return fnvS(s) }
+		fb := func(s string) bool { calls++; return fnvB(s) }
+		distinct := map[[2]string]bool{}
+		for i := range 20000 {
+			v := pool[r.IntN(len(pool))]
+			fn := r.IntN(2)
+			before := calls
+			cf := cachedFunc{index: fn}
+			if fn == 0 {
+				if got := c.str(cf, v, fs); got != fnvS(v) {
+					t.Fatalf("str mismatch")
+				}
+			} else {
+				if got := c.bool(cf, v, fb); got != fnvB(v) {
+					t.Fatalf("bool mismatch")
+				}
+			}
+			distinct[[2]string{fmt.Sprint(fn), v}] = true
+			called := calls - before
+			wantCall := 1
+			if len(v) >= 1 && len(v) <= cacheKeyMax {
+				if m.lookup(fn, setOf(0, keyHash(v)), v) {
+					wantCall = 0
+				}
+			}
+			if called != wantCall {
+				t.Fatalf("trial %d step %d: fn %d key %q (len %d): called %d, model %d", trial, i, fn, v, len(v), called, wantCall)
+			}
+			steps++
+		}
+		if calls < len(distinct) {
+			t.Fatalf("calls %d < distinct %d", calls, len(distinct))
+		}
+	}
+	t.Logf("%d steps", steps)
+}
+
+// FuzzResultCache: any sequence of values, asked of a whole-input function, of two domain
+// classifications that share DomainKey and of seniority, in turn and three times over, gets
+// what the functions give, and a cacheable value is then in the set keyHash picks.
+func FuzzResultCache(f *testing.F) {
+	f.Add([]byte("VP Sales\x01a@gmail.com\x01a@uni.edu\x01\x01" + strings.Repeat("x", 39)))
+	f.Add([]byte("\x00\xff\x01abc\x01abcdefgh\x01" + strings.Repeat("q", 17) + "\x01" + strings.Repeat("q", 33)))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vals := strings.Split(string(data), "\x01")
+		c := newResultCache(4)
+		sen := cachedFunc{index: 0}
+		free := cachedFunc{index: 1, key: classify.DomainKey, keyID: 1}
+		acad := cachedFunc{index: 2, key: classify.DomainKey, keyID: 1}
+		whole := cachedFunc{index: 3}
+		for rep := range 3 {
+			for i, v := range vals {
+				switch (i + rep) % 4 {
+				case 0:
+					if got, want := c.str(sen, v, classify.Seniority), classify.Seniority(v); got != want {
+						t.Fatalf("seniority(%q) = %q want %q", v, got, want)
+					}
+				case 1:
+					if got, want := c.bool(free, v, classify.FreeEmail), classify.FreeEmail(v); got != want {
+						t.Fatalf("free(%q)", v)
+					}
+				case 2:
+					if got, want := c.bool(acad, v, classify.Academic), classify.Academic(v); got != want {
+						t.Fatalf("academic(%q)", v)
+					}
+				default:
+					if got, want := c.str(whole, v, fnvS), fnvS(v); got != want {
+						t.Fatalf("fnv(%q)", v)
+					}
+					if len(v) >= 1 && len(v) <= cacheKeyMax && !holds(&c, whole, v) {
+						t.Fatalf("%q not held", v)
+					}
+				}
+			}
+		}
+	})
+}
+
+// fnvS and fnvB are functions of every byte of their input, for the model test and the fuzz
+// target.
+func fnvS(s string) string {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return fmt.Sprintf("r%x", h.Sum64())
+}
+
+func fnvB(s string) bool {
+	h := fnv.New64a()
+	h.Write([]byte(s))
+	return h.Sum64()&1 == 1
+}
+
+// randBytes is n random bytes, two in five of them 0x00 or 0xff.
+func randBytes(r *rand.Rand, n int) string {
+	b := make([]byte, n)
+	for i := range b {
+		switch r.IntN(5) {
+		case 0:
+			b[i] = 0
+		case 1:
+			b[i] = 0xff
+		default:
+			b[i] = byte(r.IntN(256))
+		}
+	}
+	return string(b)
 }
