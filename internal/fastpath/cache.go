@@ -9,11 +9,12 @@ import "math/bits"
 // first; the cache only saves the call when the value comes back in a later evaluation.
 //
 // It is two-way set-associative: each input has a set of two lines per function, chosen by a
-// hash of its bytes (keyHash), so a lookup is a few instructions and a comparison or two. Keys are copied into the
-// line, never kept as the caller's strings, so a pooled Env keeps no lead alive (results
-// are the constants Cached functions promise to return). Inputs longer than cacheKeyMax
-// bytes, and the empty string, are not cached: the call is made every time. A function's key
-// may be part of the input (an email address's domain, for the domain classifications).
+// hash of its bytes (keyHash), so a lookup is a few instructions and a comparison or two.
+// Keys are copied into the line, never kept as the caller's strings, so a pooled Env keeps no
+// lead alive (results are the constants Cached functions promise to return). Inputs longer
+// than cacheKeyMax bytes, and the empty string, are not cached: the call is made every time.
+// A function's key may be part of the input (an email address's domain, for the domain
+// classifications).
 type resultCache struct {
 	lines []cacheLine // cacheWays per cached function
 
@@ -70,7 +71,7 @@ func (c *resultCache) second(i int, k string) (*cacheLine, bool) {
 	return &set[0], false
 }
 
-// keyHash is the hash that picks a key's line; k is 1 to cacheKeyMax bytes.
+// keyHash is the hash that picks a key's set (setOf); k is 1 to cacheKeyMax bytes.
 //
 // The keys of one function have much in common: an address's domain key starts with '@' and
 // most end in ".com", titles run to similar lengths. A hash of a few bytes and the length,
@@ -104,6 +105,7 @@ func middleWords(k string, a, b uint64) (uint64, uint64) {
 	return a, b
 }
 
+// wordsPast32 is middleWords' part for a key of 33 to cacheKeyMax bytes.
 func wordsPast32(k string, a, b uint64) (uint64, uint64) {
 	a ^= bits.RotateLeft64(word64(k, 16), 35)
 	b ^= bits.RotateLeft64(word64(k, len(k)-24), 13)
@@ -123,6 +125,8 @@ func shortKeyHash(k string) uint64 {
 	return hi ^ lo
 }
 
+// word64 and word32 read 8 and 4 bytes of k from i on, little-endian: one load each, the
+// compiler merging the byte reads.
 func word64(k string, i int) uint64 {
 	k = k[i : i+8]
 	return uint64(k[0]) | uint64(k[1])<<8 | uint64(k[2])<<16 | uint64(k[3])<<24 |
