@@ -104,15 +104,15 @@ func TestCacheAnswersAPopulation(t *testing.T) {
 			email := fmt.Sprintf("person%d@co%d.example", round*n+i, i)
 			c.bool(byDomain, email, free)
 			if k, _ := classify.DomainKey(email); !holds(&c, byDomain, k) {
-				t.Fatalf("round %d: the domain key %q is not on the line keyHash picks", round, k)
+				t.Fatalf("round %d: the domain key %q is not in the set keyHash picks", round, k)
 			}
 			title := strings.Repeat("T", i%(cacheKeyMax+1)) // 0 to cacheKeyMax bytes
 			c.str(byTitle, title, seniority)
 			if c.cached(title) && !holds(&c, byTitle, title) {
-				t.Fatalf("round %d: %q is not on the line keyHash picks", round, title)
+				t.Fatalf("round %d: %q is not in the set keyHash picks", round, title)
 			}
 		}
-		if missed := calls - before; round > 0 && missed > 2*n/3 { // of 2n lookups a round; random lines miss about 80
+		if missed := calls - before; round > 0 && missed > 2*n/3 { // of 2n lookups a round; these miss 51
 			t.Errorf("round %d: %d of %d lookups called the function", round, missed, 2*n)
 		}
 	}
