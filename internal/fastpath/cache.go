@@ -150,11 +150,13 @@ func (c *resultCache) cached(k string) bool {
 // bool are one body, for a string and for a bool, each without a call on the way to a hit
 // (merged into one function they spill more than the call they save).
 func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) string {
-	k, h, ok := v, uint64(0), c.cached(v)
+	k, h, ok := v, uint64(0), true
 	switch {
 	case fn.key != nil:
 		k, h, ok = c.keyOf(fn, v)
-	case ok && len(k) >= 8: // keyHash, written out for the commonest case: no call
+	case !c.cached(v):
+		ok = false
+	case len(k) >= 8: // keyHash, written out for the commonest case: no call
 		n := len(k)
 		a, b := word64(k, 0), word64(k, n-8)
 		if n > 16 { // middleWords, but for the words past 32 bytes
@@ -166,7 +168,7 @@ func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) str
 		}
 		hi, lo := bits.Mul64(a^0x9e3779b97f4a7c15, b^uint64(n)*0xbf58476d1ce4e5b9)
 		h = hi ^ lo
-	case ok:
+	default:
 		h = shortKeyHash(k)
 	}
 	if !ok {
@@ -187,11 +189,13 @@ func (c *resultCache) str(fn cachedFunc, v string, call func(string) string) str
 }
 
 func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool {
-	k, h, ok := v, uint64(0), c.cached(v)
+	k, h, ok := v, uint64(0), true
 	switch {
 	case fn.key != nil:
 		k, h, ok = c.keyOf(fn, v)
-	case ok && len(k) >= 8: // keyHash, written out for the commonest case: no call
+	case !c.cached(v):
+		ok = false
+	case len(k) >= 8: // keyHash, written out for the commonest case: no call
 		n := len(k)
 		a, b := word64(k, 0), word64(k, n-8)
 		if n > 16 { // middleWords, but for the words past 32 bytes
@@ -203,7 +207,7 @@ func (c *resultCache) bool(fn cachedFunc, v string, call func(string) bool) bool
 		}
 		hi, lo := bits.Mul64(a^0x9e3779b97f4a7c15, b^uint64(n)*0xbf58476d1ce4e5b9)
 		h = hi ^ lo
-	case ok:
+	default:
 		h = shortKeyHash(k)
 	}
 	if !ok {
