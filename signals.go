@@ -830,14 +830,33 @@ func (s *Scorer[L]) studentReason(sc *scratch[L], acad, stud bool) (Signal, bool
 }
 
 // quoteTitle returns before, title quoted as %q quotes it (strconv.AppendQuote), then the
-// two strings after: built in a buffer on the stack, one allocation for the string.
+// two strings after: built in a buffer on the stack, one allocation for the string. A title
+// of printable ASCII without quote or backslash, as nearly every title is, quotes as itself
+// between quotes, which is copied rather than quoted rune by rune.
 func quoteTitle(before, title, after, more string) string {
 	var space [128]byte
 	b := append(space[:0], before...)
-	b = strconv.AppendQuote(b, title)
+	if quotesAsItself(title) {
+		b = append(b, '"')
+		b = append(b, title...)
+		b = append(b, '"')
+	} else {
+		b = strconv.AppendQuote(b, title)
+	}
 	b = append(b, after...)
 	b = append(b, more...)
 	return string(b)
+}
+
+// quotesAsItself reports whether strconv.Quote(s) is s between double quotes: every byte is
+// printable ASCII (space to tilde) and none is a double quote or a backslash.
+func quotesAsItself(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c > '~' || c == '"' || c == '\\' {
+			return false
+		}
+	}
+	return true
 }
 
 // velocity compares two decayed sums of the event-rule points a lead earned: a fast one

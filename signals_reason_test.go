@@ -3,8 +3,10 @@ package leadscore
 import (
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/leadscore/leadscore/internal/classify"
 )
@@ -51,5 +53,46 @@ func TestLeadSignalReasonsAreTheFormatsText(t *testing.T) {
 		if fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Fatalf("lead %+v: reasons %q, want %q", lead, got, want)
 		}
+	}
+}
+
+// quotesAsItself lets quoteTitle copy a title rather than quote it; it must hold only where
+// strconv.Quote would give the title back between quotes. Every byte alone (which decides
+// the ASCII case: Quote escapes rune by rune), then random strings and the fuzz target.
+func TestQuotesAsItselfIsQuotesIdentity(t *testing.T) {
+	for c := range 256 {
+		s := string([]byte{byte(c)})
+		if got, want := quotesAsItself(s), strconv.Quote(s) == `"`+s+`"` && c < utf8.RuneSelf; got != want {
+			t.Errorf("byte %#x: quotesAsItself %v, want %v (Quote gives %s)", c, got, want, strconv.Quote(s))
+		}
+	}
+	rng := rand.New(rand.NewPCG(7, 8))
+	for range 20000 {
+		b := make([]byte, rng.IntN(12))
+		for i := range b {
+			b[i] = byte(rng.IntN(256))
+			if rng.IntN(4) != 0 {
+				b[i] = byte(' ' + rng.IntN(95))
+			}
+		}
+		checkQuoteTitle(t, string(b))
+	}
+}
+
+func FuzzQuoteTitle(f *testing.F) {
+	for _, s := range []string{"", "VP Sales", `say "hi"`, `a\b`, "\x7f", "\t", "é", "\xff", strings.Repeat("y", 200)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, title string) { checkQuoteTitle(t, title) })
+}
+
+// checkQuoteTitle holds quoteTitle to fmt's %q, and quotesAsItself to what it promises.
+func checkQuoteTitle(t *testing.T, title string) {
+	t.Helper()
+	if quotesAsItself(title) && strconv.Quote(title) != `"`+title+`"` {
+		t.Fatalf("quotesAsItself(%q) holds, but Quote gives %s", title, strconv.Quote(title))
+	}
+	if got, want := quoteTitle("student title ", title, " and ", "x.edu"), fmt.Sprintf("student title %q and x.edu", title); got != want {
+		t.Fatalf("quoteTitle(%q) = %q, want %q", title, got, want)
 	}
 }
