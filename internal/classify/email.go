@@ -49,16 +49,15 @@ func Domain(emailOrDomain string) string {
 		return ""
 	}
 	var buf [foldBufLen]byte
-	b, changed := appendLower(buf[:0], t)
-	lo, hi, ok := domainBounds(b)
+	d, lo, changed, ok := foldHost(&buf, t)
 	if !ok {
 		return ""
 	}
 	if !changed {
-		// Folding changed nothing, so b is byte for byte t.
-		return t[lo:hi]
+		// Folding changed nothing, so d is byte for byte t from lo on.
+		return t[lo : lo+len(d)]
 	}
-	return string(b[lo:hi])
+	return string(d)
 }
 
 // ParentDomains walks a domain and its parents, left label first dropped each step:
@@ -101,12 +100,34 @@ func foldDomain(buf *[foldBufLen]byte, emailOrDomain string) []byte {
 	if t == "" || len(t) > maxAddressLen {
 		return nil
 	}
-	b, _ := appendLower(buf[:0], t)
-	lo, hi, ok := domainBounds(b)
+	d, _, _, ok := foldHost(buf, t)
 	if !ok {
 		return nil
 	}
-	return b[lo:hi]
+	return d
+}
+
+// foldHost finds the domain of t, a trimmed email address or bare domain, and lower-cases
+// it into buf: d, which starts at t[lo], and whether folding changed any byte of it. Only the
+// domain is folded. The local part is checked as it is: lower-casing creates and removes
+// no '@' (no rune folds to or from it, and an invalid byte becomes U+FFFD), and turns no rune
+// into white space, a control character or U+FFFD, or any of those into anything else, so
+// validLocal says of the local part what it would of its folded form.
+func foldHost(buf *[foldBufLen]byte, t string) (d []byte, lo int, changed, ok bool) {
+	if at := strings.LastIndexByte(t, '@'); at >= 0 {
+		if at == 0 || !validLocal(t[:at]) {
+			return nil, 0, false, false
+		}
+		lo = at + 1
+	}
+	d, changed = appendLower(buf[:0], t[lo:])
+	if n := len(d); n > 0 && d[n-1] == '.' {
+		d = d[:n-1]
+	}
+	if !validHostname(d) {
+		return nil, 0, false, false
+	}
+	return d, lo, changed, true
 }
 
 // appendLower appends s lower-cased with unicode.ToLower to dst, an invalid UTF-8 byte
@@ -136,28 +157,9 @@ func appendLower(dst []byte, s string) ([]byte, bool) {
 	return dst, changed
 }
 
-// domainBounds finds the domain in b, a trimmed and lower-cased email address or bare
-// domain, following the rules of Domain.
-func domainBounds(b []byte) (lo, hi int, ok bool) {
-	hi = len(b)
-	if at := bytes.LastIndexByte(b, '@'); at >= 0 {
-		if at == 0 || !validLocal(b[:at]) {
-			return 0, 0, false
-		}
-		lo = at + 1
-	}
-	if hi > lo && b[hi-1] == '.' {
-		hi--
-	}
-	if !validHostname(b[lo:hi]) {
-		return 0, 0, false
-	}
-	return lo, hi, true
-}
-
 // validLocal reports whether the local part of an address has no white space, control
 // characters or invalid UTF-8; nothing else is checked.
-func validLocal(b []byte) bool {
+func validLocal(b string) bool {
 	for i := 0; i < len(b); {
 		c := b[i]
 		if c < utf8.RuneSelf {
@@ -167,7 +169,7 @@ func validLocal(b []byte) bool {
 			i++
 			continue
 		}
-		r, w := utf8.DecodeRune(b[i:])
+		r, w := utf8.DecodeRuneInString(b[i:])
 		if r == utf8.RuneError || unicode.IsSpace(r) || unicode.IsControl(r) {
 			return false
 		}

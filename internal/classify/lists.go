@@ -68,11 +68,12 @@ func (l List) Contains(value string) bool {
 	if bytes.IndexByte(b, '@') < 0 && bytes.IndexByte(b, '.') < 0 {
 		return false
 	}
-	lo, hi, ok := domainBounds(b)
+	// b is looked up: buf may take the domain, folded again (no longer than b).
+	d, _, _, ok := foldHost(&buf, v)
 	if !ok {
 		return false
 	}
-	for d := b[lo:hi]; ; {
+	for {
 		if _, ok := l.set[string(d)]; ok {
 			return true
 		}
