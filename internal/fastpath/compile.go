@@ -560,9 +560,18 @@ func fieldStringTest[E any](op string, k int, c string) fexpr[E] {
 			ch := c[0]
 			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.IndexByte(*f.strs[k], ch) >= 0 }}
 		}
+		if sc, ok := newShort(c); ok && len(c) > 0 {
+			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return sc.contains(*f.strs[k], c) }}
+		}
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.Contains(*f.strs[k], c) }}
 	case "startsWith":
+		if sc, ok := newShort(c); ok {
+			return fexpr[E]{kind: kBool, b: fieldPrefixShort[E](k, sc)}
+		}
 		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.HasPrefix(*f.strs[k], c) }}
+	}
+	if sc, ok := newShort(c); ok {
+		return fexpr[E]{kind: kBool, b: fieldSuffixShort[E](k, sc)}
 	}
 	return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return strings.HasSuffix(*f.strs[k], c) }}
 }
@@ -614,9 +623,17 @@ func (fc *compiler[E]) in(n *ast.BinaryNode) (fexpr[E], bool) {
 	return fexpr[E]{}, false
 }
 
-// stringIn tests membership in a constant set: a few strings are faster compared than hashed.
+// stringIn tests membership in a constant set: short constants in a perfect hash table of
+// their words (shortSet), else a few strings compared, or a map.
 func stringIn[E any](l fexpr[E], set []string) fexpr[E] {
 	s := l.s
+	if short, ok := newShortSet(set); ok {
+		if l.field != nil {
+			k := l.field.slot
+			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return short.has(*f.strs[k]) }}
+		}
+		return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return short.has(s(f)) }}
+	}
 	if len(set) > 8 {
 		m := make(map[string]struct{}, len(set))
 		for _, v := range set {
@@ -815,6 +832,13 @@ func compareFloat[E any](op string, l, r fexpr[E]) fexpr[E] {
 func compareString[E any](op string, l, r fexpr[E]) fexpr[E] {
 	if l.field != nil && r.isConst && (op == "==" || op == "!=") {
 		k, c := l.field.slot, r.cs
+		if sc, ok := newShort(c); ok {
+			eq := fieldEqualShort[E](k, sc)
+			if op == "==" {
+				return fexpr[E]{kind: kBool, b: eq}
+			}
+			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return !eq(f) }}
+		}
 		if op == "==" {
 			return fexpr[E]{kind: kBool, b: func(f *Env[E]) bool { return *f.strs[k] == c }}
 		}
