@@ -144,6 +144,7 @@ func fieldSuffixShort[E any](k int, c shortString) func(*Env[E]) bool {
 // it can be.
 type shortSet struct {
 	slots []shortString // len a power of two; an empty slot has n = -1
+	lens  uint32        // bit n set when a constant has n bytes: most strings are turned away by it
 	// The multipliers that give every constant its own slot: the length and the second word
 	// are mixed in with multipliers of their own, so that no two constants hash alike for
 	// every multiplier tried ("a" and "b\x00" differ by as much in the first word as in the
@@ -174,6 +175,9 @@ func newShortSet(set []string) (*shortSet, bool) {
 			continue // a table four times the set finds a multiplier within a few dozen tries
 		}
 		t := &shortSet{slots: make([]shortString, size), shift: uint(64 - bits.TrailingZeros(size))}
+		for _, k := range keys {
+			t.lens |= 1 << k.n
+		}
 		seed := uint64(0)
 	tries:
 		for range 1024 {
@@ -211,7 +215,7 @@ func splitmix(seed *uint64) uint64 {
 
 // has reports whether v is one of the set's constants.
 func (t *shortSet) has(v string) bool {
-	if len(v) > maxShort {
+	if len(v) > maxShort || t.lens&(1<<len(v)) == 0 {
 		return false
 	}
 	var lo, hi uint64
