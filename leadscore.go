@@ -438,18 +438,19 @@ func (sc *scratch[L]) lend(res *Result) {
 // what they hold, each exactly as long: one allocation per non-empty slice, none when empty.
 func (sc *scratch[L]) handOut(res *Result) {
 	sc.contributions, sc.signals, sc.transitions = res.Contributions[:0], res.Signals[:0], res.Transitions[:0]
-	res.Contributions, res.Signals, res.Transitions = cloneOrNil(res.Contributions), cloneOrNil(res.Signals), cloneOrNil(res.Transitions)
+	res.Contributions, res.Signals, res.Transitions = cloneOrEmpty(res.Contributions), cloneOrEmpty(res.Signals), cloneOrEmpty(res.Transitions)
 }
 
-// cloneOrNil copies xs into a slice of its own, exactly as long (nil when empty).
+// cloneOrEmpty copies xs into a slice of its own, exactly as long (empty, not nil, and
+// allocating nothing, when xs is empty: see orEmpty).
 //
 // It is written as make then copy, which the compiler turns into one runtime call
 // (makeslicecopy) that, while the collector marks, records only xs's pointers in the
 // write barrier: the new slice holds none yet. An append onto a made slice records the
 // destination's nil pointers too, one more entry per pointer.
-func cloneOrNil[T any](xs []T) []T {
+func cloneOrEmpty[T any](xs []T) []T {
 	if len(xs) == 0 {
-		return nil
+		return []T{}
 	}
 	out := make([]T, len(xs))
 	copy(out, xs)

@@ -14,6 +14,10 @@ import (
 
 // Result is an evaluated lead: the three dimension scores, their weighted total, the tier and
 // grade they give, and every reason behind them.
+//
+// In a Result a call returns without error, Signals, Contributions and Transitions are never
+// nil: an empty list is empty, and its JSON is [] whichever call filled the Result (Score or
+// ScoreInto, a fresh Result or a reused one).
 type Result struct {
 	Fit           float64        `json:"fit"` // the three dimension scores, bounded
 	Engagement    float64        `json:"engagement"`
@@ -53,7 +57,17 @@ func (r *Result) reset() {
 	// copied in 16-byte loads, which stall on its 8-byte stores.
 	signals, contributions, transitions, errs := r.Signals[:0], r.Contributions[:0], r.Transitions[:0], r.Errors[:0]
 	*r = Result{}
-	r.Signals, r.Contributions, r.Transitions, r.Errors = signals, contributions, transitions, errs
+	r.Signals, r.Contributions, r.Transitions, r.Errors = orEmpty(signals), orEmpty(contributions), orEmpty(transitions), errs
+}
+
+// orEmpty is xs, or an empty slice (which allocates nothing) for nil: a Result's lists are
+// never nil, so that its JSON says [] for an empty one whichever call filled it — a fresh
+// Result or a reused one, Score or ScoreInto.
+func orEmpty[T any](xs []T) []T {
+	if xs == nil {
+		return []T{}
+	}
+	return xs
 }
 
 // Contribution is one fired rule's share of a dimension score.

@@ -1,6 +1,7 @@
 package leadscore
 
 import (
+	"encoding/json"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -56,6 +57,15 @@ func compileReuse(t testing.TB) *Scorer[diffLead] {
 }
 
 // canon is a Result as text, with empty slices as nil and errors as their messages.
+// listsJSON is the JSON of r's lists, which is null for a nil one and [] for an empty one.
+func listsJSON(r *Result) string {
+	b, err := json.Marshal([]any{r.Signals, r.Contributions, r.Transitions})
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
 func canon(r *Result) string {
 	c := *r
 	errs := make([]string, len(c.Errors))
@@ -134,6 +144,11 @@ func TestReuseAgainstReference(t *testing.T) {
 		t.Helper()
 		if g, w := canon(got), canon(want); g != w {
 			t.Fatalf("step %d %s:\n got %s\nwant %s", step, what, g, w)
+		}
+		// canon does not tell an empty list from nil; the JSON does ([] or null), and it
+		// must not depend on which call filled the Result, or on what it held before.
+		if g, w := listsJSON(got), listsJSON(want); g != w {
+			t.Fatalf("step %d %s: lists in JSON\n got %s\nwant %s", step, what, g, w)
 		}
 	}
 	for step := range 4000 {
