@@ -56,7 +56,6 @@ func compileReuse(t testing.TB) *Scorer[diffLead] {
 	return s
 }
 
-// canon is a Result as text, with empty slices as nil and errors as their messages.
 // listsJSON is the JSON of r's lists, which is null for a nil one and [] for an empty one.
 func listsJSON(r *Result) string {
 	b, err := json.Marshal([]any{r.Signals, r.Contributions, r.Transitions})
@@ -66,6 +65,7 @@ func listsJSON(r *Result) string {
 	return string(b)
 }
 
+// canon is a Result as text, with empty slices as nil and errors as their messages.
 func canon(r *Result) string {
 	c := *r
 	errs := make([]string, len(c.Errors))

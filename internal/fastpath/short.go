@@ -153,8 +153,9 @@ type shortSet struct {
 	shift            uint
 }
 
-// maxShortSlots bounds a shortSet's table (24 bytes a slot): sets larger than a quarter
-// of it go to a map.
+// maxShortSlots bounds a shortSet's table (24 bytes a slot). A set of up to 32 constants
+// always finds its table; beyond about 40, one of the 1,024 multipliers tried separates them
+// less and less often, and beyond 64 none is tried: those sets go to a map.
 const maxShortSlots = 256
 
 // newShortSet returns set as a shortSet, or false when a constant is longer than maxShort
@@ -172,7 +173,7 @@ func newShortSet(set []string) (*shortSet, bool) {
 	}
 	for size := uint(8); size <= maxShortSlots; size *= 2 {
 		if int(size) < 4*len(keys) {
-			continue // a table four times the set finds a multiplier within a few dozen tries
+			continue // emptier tables find a multiplier in fewer tries
 		}
 		t := &shortSet{slots: make([]shortString, size), shift: uint(64 - bits.TrailingZeros(size))}
 		for _, k := range keys {

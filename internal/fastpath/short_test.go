@@ -112,7 +112,12 @@ func TestShortSetAgreesWithAMap(t *testing.T) {
 		}
 		t2, ok := newShortSet(set)
 		if !ok {
-			t.Fatalf("newShortSet(%q): no table found", set)
+			// Up to 32 constants a table of 128 or 256 slots is found (the odds against
+			// one of 1,024 multipliers are below 1e-9); beyond, a set may go to a map.
+			if len(want) <= 32 {
+				t.Fatalf("newShortSet(%q): no table for %d constants", set, len(want))
+			}
+			continue
 		}
 		probes := append(append([]string{}, set...), "", "\x00", strings.Repeat("\x00", 9), strings.Repeat("a", 17))
 		for range 20 {
