@@ -139,10 +139,16 @@ func fieldSuffixShort[E any](k int, c shortString) func(*Env[E]) bool {
 	return func(f *Env[E]) bool { v := *f.strs[k]; return len(v) >= c.n && c.equal(v[len(v)-c.n:]) }
 }
 
-// shortSet is a set of constants of at most maxShort bytes each, found with one probe of a
-// perfect hash table: a string's words are hashed to a slot that holds the only constant
-// it can be.
+// shortSet is a set of constants of at most maxShort bytes each, compared by word: a few
+// one by one, more with one probe of a perfect hash table, where a string's words are hashed
+// to a slot that holds the only constant it can be. The hash takes fewer instructions even
+// for a few constants, but they depend on one another (three multiplications, then the
+// load): for up to maxShortScanSet constants the comparisons one by one were 5 % faster on
+// the 30-rule benchmark, with 1 % more instructions.
 type shortSet struct {
+	// few holds a set of up to maxShortScanSet constants, compared one by one (a length
+	// check turns most away): for so few, the hash's chain of multiplications takes longer.
+	few   []shortString
 	slots []shortString // len a power of two; an empty slot has n = -1
 	lens  uint32        // bit n set when a constant has n bytes: most strings are turned away by it
 	// The multipliers that give every constant its own slot: the length and the second word
@@ -152,6 +158,9 @@ type shortSet struct {
 	mul, mulN, mulHi uint64
 	shift            uint
 }
+
+// maxShortScanSet is the most constants a shortSet compares one by one rather than hashes.
+const maxShortScanSet = 8
 
 // maxShortSlots bounds a shortSet's table (24 bytes a slot). A set of up to 32 constants
 // always finds its table; beyond about 40, one of the 1,024 multipliers tried separates them
@@ -170,6 +179,13 @@ func newShortSet(set []string) (*shortSet, bool) {
 		if !slices.Contains(keys, k) {
 			keys = append(keys, k)
 		}
+	}
+	if len(keys) <= maxShortScanSet {
+		t := &shortSet{few: keys}
+		for _, k := range keys {
+			t.lens |= 1 << k.n
+		}
+		return t, true
 	}
 	for size := uint(8); size <= maxShortSlots; size *= 2 {
 		if int(size) < 4*len(keys) {
@@ -224,6 +240,14 @@ func (t *shortSet) has(v string) bool {
 		lo, hi = word(v[:8]), word(v[8:])
 	} else {
 		lo = word(v)
+	}
+	if t.few != nil {
+		for i := range t.few {
+			if c := &t.few[i]; c.n == len(v) && c.lo == lo && c.hi == hi {
+				return true
+			}
+		}
+		return false
 	}
 	c := &t.slots[t.index(lo, hi, len(v))]
 	return c.n == len(v) && c.lo == lo && c.hi == hi
