@@ -180,15 +180,35 @@ func (f *Env[E]) Release() {
 func (f *Env[E]) RunBools(fns []func(*Env[E]) bool, held []int32) (n int, ok bool) {
 	f.slow = false
 	held = held[:len(fns)]
-	for k, fn := range fns {
-		// Written whether or not it holds, and counted only if it does: no branch on the
-		// result, whose pattern over a population of leads no predictor learns.
+	k := 0
+	// An index is written whether or not its closure holds, and counted only if it does: no
+	// branch on the result, whose pattern over a population of leads no predictor learns.
+	// Four call sites rather than one, each calling a quarter of the closures: a quiet Observe
+	// on DefaultB2B (54 rules) ran 4.7 % faster (p=0.000), the 30 rules no differently. The
+	// likely reason is the indirect-branch predictor, which learns each site's targets apart.
+	for ; k+4 <= len(fns); k += 4 {
 		held[n] = int32(k)
-		if fn(f) {
-			n++
-		}
+		n += b2i(fns[k](f))
+		held[n] = int32(k + 1)
+		n += b2i(fns[k+1](f))
+		held[n] = int32(k + 2)
+		n += b2i(fns[k+2](f))
+		held[n] = int32(k + 3)
+		n += b2i(fns[k+3](f))
+	}
+	for ; k < len(fns); k++ {
+		held[n] = int32(k)
+		n += b2i(fns[k](f))
 	}
 	return n, !f.slow
+}
+
+// b2i is 1 for true and 0 for false, without a branch.
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // Contains reports whether v is on l's list, from f's resultCache when it holds v.
