@@ -147,6 +147,9 @@ func (s *Scorer[L]) evaluate(sc *scratch[L], lead *L, d *state.Data, at int64, n
 	at = d.At(at) // never before the clock
 	s.fillEnv(sc, lead, d, at, nowT, nil)
 	res.reset()
+	if res.Signals == nil || res.Contributions == nil || res.Transitions == nil {
+		res.emptyLists()
+	}
 	res.At, res.Stage = sc.env.Now, s.stageOf(d)
 	var raw [3]float64
 	s.scoreRules(sc, res, &raw)

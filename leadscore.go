@@ -415,11 +415,13 @@ func (s *Scorer[L]) Score(lead L, st *State, now time.Time) (res Result, err err
 func (s *Scorer[L]) ScoreInto(dst *Result, lead L, st *State, now time.Time) error {
 	if st == nil {
 		dst.reset()
+		dst.emptyLists()
 		return ErrNilState
 	}
 	at, err := unixTime("now", now)
 	if err != nil {
 		dst.reset()
+		dst.emptyLists()
 		return err
 	}
 	sc := s.get()
@@ -476,6 +478,7 @@ func (s *Scorer[L]) Observe(lead L, st *State, ev Event) (Result, error) {
 // overwritten; on an invalid event it is left empty.
 func (s *Scorer[L]) ObserveInto(dst *Result, lead L, st *State, ev Event) error {
 	dst.reset()
+	dst.emptyLists()
 	return s.observe(&lead, st, ev, dst, false)
 }
 

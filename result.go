@@ -57,12 +57,19 @@ func (r *Result) reset() {
 	// copied in 16-byte loads, which stall on its 8-byte stores.
 	signals, contributions, transitions, errs := r.Signals[:0], r.Contributions[:0], r.Transitions[:0], r.Errors[:0]
 	*r = Result{}
-	r.Signals, r.Contributions, r.Transitions, r.Errors = orEmpty(signals), orEmpty(contributions), orEmpty(transitions), errs
+	r.Signals, r.Contributions, r.Transitions, r.Errors = signals, contributions, transitions, errs
 }
 
-// orEmpty is xs, or an empty slice (which allocates nothing) for nil: a Result's lists are
-// never nil, so that its JSON says [] for an empty one whichever call filled it — a fresh
-// Result or a reused one, Score or ScoreInto.
+// emptyLists makes r's nil lists empty: a Result's lists are never nil, so that its JSON says
+// [] for an empty one whichever call filled it — a fresh Result or a reused one, Score or
+// ScoreInto. It is apart from reset, which the compiler then inlines: inside it, reset's
+// cost passed the inliner's budget, and Score on one lead ran 4.6 % slower (p=0.000).
+// evaluate calls it only when a list is nil, the first time a Result is filled.
+func (r *Result) emptyLists() {
+	r.Signals, r.Contributions, r.Transitions = orEmpty(r.Signals), orEmpty(r.Contributions), orEmpty(r.Transitions)
+}
+
+// orEmpty is xs, or an empty slice (which allocates nothing) for nil.
 func orEmpty[T any](xs []T) []T {
 	if xs == nil {
 		return []T{}
