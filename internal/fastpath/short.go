@@ -50,8 +50,8 @@ func (s *shortString) equal(v string) bool {
 	return word(v) == s.lo
 }
 
-// word returns the bytes of v, at most 8, as a little-endian word, zero beyond len(v). Each
-// case is written so that the compiler merges its byte loads into one to three loads.
+// word returns the bytes of v, at most 8, as a little-endian word, zero beyond len(v), with
+// the resultCache's word32 and word64 (cache.go) and word2: one to three loads each.
 func word(v string) uint64 {
 	switch len(v) {
 	case 0:
@@ -63,27 +63,21 @@ func word(v string) uint64 {
 	case 3:
 		return word2(v) | uint64(v[2])<<16
 	case 4:
-		return word4(v)
+		return word32(v, 0)
 	case 5:
-		return word4(v) | uint64(v[4])<<32
+		return word32(v, 0) | uint64(v[4])<<32
 	case 6:
-		return word4(v) | word2(v[4:])<<32
+		return word32(v, 0) | word2(v[4:])<<32
 	case 7:
-		return word4(v) | word2(v[4:])<<32 | uint64(v[6])<<48
+		return word32(v, 0) | word2(v[4:])<<32 | uint64(v[6])<<48
 	}
-	_ = v[7]
-	return uint64(v[0]) | uint64(v[1])<<8 | uint64(v[2])<<16 | uint64(v[3])<<24 |
-		uint64(v[4])<<32 | uint64(v[5])<<40 | uint64(v[6])<<48 | uint64(v[7])<<56
+	return word64(v, 0)
 }
 
+// word2 reads the first 2 bytes of v, little-endian, as word32 does 4.
 func word2(v string) uint64 {
 	_ = v[1]
 	return uint64(v[0]) | uint64(v[1])<<8
-}
-
-func word4(v string) uint64 {
-	_ = v[3]
-	return uint64(v[0]) | uint64(v[1])<<8 | uint64(v[2])<<16 | uint64(v[3])<<24
 }
 
 // contains reports whether v contains the constant, c (strings.Contains): the vector
