@@ -184,6 +184,14 @@ func (c *collectNodes) Visit(n *ast.Node) {
 // solve for (now, years_since, days_since or days_in_stage other than compared with a
 // constant, or scores in guards other than compared with a constant) are re-checked every
 // WithWakeupInterval instead.
+//
+// It takes st as settled by s: its tier, signals and stage decided by s's rules at its last
+// evaluation. A State laid out by another rule set, or in a tier s does not have, is due at
+// once (the nanosecond after its last evaluation). A State settled under an older version of
+// the same rule set — same rule IDs and tiers, other points or thresholds — cannot be told
+// apart from one s settled, and its time may be late: the new rules may move it at once.
+// After deploying a changed rule set, Advance each stored State once, or set its timer to
+// now (the store module's Rewake, leadscored -rewake), which settles it under the new rules.
 func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 	if st == nil || st.d.Events == 0 {
 		return time.Time{}, false
@@ -201,6 +209,12 @@ func (s *Scorer[L]) NextWakeup(st *State) (t time.Time, ok bool) {
 	}
 	if d.Unsettled {
 		consider(state.Add(from, 1)) // a journey transition is waiting for the next call
+	}
+	// A State last settled under another rule set — laid out by another (d is then a remapped
+	// copy), or in a tier s does not have — is settled by s's next call, which may change its
+	// tier, signals or stage at once: that call is due now.
+	if d != &st.d || (d.Tier != "" && s.tierIndex(d.Tier) < 0) {
+		consider(state.Add(from, 1))
 	}
 	w := &s.wake
 	if w.clock || w.scores {

@@ -63,7 +63,16 @@ func TestRewakeAfterRuleChange(t *testing.T) {
 	if err := st.UnmarshalBinary(rec.State); err != nil {
 		t.Fatal(err)
 	}
-	w, ok := after.NextWakeup(&st)
+	// Laid out by the old rules, the State is due at once under the new ones; settled by
+	// them, it is due when the lead decays out of hot, within the day.
+	if due, ok := after.NextWakeup(&st); !ok || due.After(st.Clock().Add(time.Nanosecond)) {
+		t.Fatalf("under the new rules the State is due at %v (%v), want the nanosecond after %v", due, ok, st.Clock())
+	}
+	settled := st.Clone()
+	if _, err := after.Advance(leadscore.Lead{}, settled, st.Clock()); err != nil {
+		t.Fatal(err)
+	}
+	w, ok := after.NextWakeup(settled)
 	if !ok {
 		t.Fatal("under the new rules the lead has no wake-up: nothing to test")
 	}
