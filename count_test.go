@@ -136,3 +136,60 @@ func TestYearsSince(t *testing.T) {
 		}
 	}
 }
+
+// A count read as a number, in any form but a comparison with a constant, is capped by what
+// the State keeps: Compile warns, naming the rule, the field and the cap; a comparison with a
+// constant, exact up to the constant, is not warned of.
+func TestCountReadAsNumberWarns(t *testing.T) {
+	warned := []struct{ field, src string }{
+		{"value", `count("page_view", "30d") * 1.0`},
+		{"when", `count("page_view", "30d") / 10 >= 10`},
+		{"when", `count("page_view", "30d") - 36 >= 64`},
+		{"when", `count("page_view", "30d") in 100..200`},
+		{"when", `let c = count("page_view", "30d"); c >= 100`},
+		{"when", `count("page_view", "30d") >= count("email_open", "30d")`},
+	}
+	for _, c := range warned {
+		r := Rule{ID: "busy", Dimension: Engagement}
+		if c.field == "value" {
+			r.Value = c.src
+		} else {
+			r.When, r.Points = c.src, 1
+		}
+		s := compileT(t, Config{Rules: []Rule{r}})
+		var got *Warning
+		for _, w := range s.Warnings() {
+			if strings.Contains(w.Message, `count("page_view", "30d") is read as a number`) {
+				got = &w
+			}
+		}
+		if got == nil {
+			t.Errorf("%s: no warning of the count read as a number in %v", c.src, s.Warnings())
+			continue
+		}
+		if got.Kind != ItemRule || got.ID != "busy" || got.Field != c.field {
+			t.Errorf("%s: the warning names %s %q %q, want rule \"busy\" %q", c.src, got.Kind, got.ID, got.Field, c.field)
+		}
+		if !strings.Contains(got.Message, "never counts more than 64") || !strings.Contains(got.Fix, `count("page_view", "30d") >= 100`) {
+			t.Errorf("%s: the warning does not give the cap and the fix: %s (fix: %s)", c.src, got.Message, got.Fix)
+		}
+	}
+	// A larger constant elsewhere raises what the State keeps (">= 500" keeps 501 times), and
+	// the cap the warning gives.
+	s := compileT(t, Config{Rules: []Rule{
+		{ID: "many", Dimension: Engagement, When: `count("page_view", "30d") >= 500`, Points: 1},
+		{ID: "n", Dimension: Engagement, Value: `count("page_view", "30d") * 1.0`},
+	}})
+	if ws := s.Warnings(); len(ws) != 1 || !strings.Contains(ws[0].Message, "never counts more than 501") || ws[0].ID != "n" {
+		t.Errorf("with a comparison asking for 500: warnings %v", ws)
+	}
+	for _, src := range []string{
+		`count("page_view", "30d") >= 100`, `100 <= count("page_view", "30d")`, `count("page_view", "30d") == 150`,
+		`count("page_view", "30d") > 3 ? true : false`,
+	} {
+		s := compileT(t, Config{Rules: []Rule{{ID: "busy", Dimension: Engagement, When: src, Points: 1}}})
+		if ws := s.Warnings(); len(ws) != 0 {
+			t.Errorf("%s: exact, yet warned: %v", src, ws)
+		}
+	}
+}

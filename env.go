@@ -195,6 +195,7 @@ type exprCompiler[L any] struct {
 	counts    []countSlot
 	countRefs []int         // per count slot: references outside a constant comparison
 	countNeed []int         // per count slot: the largest constant it is compared against, plus one
+	countRead []itemRef     // per count slot: the first expression that reads it as a number
 	since     []int         // per days_since slot: tracked type
 	programs  []*program[L] // every expression compiled, in config order
 	nodes     int           // syntax nodes of the expressions checked so far
@@ -266,7 +267,7 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 		errs.add(kind, id, field, err)
 		return nil
 	}
-	v.commit()
+	v.commit(itemRef{kind, id, field})
 	p := &program[L]{src: src, prog: prog, kind: kind, id: id, field: field, charged: budget.Charged(prog.Node()), typeLits: typeLits}
 	c.programs = append(c.programs, p)
 	switch {
@@ -681,16 +682,26 @@ func countComparison(slot, constant ast.Node) (k int, c float64, ok bool) {
 	return 0, 0, false
 }
 
-// commit keeps the slots of an expression that compiled.
-func (p *patcher[L]) commit() {
+// itemRef names the item and field an expression belongs to, for a warning about it.
+type itemRef struct {
+	kind      ItemKind
+	id, field string
+}
+
+// commit keeps the slots of an expression that compiled; at names where it is in the config.
+func (p *patcher[L]) commit(at itemRef) {
 	c := p.c
 	c.counts = append(c.counts, p.newCounts...)
 	for len(c.countRefs) < len(c.counts) {
 		c.countRefs = append(c.countRefs, 0)
 		c.countNeed = append(c.countNeed, 0)
+		c.countRead = append(c.countRead, itemRef{})
 	}
 	for k, refs := range p.refs {
 		if refs > p.cmpRefs[k] {
+			if c.countRefs[k] == 0 {
+				c.countRead[k] = at
+			}
 			c.countRefs[k] += refs - p.cmpRefs[k]
 		}
 		c.countNeed[k] = max(c.countNeed[k], p.needs[k])

@@ -1,6 +1,11 @@
 package leadscore
 
-import "github.com/leadscore/leadscore/internal/state"
+import (
+	"fmt"
+
+	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/text"
+)
 
 // Limits on what a State keeps per event type.
 const (
@@ -53,6 +58,27 @@ func (t *typeTable) lookup(typ string) (int, bool) {
 }
 
 func (t *typeTable) keep(i, n int) { t.need[i] = max(t.need[i], min(n, maxCountLimit)) }
+
+// warnCountsReadAsNumbers warns of each count() an expression reads as a number rather than
+// comparing it with a constant. A State keeps a bounded number of a type's latest event
+// times, so such a count stops there, where a comparison with a constant is exact (the State
+// keeps as many times as the constant asks for). Without it a rule such as
+// count("page_view", "30d") / 10 >= 10 would never hold, and nothing would say why.
+func warnCountsReadAsNumbers[L any](c *exprCompiler[L], types *typeTable, warns *[]Warning) {
+	for k, slot := range c.counts {
+		if c.countRefs[k] == 0 {
+			continue
+		}
+		at, typ := c.countRead[k], shortName(types.tracked[slot.typ])
+		call := fmt.Sprintf("count(%q, %q)", typ, Duration(slot.window))
+		limit := text.Thousands(types.need[slot.typ])
+		*warns = append(*warns, Warning{Kind: at.kind, ID: at.id, Field: at.field,
+			Message: fmt.Sprintf("%s is read as a number: a State keeps the latest %s %s times for it, so it never counts more than %s",
+				call, limit, typ, limit),
+			Fix: fmt.Sprintf("compare the count with a constant, as in %s >= 100: such a comparison is exact up to its constant (at most %s)",
+				call, text.Thousands(maxCountLimit))})
+	}
+}
 
 // noTime marks "never" in per-type event times.
 const noTime = state.None

@@ -227,6 +227,7 @@ func Compile[L any](cfg Config, opts ...Option) (*Scorer[L], error) {
 		}
 		types.keep(slot.typ, need)
 	}
+	warnCountsReadAsNumbers(c, types, &s.warnings)
 	checkWindowSlots(o.limits, types, c, s.detectors, &errs)
 	s.accounts = compileAccounts(c, cfg.Accounts, &errs) // account.go
 	if len(errs) > 0 {
