@@ -10,6 +10,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/graph/mtime"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/state"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/timers"
+
+	"github.com/leadscore/leadscore/internal/jsontext"
 )
 
 // DedupeEvents removes exact repeats from events (a PCollection<KV<string, []byte>> of event
@@ -17,8 +19,8 @@ import (
 // first to arrive passes, as long as the repeats come within ttl of event time of it. It is
 // what the State's own memory of recent IDs (the 64 most recent by event time) cannot give:
 // exactly-once beyond that window, at the cost of a shuffle and a little state per event ID
-// for ttl. Events without an ID, and what is not event JSON, pass untouched (Score reports
-// the latter).
+// for ttl. Events without an ID, and what is not event JSON (or not UTF-8), pass untouched
+// (Score reports the latter).
 //
 // It keys by (lead, event ID) and keeps one flag per key, cleared by an event-time timer ttl
 // after the event — Beam Java's Deduplicate, which the Go SDK does not have; the Go SDK's
@@ -44,7 +46,8 @@ func keyByEventID(ctx context.Context, lead string, body []byte, withID func(bea
 		ID   string    `json:"id"`
 		Time time.Time `json:"time"`
 	}
-	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Time.IsZero() || strings.Contains(lead, idSep) {
+	// Not UTF-8 (jsontext.Valid): its ID as decoded is not the event's; Score reports the event.
+	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Time.IsZero() || strings.Contains(lead, idSep) || !jsontext.Valid(body) {
 		without(lead, body)
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/graph/mtime"
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/jsontext"
 )
 
 // stampEvent turns an event's JSON into a record timestamped with the event's own time, so
@@ -23,6 +24,11 @@ func stampEvent(ctx context.Context, lead string, body []byte, emit func(beam.Ev
 	if err := json.Unmarshal(body, &head); err != nil {
 		out.count("failures_event")
 		out.failure(Failure{Lead: lead, Kind: "event", Reason: "event is not valid leadscore.Event JSON: " + err.Error(), Body: body})
+		return
+	}
+	if !jsontext.Valid(body) {
+		out.count("failures_event")
+		out.failure(Failure{Lead: lead, Kind: "event", Reason: "event is not valid leadscore.Event JSON: not UTF-8 (or a \\u escape of half a surrogate pair)", Body: body})
 		return
 	}
 	if head.Time.Before(leadscore.MinTime) || !head.Time.Before(leadscore.MaxTime) {

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/jsontext"
 	"github.com/leadscore/leadscore/store"
 )
 
@@ -144,6 +145,9 @@ func (s *Server) decodeEvents(data []byte) ([]wireEvent, error) {
 		if err := decodeStrict(trimmed, &ev); err != nil {
 			return nil, &badEvent{index: 0, err: fmt.Errorf("event: %w", err)}
 		}
+		if !jsontext.Valid(trimmed) {
+			return nil, &badEvent{index: 0, err: errNotUTF8("event")}
+		}
 		events = append(events, ev)
 	} else {
 		dec := json.NewDecoder(bytes.NewReader(trimmed))
@@ -163,6 +167,9 @@ func (s *Server) decodeEvents(data []byte) ([]wireEvent, error) {
 					return events, fmt.Errorf("malformed array of events after event %d: it ends without ']'", len(events)-1)
 				}
 				return events, &badEvent{index: i, err: fmt.Errorf("event %d: %w", i, jsonError(err))}
+			}
+			if !jsontext.Valid(trimmed[before:dec.InputOffset()]) {
+				return events, &badEvent{index: i, err: errNotUTF8(fmt.Sprintf("event %d", i))}
 			}
 			events = append(events, ev)
 		}
@@ -189,6 +196,14 @@ func (s *Server) decodeEvents(data []byte) ([]wireEvent, error) {
 		}
 	}
 	return events, nil
+}
+
+// errNotUTF8 refuses a JSON text that is not UTF-8 (RFC 8259 §8.1), or whose strings escape
+// half a surrogate pair (§8.2: "\ud800"). encoding/json would read each invalid byte, and each
+// such escape, as U+FFFD, so that distinct IDs ("\xff1", "\xfe1") became one: an event
+// dropped as a duplicate of another, or two leads' events merged into one lead.
+func errNotUTF8(what string) error {
+	return fmt.Errorf("%s: not valid UTF-8 (a JSON text must be UTF-8, and a \\u escape of half a surrogate pair must be followed by the other half)", what)
 }
 
 // groupByLead splits events by lead: the leads in order of first appearance, and each lead's

@@ -81,6 +81,9 @@ func jsonError(err error) error {
 		// An event's fields are promoted from the embedded leadscore.Event: "Event.value".
 		field := strings.TrimPrefix(typeErr.Field, "Event.")
 		return fmt.Errorf("field %q: a JSON %s is not valid here", field, typeErr.Value)
+	case errors.As(err, &typeErr):
+		// The value as a whole ("cannot unmarshal array into Go value of type server.wireEvent").
+		return fmt.Errorf("a JSON %s is not valid here: want an object", typeErr.Value)
 	case errors.As(err, &synErr):
 		return fmt.Errorf("invalid JSON at byte %d: %v", synErr.Offset, synErr)
 	case errors.Is(err, io.ErrUnexpectedEOF):

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/leadscore/leadscore"
+	"github.com/leadscore/leadscore/internal/jsontext"
 	"github.com/leadscore/leadscore/store"
 )
 
@@ -33,6 +34,10 @@ func (s *Server) putLead(w http.ResponseWriter, r *http.Request) {
 	var lead leadscore.Lead
 	if err := decodeStrict(data, &lead); err != nil {
 		writeError(w, http.StatusBadRequest, "lead: "+err.Error())
+		return
+	}
+	if !jsontext.Valid(data) {
+		writeError(w, http.StatusBadRequest, errNotUTF8("lead").Error())
 		return
 	}
 	switch lead.ID {

@@ -47,7 +47,8 @@ func New(opts Options) (*Server, error) {
 	if opts.Webhook != "" {
 		u, err := url.Parse(opts.Webhook)
 		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-			return nil, fmt.Errorf("server: webhook %q: want an http:// or https:// URL", opts.Webhook)
+			// Not the URL itself: its path or query may hold the webhook's secret token.
+			return nil, fmt.Errorf("server: webhook %s: want an http:// or https:// URL", hideSecrets(opts.Webhook))
 		}
 	}
 	scorer, err := leadscore.Compile[leadscore.Lead](opts.Config)
