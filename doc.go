@@ -32,7 +32,10 @@
 //     Category is the page category from Config.Pages);
 //   - count(type, window): events of type in [now − window, now], e.g. count("page_view", "14d");
 //     type and window must be constants; "page_view/pricing" counts the page views of one
-//     Config.Pages category. count is overloaded: count(array, predicate), with an array
+//     Config.Pages category. Compared with a constant (count(...) >= 100) it is exact: the
+//     State keeps as many event times as the constant asks for. Read as a number in any other
+//     way it stops at what the State keeps (64 times, or more when a comparison asks for
+//     more), and Compile warns of it (Scorer.Warnings). count is overloaded: count(array, predicate), with an array
 //     first, is expr's built-in — count(lead.Traits.tags, # == "vip") — a loop charged to the
 //     step budget;
 //   - days_since(type): days since the last such event, +Inf if never;
@@ -89,6 +92,11 @@
 //   - a question is asked: [Scorer.Score] evaluates without changing the State;
 //     [Scorer.ScoreInto] reuses a Result and [Scorer.ScoreAll] scores a batch on many
 //     goroutines.
+//
+// A stream that reads each event's Result and lets it go calls ObserveInto with one Result
+// per worker. Observe gives the caller lists of its own: one allocation, 64 bytes per rule
+// that fired (about 1.2 KB on DefaultB2B), which in a process with a small heap costs about
+// as much again as the evaluation itself (BENCHMARKS.md). The Results are the same.
 //
 // Around them, for B2B: [Scorer.ScoreAccount] scores an account (Config.Accounts) from its
 // members' leads and States, keeping the account's tier and hand-off in an [AccountState];
