@@ -248,10 +248,14 @@ func compileAccounts[L any](c *exprCompiler[L], cfg *AccountConfig, errs *errorL
 		a.rules = append(a.rules, ar)
 	}
 	roleIDs := make([]string, 0, len(cfg.Roles))
+	roleIndex := make(map[string]int, len(cfg.Roles)) // a role's first position: requires are looked up, not searched
 	seen = map[string]bool{}
 	for i, r := range cfg.Roles {
 		id := checkAccountID(ItemRole, "roles", r.ID, i, seen, errs)
 		roleIDs = append(roleIDs, r.ID)
+		if _, ok := roleIndex[r.ID]; !ok {
+			roleIndex[r.ID] = i
+		}
 		if r.Recency < 0 {
 			errs.addf(ItemRole, id, "recency", "negative duration %v", r.Recency)
 		}
@@ -273,13 +277,15 @@ func compileAccounts[L any](c *exprCompiler[L], cfg *AccountConfig, errs *errorL
 	}
 	bands := compileBands[L](ItemAccountTier, names, mins, errs)
 	for i, t := range cfg.Tiers {
-		if len(t.Name) > maxAccountName {
-			errs.addf(ItemAccountTier, shortName(t.Name), "name", "an account tier name is at most %d bytes (this one has %d)", maxAccountName, len(t.Name))
+		if len(t.Name) > maxAccountName || !utf8.ValidString(t.Name) {
+			// An AccountState records its tier by name, and refuses to write one that is not
+			// UTF-8: such a tier would make every AccountState of the rule set unwritable.
+			errs.addf(ItemAccountTier, shortName(t.Name), "name", "an account tier name is at most %d bytes of UTF-8 (this one has %d)", maxAccountName, len(t.Name))
 		}
 		at := accountTier{name: t.Name, min: bands[i].min, handoff: t.Handoff}
 		for k, req := range t.Requires {
-			j := slices.Index(roleIDs, req)
-			if j < 0 {
+			j, ok := roleIndex[req]
+			if !ok {
 				errs.addf(ItemAccountTier, shortName(bands[i].name), fmt.Sprintf("requires[%d]", k), "no role %q in accounts.roles%s", req, suggest.Hint(req, roleIDs, true))
 				continue
 			}

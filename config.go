@@ -166,8 +166,9 @@ func (e *ConfigError) Error() string {
 
 func (e *ConfigError) Unwrap() error { return e.Err }
 
-// ParseConfig decodes a JSON rule set strictly: unknown fields, trailing data and wrongly typed
-// values are errors. The error is a *ConfigError positioned at the first problem in the text
+// ParseConfig decodes a JSON rule set strictly: unknown fields, trailing data, wrongly typed
+// values and a key given twice in one object (also in another case: "points" and "Points")
+// are errors. The error is a *ConfigError positioned at the first problem in the text
 // and naming the item it is in; an unknown key comes with the key probably meant. It does not
 // compile the rules: Compile reports what is wrong inside them.
 func ParseConfig(data []byte) (Config, error) {
@@ -185,6 +186,10 @@ func ParseConfig(data []byte) (Config, error) {
 	}
 	if _, err := dec.Token(); err != io.EOF {
 		return Config{}, configError(data, trailing, errors.New("unexpected data after the config object"), false)
+	}
+	if p := duplicateConfigKey(data); p != nil {
+		line, col := text.LineColumn(data, p.offset)
+		return Config{}, &ConfigError{Line: line, Column: col, Kind: p.kind, RuleID: p.id, Field: p.field, Err: p.err}
 	}
 	return cfg, nil
 }

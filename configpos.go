@@ -85,6 +85,36 @@ var configItems = map[reflect.Type]struct {
 
 type configWalker struct {
 	found *configProblem
+	// keysOnly: look for duplicate keys only (duplicateConfigKey), once the config decoded;
+	// a config that does not decode is reported by its first problem of another kind.
+	keysOnly bool
+}
+
+// duplicateConfigKey walks data, a config that decoded, for a key given twice in one object:
+// encoding/json keeps the last silently — also of keys that differ only in case ("points"
+// and "Points", or "pointſ" with U+017F) — so a rule set read by another tool, or by a
+// reviewer, would say something else than the one scored. nil when every key is given once.
+func duplicateConfigKey(data []byte) *configProblem {
+	w := configWalker{keysOnly: true}
+	start := skipSeparators(data, 0)
+	end := len(bytes.TrimRight(data, " \t\r\n"))
+	if start >= end {
+		return nil
+	}
+	w.value(data[start:end], start, reflect.TypeFor[Config](), configPlace{})
+	return w.found
+}
+
+// duplicateKey is the error of a key that sets what an earlier key of its object did.
+func duplicateKey(at configPlace, key, earlier string) error {
+	err := fmt.Errorf("duplicate key %q: %q before it sets the same value, and only the last would count", key, earlier)
+	if key == earlier {
+		err = fmt.Errorf("duplicate key %q: only the last would count", key)
+	}
+	if at.field != "" {
+		err = fmt.Errorf("%s: %w", at.field, err)
+	}
+	return err
 }
 
 var (
@@ -115,6 +145,8 @@ func (w *configWalker) value(raw []byte, off int, t reflect.Type, at configPlace
 		w.array(raw, off, at, t)
 	case !custom && t.Kind() == reflect.Map && raw[0] == '{':
 		w.mapValues(raw, off, at, t)
+	case w.keysOnly:
+		return
 	default:
 		if err := json.Unmarshal(raw, reflect.New(t).Interface()); err != nil {
 			w.fail(off, at, valueError(raw, t, at, err))
@@ -124,8 +156,14 @@ func (w *configWalker) value(raw []byte, off int, t reflect.Type, at configPlace
 
 func (w *configWalker) object(raw []byte, off int, at configPlace, t reflect.Type) {
 	fields := jsonFields(t)
+	seen := map[string]string{} // field name → the key that set it
 	eachMember(raw, off, func(key string, keyOff int, val []byte, valOff int) bool {
 		f, ok := fieldByJSONName(fields, key)
+		if earlier, dup := seen[f.name]; ok && dup && w.keysOnly {
+			w.fail(keyOff, at.child(f.name), duplicateKey(at.child(f.name), key, earlier))
+			return false
+		}
+		seen[f.name] = key
 		if !ok {
 			names := make([]string, len(fields))
 			for i, f := range fields {
@@ -163,6 +201,7 @@ func (w *configWalker) array(raw []byte, off int, at configPlace, t reflect.Type
 
 func (w *configWalker) mapValues(raw []byte, off int, at configPlace, t reflect.Type) {
 	elem := t.Elem()
+	seen := map[string]bool{}
 	eachMember(raw, off, func(key string, keyOff int, val []byte, valOff int) bool {
 		place := at.child(key)
 		switch {
@@ -171,6 +210,11 @@ func (w *configWalker) mapValues(raw []byte, off int, at configPlace, t reflect.
 		case at.kind == "" && at.field == "lists":
 			place = configPlace{kind: "list", id: key}
 		}
+		if seen[key] && w.keysOnly {
+			w.fail(keyOff, place, duplicateKey(place, key, key))
+			return false
+		}
+		seen[key] = true
 		w.value(val, valOff, elem, place)
 		return w.found == nil
 	})

@@ -230,7 +230,7 @@ func (c *exprCompiler[L]) compileAs(src string, sc scope, want resultKind, errs 
 	c.nodes += nodes
 	if !within(c.nodes, c.limits.MaxTotalNodes) {
 		c.nodesOver = true
-		errs.tooLarge("expressions", "the rule set's expressions have more than %s syntax nodes in all, at most %s (Limits.MaxTotalNodes): %s %q is where they run over",
+		errs.tooLarge("expressions", "the rule set's expressions have more than %s syntax nodes in all (a matches pattern counting its instructions), at most %s (Limits.MaxTotalNodes): %s %q is where they run over",
 			text.Thousands(c.nodes), text.Thousands(c.limits.MaxTotalNodes), kind, shortName(id))
 		return nil
 	}
@@ -462,6 +462,14 @@ func (p *patcher[L]) Visit(node *ast.Node) {
 	case *ast.IdentifierNode:
 		p.checkName(n)
 	case *ast.CallNode:
+		if m, ok := n.Callee.(*ast.MemberNode); ok && m.Node.Type() == timeType {
+			if name, ok := m.Property.(*ast.StringNode); ok && name.Value == "Local" {
+				// time.Time's Local reads the server's zone (from the environment and the zone
+				// files, at first use): a rule's result would depend on where it runs.
+				p.fail(n, "Local() converts to the server's time zone, which rules never read: compare times as they are")
+				return
+			}
+		}
 		p.rewriteCall(node, n)
 	case *ast.BuiltinNode:
 		if isEventCount(n) {

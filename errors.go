@@ -10,6 +10,7 @@ import (
 	"github.com/expr-lang/expr/file"
 
 	"github.com/leadscore/leadscore/internal/state"
+	"github.com/leadscore/leadscore/internal/text"
 )
 
 // The errors a call returns for bad input, to match with errors.Is. Each error a call returns
@@ -111,7 +112,24 @@ func (e *RuleError) Unwrap() error { return e.Err }
 // errorList collects RuleErrors during compilation.
 type errorList []error
 
+// maxErrors bounds the errors one Compile lists: a 4 MiB rule set can hold millions of
+// problems (an "on" of four million unknown types), and each would cost a RuleError and a
+// line of the joined message (300,000 of them allocated 405 MB). Past it, one last error says
+// that more were found.
+const maxErrors = 10_000
+
+// full reports whether l lists no more errors: it holds maxErrors and the one saying there
+// are more.
+func (l errorList) full() bool { return len(l) > maxErrors }
+
 func (l *errorList) add(kind ItemKind, id, field string, err error) {
+	if len(*l) >= maxErrors {
+		if len(*l) == maxErrors {
+			*l = append(*l, &RuleError{Kind: ItemConfig, RuleID: "errors",
+				Err: fmt.Errorf("more than %s errors: the rest are not listed", text.Thousands(maxErrors))})
+		}
+		return
+	}
 	re := &RuleError{Kind: kind, RuleID: id, Field: field, Err: err}
 	var fe *file.Error
 	if errors.As(err, &fe) && fe.Line > 0 {
@@ -121,6 +139,10 @@ func (l *errorList) add(kind ItemKind, id, field string, err error) {
 }
 
 func (l *errorList) addf(kind ItemKind, id, field, format string, args ...any) {
+	if len(*l) >= maxErrors {
+		l.add(kind, id, field, nil) // not formatted: it is not listed
+		return
+	}
 	l.add(kind, id, field, fmt.Errorf(format, args...))
 }
 

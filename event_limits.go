@@ -14,7 +14,7 @@ import (
 
 // How an event is measured against the limits.
 //
-// Its size is the bytes of its ID, Type, Channel, Path and Category and of everything in its
+// Its size is the bytes of its ID, Type, Channel, Path, Category, Campaign, Content and CTA and of everything in its
 // Properties: a string counts its bytes (so does a []byte), a map key counts as a string, a
 // number, a bool, a time or any other scalar 8. A nil, an empty string and an empty collection
 // inside Properties count 1: no value is free, so the walk below is bounded by MaxEventBytes
@@ -72,10 +72,10 @@ func (l Limits) sizeEvent(ev *Event) (visited int, err error) {
 		return 0, nil // TrustedLimits: nothing to walk for
 	}
 	if len(ev.Properties) == 0 {
-		// No properties, the commonest event: its five strings within the limits need no
+		// No properties, the commonest event: its eight strings within the limits need no
 		// walk (which would count the same bytes, one string at a time).
 		total, longest := 0, 0
-		for _, v := range [...]string{ev.ID, ev.Type, ev.Channel, ev.Path, ev.Category} {
+		for _, v := range [...]string{ev.ID, ev.Type, ev.Channel, ev.Path, ev.Category, ev.Campaign, ev.Content, ev.CTA} {
 			total, longest = total+len(v), max(longest, len(v))
 		}
 		if within(longest, l.MaxStringBytes) && within(total, l.MaxEventBytes) {
@@ -101,10 +101,10 @@ type eventSizer struct {
 }
 
 // eventFields names the strings of an Event in the order event measures them.
-var eventFields = [...]string{"id", "type", "channel", "path", "category"}
+var eventFields = [...]string{"id", "type", "channel", "path", "category", "campaign", "content", "cta"}
 
 func (s *eventSizer) event(ev *Event) bool {
-	for i, v := range [...]string{ev.ID, ev.Type, ev.Channel, ev.Path, ev.Category} {
+	for i, v := range [...]string{ev.ID, ev.Type, ev.Channel, ev.Path, ev.Category, ev.Campaign, ev.Content, ev.CTA} {
 		if v != "" && !s.str(len(v)) {
 			s.at(eventFields[i])
 			return false

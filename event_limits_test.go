@@ -529,7 +529,7 @@ func TestEventSizeShortcutAgreesWithWalk(t *testing.T) {
 	str := func() string { return strings.Repeat("x", pick(r, []int{0, 1, 2, 7, 8, 9, 16, 40})) }
 	lim := func() int { return pick(r, []int{Unlimited, 0, 1, 7, 8, 9, 16, 24, 40, 100}) }
 	for range 20000 {
-		ev := Event{ID: str(), Type: str(), Channel: str(), Path: str(), Category: str()}
+		ev := Event{ID: str(), Type: str(), Channel: str(), Path: str(), Category: str(), Campaign: str(), Content: str(), CTA: str()}
 		l := Limits{MaxEventBytes: lim(), MaxStringBytes: lim(), MaxPropertyDepth: lim(), MaxPropertyElements: lim()}
 		_, got := l.sizeEvent(&ev)
 		walk := eventSizer{maxBytes: l.MaxEventBytes, maxDepth: l.MaxPropertyDepth, maxElems: l.MaxPropertyElements, maxString: l.MaxStringBytes}

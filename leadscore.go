@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/expr-lang/expr"
 	"github.com/expr-lang/expr/vm"
@@ -297,10 +298,10 @@ func compileTiers[L any](c *exprCompiler[L], tiers []Tier, errs *errorList) []ba
 	}
 	out := compileBands[L]("tier", names, mins, errs)
 	for i, t := range tiers {
-		if len(t.Name) > state.MaxName {
-			// A State records its tier by name: one it cannot store would make every State
-			// of the rule set fail MarshalBinary.
-			errs.addf(ItemTier, shortName(t.Name), "name", "a tier name is at most %d bytes (this one has %d)", state.MaxName, len(t.Name))
+		if len(t.Name) > state.MaxName || !utf8.ValidString(t.Name) {
+			// A State records its tier by name: one it cannot store (too long, or not UTF-8)
+			// would make every State of the rule set fail MarshalBinary.
+			errs.addf(ItemTier, shortName(t.Name), "name", "a tier name is at most %d bytes of UTF-8 (this one has %d)", state.MaxName, len(t.Name))
 		}
 		out[i].handoff = t.Handoff
 		if t.When != "" {

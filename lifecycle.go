@@ -230,7 +230,7 @@ func compileJourney[L any](c *exprCompiler[L], cfg Journey, errs *errorList) jou
 			errs.addf(ItemTransition, id, "to", "a transition must change the stage")
 		}
 		for _, typ := range tc.On {
-			if !c.types.known[typ] {
+			if !c.types.known[typ] && !errs.full() {
 				errs.addf(ItemTransition, id, "on", "%s", c.types.unknownEventType(typ))
 			}
 		}

@@ -49,12 +49,12 @@ type Limits struct {
 	MaxStringBytes      int // bytes of one string in an event (default 16 KiB)
 
 	// The size of a rule set (Compile errors otherwise).
-	MaxRules       int // rules, event rules, tiers, grades, signals, personas and transitions together (default 2,000)
+	MaxRules       int // rules, event rules, tiers, grades, signals, personas, transitions and the accounts section's rules, roles and tiers together (default 2,000)
 	MaxEventTypes  int // event types declared in the config (default 500)
 	MaxListEntries int // entries in all lists together (default 100,000)
 	MaxWindowSlots int // event times a State keeps for count() and detectors, over all types (default 8,192)
 	MaxConfigBytes int // bytes of the rule set's names, expressions, lists and reasons together (default 4 MiB)
-	MaxTotalNodes  int // syntax nodes of all the rule set's expressions together: compile time (default 100,000)
+	MaxTotalNodes  int // syntax nodes of all the rule set's expressions together, a matches pattern counting its instructions: compile time (default 100,000)
 }
 
 // Unlimited, as the value of a Limits field, turns that limit off.
@@ -182,7 +182,8 @@ func (l Limits) check(src string) (*parser.Tree, error) {
 	return tree, err
 }
 
-// checkCounting is check, also returning the expression's syntax nodes.
+// checkCounting is check, also returning what the expression weighs toward MaxTotalNodes: its
+// syntax nodes, and its matches patterns by their instructions (patternInstructionsPerNode).
 func (l Limits) checkCounting(src string) (*parser.Tree, int, error) {
 	if len(src) > l.MaxExpressionLength {
 		return nil, 0, fmt.Errorf("expression of %d bytes, longer than the limit of %d", len(src), l.MaxExpressionLength)
@@ -196,17 +197,27 @@ func (l Limits) checkCounting(src string) (*parser.Tree, int, error) {
 	}
 	c := limitChecker{limits: l, src: file.NewSource(src)}
 	c.walk(tree.Node, 0)
+	weight := int(c.nodes) + c.patterns/patternInstructionsPerNode
 	if c.err != nil {
-		return nil, int(c.nodes), c.err
+		return nil, weight, c.err
 	}
-	return tree, int(c.nodes), nil
+	return tree, weight, nil
 }
 
+// patternInstructionsPerNode is what a matches pattern weighs toward MaxTotalNodes: a
+// literal pattern is compiled at every stage of compiling its expression (type checks,
+// compiler, fast path: about 8 times, 2 MB for 2,000 instructions), so each of its
+// (estimated) instructions counts as a syntax node. Uncounted, 1,990 rules each matching a
+// pattern of 1,956 instructions were 6,000 nodes, well within the limit, and took Compile
+// 2.5 s and 4 GB.
+const patternInstructionsPerNode = 1
+
 type limitChecker struct {
-	limits Limits
-	src    file.Source
-	nodes  uint
-	err    *file.Error
+	limits   Limits
+	src      file.Source
+	nodes    uint
+	patterns int // instructions of the literal matches patterns (PatternInstructions)
+	err      *file.Error
 }
 
 func (c *limitChecker) fail(n ast.Node, format string, args ...any) {
@@ -226,6 +237,13 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 		return
 	}
 	switch n := n.(type) {
+	case *ast.IdentifierNode:
+		if n.Value == "$env" {
+			// $env is the whole environment: through it an expression reached what its scope
+			// hides (the journey from an event rule) and the step budget itself
+			// ($env["·budget"].Charge(-now.UnixNano()) refilled it, and a 10 GB replace ran).
+			c.fail(n, "$env is not available: read lead, now and the names of the expression's scope")
+		}
 	case *ast.BinaryNode:
 		if n.Operator == ".." {
 			lo, ok1 := n.Left.(*ast.IntegerNode)
@@ -236,6 +254,11 @@ func (c *limitChecker) walk(n ast.Node, depth int) {
 			case hi.Value >= lo.Value && uint64(hi.Value)-uint64(lo.Value) >= uint64(c.limits.MaxRange):
 				// Computed unsigned: 0..9223372036854775807 would wrap a signed difference.
 				c.fail(n, "range of %d elements, more than the limit of %d", uint64(hi.Value)-uint64(lo.Value)+1, c.limits.MaxRange)
+			}
+		}
+		if pattern, ok := n.Right.(*ast.StringNode); ok && n.Operator == "matches" {
+			if insts, err := budget.PatternInstructions(pattern.Value); err == nil {
+				c.patterns += insts
 			}
 		}
 		if n.Operator == "matches" && c.limits.StepBudget != Unlimited {

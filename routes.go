@@ -1,8 +1,6 @@
 package leadscore
 
 import (
-	"slices"
-
 	"github.com/leadscore/leadscore/internal/strindex"
 	"github.com/leadscore/leadscore/internal/text"
 )
@@ -45,28 +43,38 @@ func (s *Scorer[L]) compileRoutes(index eventIndex) {
 	for t := range index.byType {
 		names[t] = true
 	}
-	for _, tr := range s.journey.transitions {
+	// The transitions that list each type in their on, and the stages whose SLA it meets,
+	// gathered in one pass: searching every on for every type was quadratic (500 types
+	// against a million entries of on took seconds).
+	moves := map[string][]int{}
+	for ti, tr := range s.journey.transitions {
 		for _, t := range tr.on {
 			names[t] = true
+			if l := moves[t]; len(l) == 0 || l[len(l)-1] != ti {
+				moves[t] = append(l, ti)
+			}
 		}
 	}
-	for _, st := range s.journey.stages {
+	sla := map[string]uint64{}
+	for i, st := range s.journey.stages {
 		for _, t := range st.slaMetBy {
 			names[t] = true
+			sla[t] |= 1 << i
 		}
 	}
 	keys := text.SortedKeys(names)
 	s.routeOf = strindex.New(keys)
 	s.routes = make([]eventRoute, 0, len(keys)+1)
 	for _, typ := range keys {
-		s.routes = append(s.routes, s.newRoute(index.rules(typ), typ, strict == nil || strict[typ]))
+		s.routes = append(s.routes, s.newRoute(index.rules(typ), typ, strict == nil || strict[typ], moves[typ], sla[typ]))
 	}
-	s.routes = append(s.routes, s.newRoute(index.anyType, "", strict == nil)) // any other type
+	s.routes = append(s.routes, s.newRoute(index.anyType, "", strict == nil, nil, 0)) // any other type
 }
 
 // newRoute is the route of events of type typ ("": of a type no table knows), whose
-// candidate event rules are rules.
-func (s *Scorer[L]) newRoute(rules []int, typ string, accepted bool) eventRoute {
+// candidate event rules are rules, which moves the journey transitions moves (in order) and
+// meets the SLA of the stages whose bits slaMet sets.
+func (s *Scorer[L]) newRoute(rules []int, typ string, accepted bool, moves []int, slaMet uint64) eventRoute {
 	r := eventRoute{ring: -1, rules: rules, accepted: accepted, eventOnly: true}
 	if i, ok := s.typeOf[typ]; ok && typ != "" {
 		r.ring = i
@@ -81,20 +89,14 @@ func (s *Scorer[L]) newRoute(rules []int, typ string, accepted bool) eventRoute 
 		return r
 	}
 	j := &s.journey
-	for ti, t := range j.transitions {
-		if slices.Contains(t.on, typ) {
-			if r.on == nil {
-				r.on = make([]uint64, (len(j.transitions)+63)/64)
-			}
-			r.on[ti>>6] |= 1 << (ti & 63)
-			r.from |= 1 << t.from
+	for _, ti := range moves {
+		if r.on == nil {
+			r.on = make([]uint64, (len(j.transitions)+63)/64)
 		}
+		r.on[ti>>6] |= 1 << (ti & 63)
+		r.from |= 1 << j.transitions[ti].from
 	}
-	for i, st := range j.stages {
-		if slices.Contains(st.slaMetBy, typ) {
-			r.slaMet |= 1 << i
-		}
-	}
+	r.slaMet = slaMet
 	return r
 }
 

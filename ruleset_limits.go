@@ -34,6 +34,10 @@ func (l Limits) checkRuleSetSize(cfg *Config, errs *errorList) bool {
 	for _, p := range cfg.Personas {
 		rules += len(p.Tracks) // a track may hold an expression too
 	}
+	if a := cfg.Accounts; a != nil {
+		// The accounts section's rules and roles hold expressions; its tiers name roles.
+		rules += len(a.Rules) + len(a.Roles) + len(a.Tiers)
+	}
 	if !within(rules, l.MaxRules) {
 		errs.tooLarge("rules", "%s rules, tiers, grades, signals, personas and transitions, at most %s (Limits.MaxRules)", text.Thousands(rules), text.Thousands(l.MaxRules))
 	}
@@ -102,6 +106,18 @@ func configBytes(cfg *Config) int {
 	}
 	for _, t := range cfg.Journey.Transitions {
 		n += len(t.From) + len(t.To) + strs(t.On) + len(t.When) + len(t.Reason)
+	}
+	if a := cfg.Accounts; a != nil {
+		n += len(a.Key) + len(a.Member) + len(a.Label) + len(a.Engagement.Combine)
+		for _, r := range a.Rules {
+			n += len(r.ID) + len(r.When) + len(r.Reason)
+		}
+		for _, r := range a.Roles {
+			n += len(r.ID) + len(r.Name) + len(r.When)
+		}
+		for _, t := range a.Tiers {
+			n += len(t.Name) + strs(t.Requires)
+		}
 	}
 	return n
 }

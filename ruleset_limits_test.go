@@ -177,6 +177,12 @@ func fill(v reflect.Value) int {
 	case reflect.Slice:
 		v.Set(reflect.MakeSlice(v.Type(), 1, 1))
 		return fill(v.Index(0))
+	case reflect.Pointer: // Config.Accounts
+		if v.Type().Elem().Kind() != reflect.Struct {
+			return 0
+		}
+		v.Set(reflect.New(v.Type().Elem()))
+		return fill(v.Elem())
 	case reflect.Map:
 		k, e := reflect.New(v.Type().Key()).Elem(), reflect.New(v.Type().Elem()).Elem()
 		n := fill(k) + fill(e)
@@ -184,7 +190,7 @@ func fill(v reflect.Value) int {
 		v.SetMapIndex(k, e)
 		return n
 	}
-	return 0 // numbers, bools, durations, pointers to numbers
+	return 0 // numbers, bools, durations
 }
 
 // The presets and examples are far within the default size limits.

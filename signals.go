@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/leadscore/leadscore/internal/classify"
 	"github.com/leadscore/leadscore/internal/fastpath"
@@ -215,8 +216,8 @@ func compileSignals[L any](c *exprCompiler[L], cfg []SignalConfig, lists map[str
 			errs.addf(kind, id, "kind", "a signal needs a kind")
 			continue
 		}
-		if len(id) > state.MaxName {
-			errs.addf(kind, shortName(id), "kind", "a signal kind is at most %d bytes (this one has %d): a State records active signals by kind", state.MaxName, len(id))
+		if len(id) > state.MaxName || !utf8.ValidString(id) {
+			errs.addf(kind, shortName(id), "kind", "a signal kind is at most %d bytes of UTF-8 (this one has %d): a State records active signals by kind", state.MaxName, len(id))
 			continue
 		}
 		if _, dup := byKind[id]; dup {

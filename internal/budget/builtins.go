@@ -24,6 +24,9 @@ const (
 	fnRepeat  = "·repeat"  // repeat, likewise
 	fnMatch   = "·match"   // ·match(budget, s, n): charges matching s against a pattern of n instructions, returns s
 	fnLoop    = "·loop"    // ·loop(budget, c, w): charges a loop over c whose body weighs w, returns c
+	fnTrim    = "·trim"    // trim(s, cutset), charged before it runs: runes of s times the cutset
+	fnSplit   = "·split"   // split and splitAfter, charged for the list they build before building it
+	fnSplitAf = "·splitAfter"
 )
 
 // Functions declares to expr the functions the Patcher's rewritten expressions call: an
@@ -39,6 +42,9 @@ func Functions() expr.Option {
 		c.Functions[fnRepeat] = &builtin.Function{Name: fnRepeat, Func: chargedRepeat, Validate: returns(stringType, 3, 3)}
 		c.Functions[fnMatch] = &builtin.Function{Name: fnMatch, Func: chargeMatch, Validate: sameTypeAs(1, 3)}
 		c.Functions[fnLoop] = &builtin.Function{Name: fnLoop, Func: chargeLoop, Validate: sameTypeAs(1, 3)}
+		c.Functions[fnTrim] = &builtin.Function{Name: fnTrim, Func: chargedTrim, Validate: returns(stringType, 3, 3)}
+		c.Functions[fnSplit] = &builtin.Function{Name: fnSplit, Func: chargedSplit("split", strings.SplitN), Validate: returns(stringsType, 3, 4)}
+		c.Functions[fnSplitAf] = &builtin.Function{Name: fnSplitAf, Func: chargedSplit("splitAfter", strings.SplitAfterN), Validate: returns(stringsType, 3, 4)}
 		c.Functions[fnToJSON] = &builtin.Function{Name: fnToJSON, Func: chargedToJSON, Validate: returns(stringType, 2, 2)}
 		c.Functions[fnFromJSON] = &builtin.Function{Name: fnFromJSON, Func: chargedFromJSON, Validate: returns(anyType, 2, 2)}
 		c.Functions[fnFlatten] = &builtin.Function{Name: fnFlatten, Func: chargedFlatten, Validate: returns(anySliceType, 2, 2)}
@@ -46,7 +52,10 @@ func Functions() expr.Option {
 	}
 }
 
-var stringType = reflect.TypeOf("")
+var (
+	stringType  = reflect.TypeOf("")
+	stringsType = reflect.TypeFor[[]string]()
+)
 
 // sameTypeAs types a call as its argument i: ·charge is the identity, so patching an
 // expression with it changes no type.
@@ -134,6 +143,68 @@ func chargedReplace(args ...any) (any, error) {
 		return nil, err
 	}
 	return strings.Replace(s, old, repl, n), nil
+}
+
+// chargedTrim is expr's trim(s, cutset), charged before it runs: strings.Trim looks each rune
+// it cuts up in a cutset that is not ASCII by scanning the cutset, so its work is the runes of
+// s times the bytes of the cutset — 5,000 runes against a 16 KiB cutset took 7 ms, uncharged,
+// once per call of an expression that needs no other charge. An ASCII cutset is a table: a
+// step a byte.
+func chargedTrim(args ...any) (any, error) {
+	s, ok1 := args[1].(string)
+	cutset, ok2 := args[2].(string)
+	if !ok1 || !ok2 {
+		return nil, fmt.Errorf("trim: want strings, got %T, %T", args[1], args[2])
+	}
+	steps := int64(len(s)) + int64(len(cutset)) + 1
+	if !isASCII(cutset) {
+		steps += int64(utf8.RuneCountInString(s)) * int64(len(cutset))
+	}
+	if err := budgetOf(args[0]).Charge(steps); err != nil {
+		return nil, err
+	}
+	return strings.Trim(s, cutset), nil
+}
+
+// chargedSplit is expr's split(s, sep[, n]) or splitAfter (split: strings.SplitN or
+// strings.SplitAfterN), charged before building for the bytes it scans and the strings it
+// returns: split(s, "") builds a 16-byte string header per byte of s, so without a loop or a
+// let, 23 of them in a rule, over a 16 KB event string, allocated 6 MB uncharged, and 390
+// such rules 2.2 GB in one Observe.
+func chargedSplit(name string, split func(s, sep string, n int) []string) func(args ...any) (any, error) {
+	return func(args ...any) (any, error) {
+		s, ok1 := args[1].(string)
+		sep, ok2 := args[2].(string)
+		if !ok1 || !ok2 {
+			return nil, fmt.Errorf("%s: want strings, got %T, %T", name, args[1], args[2])
+		}
+		n := -1
+		if len(args) == 4 {
+			n = runtime.ToInt(args[3])
+		}
+		var parts int64
+		if sep == "" {
+			parts = int64(utf8.RuneCountInString(s))
+		} else {
+			parts = int64(strings.Count(s, sep)) + 1
+		}
+		if n >= 0 {
+			parts = min(parts, int64(n))
+		}
+		if err := budgetOf(args[0]).Charge(int64(len(s)) + parts + 1); err != nil {
+			return nil, err
+		}
+		return split(s, sep, n), nil
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
 }
 
 // chargedJoin is expr's join(list[, sep]), charged before building: the separator repeats

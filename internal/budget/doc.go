@@ -18,8 +18,9 @@
 //     bottom, and every string or collection built is charged as it is built; chains of +
 //     are charged as they build even without reuse;
 //   - work that is a product of input sizes even once (replace, join, repeat, toJSON,
-//     fromJSON, flatten, uniq, matches) is charged before it is done, by charged versions of
-//     those built-ins that then do exactly what expr's do.
+//     fromJSON, flatten, uniq, matches, trim with a cutset) or that builds far more than its
+//     input (split, splitAfter: a string header per byte) is charged before it is done, by
+//     charged versions of those built-ins that then do exactly what expr's do.
 //
 // The rewritten expression calls functions whose names start with '·' (the lexer rejects the
 // character, so only the Patcher can write them); Functions declares them, and must be among

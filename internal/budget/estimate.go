@@ -118,7 +118,7 @@ func (m *costModel) estimate(n ast.Node) (steps, size float64) {
 				return s + z*k, z
 			}
 			name := map[string]string{fnReplace: "replace", fnJoin: "join", fnRepeat: "repeat",
-				fnToJSON: "toJSON", fnFromJSON: "fromJSON", fnFlatten: "flatten", fnUniq: "uniq"}[id.Value]
+				fnToJSON: "toJSON", fnFromJSON: "fromJSON", fnFlatten: "flatten", fnUniq: "uniq", fnTrim: "trim", fnSplit: "split", fnSplitAf: "splitAfter"}[id.Value]
 			if name != "" {
 				return m.call(name, n.Arguments[1:])
 			}
@@ -194,6 +194,10 @@ func (m *costModel) call(name string, args []ast.Node) (float64, float64) {
 		return steps + in, in
 	case "uniq": // each element against every one kept
 		return steps + in*in, in
+	case "trim": // with a cutset: each rune of s looked up in it
+		if len(sizes) == 2 {
+			return steps + in + sizes[0]*sizes[1], sizes[0]
+		}
 	}
 	return steps + in + 1, math.Max(in, 1)
 }

@@ -57,7 +57,7 @@ func Analyze(root ast.Node, isCall func(*ast.BuiltinNode) bool) Needs {
 			b.Reuses = true
 		case *ast.BuiltinNode:
 			b.Reuses = b.Reuses || ((isCall == nil || !isCall(v)) && loopBody(v) != nil)
-			b.Products = b.Products || chargedBuiltins[v.Name] != ""
+			b.Products = b.Products || chargedBuiltins[v.Name] != "" || trimsCutset(v)
 		case *ast.BinaryNode:
 			b.Products = b.Products || v.Operator == "matches"
 			if v.Operator == "+" {
@@ -103,7 +103,11 @@ func (p *Patcher) Visit(node *ast.Node) {
 			}
 			return
 		}
-		if fn, ok := chargedBuiltins[n.Name]; ok {
+		fn, ok := chargedBuiltins[n.Name]
+		if trimsCutset(n) {
+			fn, ok = fnTrim, true
+		}
+		if ok {
 			c := &ast.CallNode{Callee: &ast.IdentifierNode{Value: fn}, Arguments: append([]ast.Node{budgetRef()}, n.Arguments...)}
 			c.SetLocation(n.Location())
 			*node = c
@@ -164,7 +168,14 @@ var chargedBuiltins = map[string]string{
 	"replace": fnReplace, "join": fnJoin, "repeat": fnRepeat, // output a product of inputs
 	"toJSON": fnToJSON, "flatten": fnFlatten, "uniq": fnUniq, // work quadratic in the input
 	"fromJSON": fnFromJSON, // builds what the others work on, nested as deep as it likes
+	// A string header per byte of the input (split(s, "")): the largest output per syntax node
+	// of any built-in, charged even once, so that the call budget bounds a rule set of them.
+	"split": fnSplit, "splitAfter": fnSplitAf,
 }
+
+// trimsCutset reports whether n is trim(s, cutset): its work is the product of its inputs'
+// sizes (chargedTrim). trim(s) trims white space, in one pass.
+func trimsCutset(n *ast.BuiltinNode) bool { return n.Name == "trim" && len(n.Arguments) == 2 }
 
 // scanOperators read all of a string or collection operand (== and in compare collections
 // element by element, to the bottom).
@@ -233,7 +244,7 @@ func ours(n *ast.CallNode) bool {
 		return false
 	}
 	switch id.Value {
-	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch, fnLoop, fnToJSON, fnFromJSON, fnFlatten, fnUniq:
+	case fnCharge, fnReplace, fnJoin, fnRepeat, fnMatch, fnLoop, fnToJSON, fnFromJSON, fnFlatten, fnUniq, fnTrim, fnSplit, fnSplitAf:
 		return true
 	}
 	return false

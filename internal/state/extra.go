@@ -359,7 +359,10 @@ func isLine(s string) bool {
 			continue
 		}
 		r, n := utf8.DecodeRuneInString(s[i:])
-		if r == utf8.RuneError || ReasonControl(r) || unicode.IsSpace(r) {
+		// An invalid byte decodes as RuneError of width 1; U+FFFD itself, width 3, is text
+		// (Line writes it for every invalid byte: refusing it made a State holding the text
+		// of an event with one bad byte impossible to write).
+		if r == utf8.RuneError && n == 1 || ReasonControl(r) || unicode.IsSpace(r) {
 			return false
 		}
 		space = false
