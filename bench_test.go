@@ -672,6 +672,9 @@ func BenchmarkScoreDistinctFields(b *testing.B) {
 // the CPU drifts by 2× within seconds (other tenants, steal time); two benchmarks run a second
 // apart see different machines, while two blocks run microseconds apart see the same one.
 // BENCHMARKS.md's ratios come from here; ns/op means nothing for this benchmark.
+// A median over blocks also leaves out the blocks the garbage collector ran in: for a call
+// that allocates (Score, Observe) it is the cost without the collections its allocations
+// cause, which BenchmarkCalls and BenchmarkObserveQuiet, plain loops, include.
 func BenchmarkRatios(b *testing.B) {
 	thirty, detectorsOff := compileT(b, thirtyRules()), compileT(b, rulesOnly(thirtyRules()))
 	vm := withoutFastPath(compileT(b, rulesOnly(thirtyRules())))
