@@ -30,8 +30,12 @@ type configProblem struct {
 
 // locateConfigProblem walks data, syntactically valid JSON, as it decodes into a Config; nil
 // when it finds no problem.
-func locateConfigProblem(data []byte) *configProblem {
-	w := configWalker{}
+func locateConfigProblem(data []byte) *configProblem { return walkConfig(data, false) }
+
+// walkConfig walks data as a Config, for the first problem of any kind or (keysOnly) for a
+// duplicate key only.
+func walkConfig(data []byte, keysOnly bool) *configProblem {
+	w := configWalker{keysOnly: keysOnly}
 	start := skipSeparators(data, 0)
 	end := len(bytes.TrimRight(data, " \t\r\n"))
 	if start >= end {
@@ -94,16 +98,7 @@ type configWalker struct {
 // encoding/json keeps the last silently — also of keys that differ only in case ("points"
 // and "Points", or "pointſ" with U+017F) — so a rule set read by another tool, or by a
 // reviewer, would say something else than the one scored. nil when every key is given once.
-func duplicateConfigKey(data []byte) *configProblem {
-	w := configWalker{keysOnly: true}
-	start := skipSeparators(data, 0)
-	end := len(bytes.TrimRight(data, " \t\r\n"))
-	if start >= end {
-		return nil
-	}
-	w.value(data[start:end], start, reflect.TypeFor[Config](), configPlace{})
-	return w.found
-}
+func duplicateConfigKey(data []byte) *configProblem { return walkConfig(data, true) }
 
 // duplicateKey is the error of a key that sets what an earlier key of its object did.
 func duplicateKey(at configPlace, key, earlier string) error {
