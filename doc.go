@@ -94,9 +94,10 @@
 //     goroutines.
 //
 // A stream that reads each event's Result and lets it go calls ObserveInto with one Result
-// per worker. Observe gives the caller lists of its own: one allocation, 64 bytes per rule
-// that fired (about 1.2 KB on DefaultB2B), which in a process with a small heap costs about
-// as much again as the evaluation itself (BENCHMARKS.md). The Results are the same.
+// per worker. Observe gives the caller lists of its own: when nothing fires, one allocation
+// of 64 bytes per rule that contributed (about 1.2 KB on DefaultB2B), which in a process
+// with a small heap costs half to all of the evaluation's time again, the collector's share
+// included (BENCHMARKS.md). The Results are the same.
 //
 // Around them, for B2B: [Scorer.ScoreAccount] scores an account (Config.Accounts) from its
 // members' leads and States, keeping the account's tier and hand-off in an [AccountState];
