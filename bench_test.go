@@ -149,6 +149,112 @@ func handWritten30(l *Lead) float64 {
 	return s
 }
 
+// handWritten30Explained is handWritten30 giving, beside the sum, what Score's Result
+// gives: the contribution of every rule that held, in rule order, in a slice of its own
+// exactly as long (gathered on the stack, then one allocation). It is the floor for a call
+// that returns its explanation: what Score costs beyond ScoreInto, written by hand.
+func handWritten30Explained(l *Lead) (float64, []Contribution) {
+	var held [30]Contribution
+	n, s := 0, 0.0
+	fire := func(id string, points float64) {
+		held[n] = Contribution{RuleID: id, Dimension: Fit, Points: points}
+		n++
+		s += points
+	}
+	c := &l.Company
+	if c.Employees >= 1000 {
+		fire("r00", 15)
+	}
+	if c.Employees >= 50 && c.Employees < 1000 {
+		fire("r01", 10)
+	}
+	if c.Employees > 0 && c.Employees < 10 {
+		fire("r02", -5)
+	}
+	if c.Revenue >= 10e6 {
+		fire("r03", 10)
+	}
+	if c.Revenue >= 100e6 {
+		fire("r04", 5)
+	}
+	if slices.Contains([]string{"software", "saas", "fintech", "healthcare"}, c.Industry) {
+		fire("r05", 8)
+	}
+	if slices.Contains([]string{"education", "government"}, c.Industry) {
+		fire("r06", -5)
+	}
+	if slices.Contains([]string{"US", "CA", "GB", "DE", "FR", "NL"}, c.Country) {
+		fire("r07", 5)
+	}
+	if l.Country == "US" {
+		fire("r08", 2)
+	}
+	if strings.HasPrefix(l.Title, "VP") {
+		fire("r09", 15)
+	}
+	if strings.HasPrefix(l.Title, "Chief") {
+		fire("r10", 20)
+	}
+	if strings.Contains(l.Title, "Director") {
+		fire("r11", 12)
+	}
+	if strings.Contains(l.Title, "Manager") {
+		fire("r12", 6)
+	}
+	if strings.Contains(l.Title, "Intern") {
+		fire("r13", -10)
+	}
+	if strings.Contains(l.Title, "Student") {
+		fire("r14", -10)
+	}
+	if strings.HasSuffix(l.Email, "@gmail.com") {
+		fire("r15", -10)
+	}
+	if strings.HasSuffix(l.Email, "@yahoo.com") {
+		fire("r16", -10)
+	}
+	if strings.HasSuffix(l.Email, ".edu") {
+		fire("r17", -15)
+	}
+	if strings.Contains(l.Email, "+") {
+		fire("r18", -2)
+	}
+	if l.Phone != "" {
+		fire("r19", 3)
+	}
+	if l.Source == "referral" {
+		fire("r20", 10)
+	}
+	if l.Source == "event" || l.Source == "partner" {
+		fire("r21", 5)
+	}
+	if l.Source == "paid" {
+		fire("r22", 1)
+	}
+	if l.BANT.Budget {
+		fire("r23", 10)
+	}
+	if l.BANT.Authority {
+		fire("r24", 10)
+	}
+	if l.BANT.Need {
+		fire("r25", 10)
+	}
+	if l.BANT.Timing {
+		fire("r26", 10)
+	}
+	if c.Founded > 0 && c.Founded <= 2020 {
+		fire("r27", 5)
+	}
+	if c.ServiceCenters >= 3 {
+		fire("r28", 4)
+	}
+	if c.MinorityOwned {
+		fire("r29", 2)
+	}
+	return s, cloneOrEmpty(held[:n])
+}
+
 var benchLead = Lead{
 	Email: "dana@globex.example", Title: "VP Operations", Phone: "+1 555 0100", Country: "US", Source: "referral",
 	Company: Company{Name: "Globex", Domain: "globex.example", Industry: "software", Country: "US", Employees: 1200, Revenue: 250e6, Founded: 1998, ServiceCenters: 4},
@@ -199,7 +305,32 @@ func TestHandWrittenBaselineAgrees(t *testing.T) {
 	}
 }
 
-var sinkF float64
+// The explained baseline fires the rules Score's Result lists, with their points.
+func TestHandWrittenExplainedAgrees(t *testing.T) {
+	s := compileT(t, thirtyRules())
+	leads := append([]Lead{benchLead, {}}, benchPopulation(200)...)
+	for _, l := range leads {
+		var st State
+		r := scoreT(t, s, l, &st, t0)
+		sum, got := handWritten30Explained(&l)
+		if sum != r.Fit {
+			t.Errorf("lead %+v: scorer %v, hand-written %v", l, r.Fit, sum)
+		}
+		if len(got) != len(r.Contributions) {
+			t.Fatalf("lead %+v: scorer lists %v, hand-written %v", l, r.Contributions, got)
+		}
+		for i, c := range got {
+			if w := r.Contributions[i]; c.RuleID != w.RuleID || c.Points != w.Points || c.Dimension != w.Dimension {
+				t.Errorf("lead %+v, contribution %d: scorer %+v, hand-written %+v", l, i, w, c)
+			}
+		}
+	}
+}
+
+var (
+	sinkF float64
+	sinkC []Contribution
+)
 
 // rulesOnly turns off the built-in signal detectors, so that a benchmark of cfg measures its
 // rules: the hand-written baseline detects no signals either (ScoreB2B keeps them).
@@ -494,7 +625,66 @@ func BenchmarkObserveQuiet(b *testing.B) {
 				return res
 			})
 		})
+		// The copy of the quiet Observe's contributions alone: what Observe costs beyond
+		// ObserveInto.
+		b.Run(preset+"/Result-copy", func(b *testing.B) {
+			s, lead, st, event := quietScenario(b, preset == "B2C")
+			held := observeT(b, s, lead, st, event(len(quietEvents)+1)).Contributions
+			b.ReportAllocs()
+			for b.Loop() {
+				sinkC = cloneOrEmpty(held)
+			}
+		})
 	}
+}
+
+// BenchmarkContributionSize copies the 13 contributions benchLead's Score returns, as
+// Score does (one allocation, exactly as long), for Contribution as it is (64 bytes) and
+// for two smaller shapes the contract could have: 48 bytes (the dimension as a byte, the
+// events as an int32) and 32 bytes (and no Reason). BENCHMARKS.md ("What a returned Result
+// costs") uses it to say what a change of the contract would buy a loop of Score.
+func BenchmarkContributionSize(b *testing.B) {
+	type contribution48 struct {
+		RuleID, Reason string
+		Points         float64
+		Events         int32
+		Dimension      uint8
+	}
+	type contribution32 struct {
+		RuleID    string
+		Points    float64
+		Events    int32
+		Dimension uint8
+	}
+	_, held := handWritten30Explained(&benchLead)
+	held48, held32 := make([]contribution48, len(held)), make([]contribution32, len(held))
+	for i, c := range held {
+		held48[i] = contribution48{RuleID: c.RuleID, Reason: c.Reason, Points: c.Points}
+		held32[i] = contribution32{RuleID: c.RuleID, Points: c.Points}
+	}
+	var sink48 []contribution48
+	var sink32 []contribution32
+	b.Run("handwritten", func(b *testing.B) {
+		for b.Loop() {
+			sinkF = handWritten30(&benchLead)
+		}
+	})
+	b.Run("64B", func(b *testing.B) {
+		for b.Loop() {
+			sinkC = cloneOrEmpty(held)
+		}
+	})
+	b.Run("48B", func(b *testing.B) {
+		for b.Loop() {
+			sink48 = cloneOrEmpty(held48)
+		}
+	})
+	b.Run("32B", func(b *testing.B) {
+		for b.Loop() {
+			sink32 = cloneOrEmpty(held32)
+		}
+	})
+	_, _ = sink48, sink32
 }
 
 // BenchmarkAccumulateOtherTypes adds event rules for types the observed event is not of:
@@ -759,6 +949,19 @@ func BenchmarkCalls(b *testing.B) {
 	b.Run("handwritten", func(b *testing.B) {
 		for b.Loop() {
 			sinkF = handWritten30(&benchLead)
+		}
+	})
+	// The hand-written rules that also return their explanation as Score does, and that
+	// explanation's copy alone: what Score costs beyond ScoreInto, whoever writes it.
+	b.Run("handwritten-explained", func(b *testing.B) {
+		for b.Loop() {
+			sinkF, sinkC = handWritten30Explained(&benchLead)
+		}
+	})
+	b.Run("Result-copy", func(b *testing.B) {
+		_, held := handWritten30Explained(&benchLead)
+		for b.Loop() {
+			sinkC = cloneOrEmpty(held)
 		}
 	})
 	thirty, off := compileT(b, thirtyRules()), compileT(b, rulesOnly(thirtyRules()))
