@@ -19,8 +19,13 @@ import (
 // first to arrive passes, as long as the repeats come within ttl of event time of it. It is
 // what the State's own memory of recent IDs (the 64 most recent by event time) cannot give:
 // exactly-once beyond that window, at the cost of a shuffle and a little state per event ID
-// for ttl. Events without an ID, and what is not event JSON (or not UTF-8), pass untouched
-// (Score reports the latter).
+// for ttl. Events without an ID pass untouched, and so does what the library refuses
+// whatever the rule set: what is not event JSON (or not UTF-8), an event without a type or
+// with a time outside [leadscore.MinTime, leadscore.MaxTime). Score reports those, and they
+// do not count as the first of their ID. An event that the Scorer refuses for its own
+// limits or vocabulary (Limits, Config.StrictEventTypes) is not known here and does count:
+// drop such events before DedupeEvents (Scorer.CheckEvent) when their IDs may collide with
+// valid ones.
 //
 // It keys by (lead, event ID) and keeps one flag per key, cleared by an event-time timer ttl
 // after the event — Beam Java's Deduplicate, which the Go SDK does not have; the Go SDK's
@@ -44,10 +49,16 @@ const idSep = "\x00"
 func keyByEventID(ctx context.Context, lead string, body []byte, withID func(beam.EventTime, string, []byte), without func(string, []byte)) {
 	var head struct {
 		ID   string    `json:"id"`
+		Type string    `json:"type"`
 		Time time.Time `json:"time"`
 	}
-	// Not UTF-8 (jsontext.Valid): its ID as decoded is not the event's; Score reports the event.
-	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Time.IsZero() || strings.Contains(lead, idSep) || !jsontext.Valid(body) {
+	// An event the library refuses whatever the rule set (no type, a time outside its range,
+	// not UTF-8) passes untouched, for Score to report: counted as the first of its ID, it
+	// would drop the valid event with that ID, which Observe would have taken (a refused
+	// event leaves the State's memory of IDs as it was). Not UTF-8 also means its ID as
+	// decoded is not the event's.
+	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Type == "" || !eventTimeInRange(head.Time) ||
+		strings.Contains(lead, idSep) || !jsontext.Valid(body) {
 		without(lead, body)
 		return
 	}

@@ -1,6 +1,8 @@
 package leadbeam
 
 import (
+	"fmt"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -30,3 +32,50 @@ func TestDedupeEventsPassesEachIDOnce(t *testing.T) {
 func joinLine(lead string, body []byte) string { return lead + "\t" + string(body) }
 
 func init() { beam.RegisterFunction(joinLine) }
+
+// TestDedupeEventsPassesWhatTheLibraryRefuses: an event the library refuses whatever the
+// rule set (a time before 1900 or from 2200 on, some beyond what a UnixNano holds; no type)
+// passes untouched, as what is not event JSON does, for Score to report — and does not
+// count as the first of its ID. Each of 60 leads gets, in a random order, some of those
+// under one ID and up to three deliveries of the one valid event with that ID: out come
+// all the refused ones and one copy of the valid one, which a refused event delivered
+// first used to drop.
+func TestDedupeEventsPassesWhatTheLibraryRefuses(t *testing.T) {
+	refused := []string{
+		`{"id": "x", "type": "page_view", "time": "0001-01-01T00:00:01Z"}`,
+		`{"id": "x", "type": "page_view", "time": "1500-06-01T00:00:00Z"}`,
+		`{"id": "x", "type": "page_view", "time": "1677-09-21T00:00:00Z"}`,
+		`{"id": "x", "type": "page_view", "time": "1899-12-31T23:59:59Z"}`,
+		`{"id": "x", "type": "page_view", "time": "2200-01-01T00:00:00Z"}`,
+		`{"id": "x", "type": "page_view", "time": "2262-04-12T00:00:00Z"}`,
+		`{"id": "x", "type": "page_view", "time": "9999-12-31T23:59:59Z"}`,
+		`{"id": "x", "time": "2025-03-01T00:00:00Z"}`,
+		`{"id": "x", "type": "", "time": "2025-03-01T00:00:00Z"}`,
+	}
+	valid := `{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z"}`
+	rng := rand.New(rand.NewPCG(14, 3))
+	var input, want []gen.Keyed
+	for l := range 60 {
+		lead := fmt.Sprintf("lead%02d", l)
+		var mine []gen.Keyed
+		for _, r := range refused {
+			if rng.IntN(3) == 0 {
+				mine = append(mine, gen.Keyed{Lead: lead, JSON: []byte(r)})
+			}
+		}
+		want = append(want, mine...)
+		if copies := rng.IntN(4); copies > 0 {
+			want = append(want, gen.Keyed{Lead: lead, JSON: []byte(valid)})
+			for range copies {
+				mine = append(mine, gen.Keyed{Lead: lead, JSON: []byte(valid)})
+			}
+		}
+		rng.Shuffle(len(mine), func(i, j int) { mine[i], mine[j] = mine[j], mine[i] })
+		input = append(input, mine...)
+	}
+
+	p, s := beam.NewPipelineWithRoot()
+	out := DedupeEvents(s, createKeyed(s, input), time.Hour)
+	passert.Equals(s, beam.ParDo(s, joinLine, out), strs(keyedLines(want))...)
+	ptest.RunAndValidate(t, p)
+}

@@ -31,7 +31,7 @@ func stampEvent(ctx context.Context, lead string, body []byte, emit func(beam.Ev
 		out.failure(Failure{Lead: lead, Kind: "event", Reason: "event is not valid leadscore.Event JSON: not UTF-8 (or a \\u escape of half a surrogate pair)", Body: body})
 		return
 	}
-	if head.Time.Before(leadscore.MinTime) || !head.Time.Before(leadscore.MaxTime) {
+	if !eventTimeInRange(head.Time) {
 		out.count("failures_event")
 		out.failure(Failure{Lead: lead, Kind: "event", EventID: head.ID, Reason: "event time missing or outside [1900-01-01, 2200-01-01): " + head.Time.Format(time.RFC3339Nano), Body: body})
 		return
@@ -50,4 +50,10 @@ func stampLead(ts beam.EventTime, lead string, body []byte) (string, []byte) {
 // stampState turns a seed State into a record at the element's own timestamp.
 func stampState(ts beam.EventTime, lead string, body []byte) (string, []byte) {
 	return lead, record{Kind: kindState, At: millisToNanos(int64(ts)), Body: body}.encode()
+}
+
+// eventTimeInRange reports whether t is within the library's range of event times,
+// [leadscore.MinTime, leadscore.MaxTime): what Observe accepts, and what a UnixNano holds.
+func eventTimeInRange(t time.Time) bool {
+	return !t.Before(leadscore.MinTime) && t.Before(leadscore.MaxTime)
 }
