@@ -34,8 +34,8 @@ func joinLine(lead string, body []byte) string { return lead + "\t" + string(bod
 func init() { beam.RegisterFunction(joinLine) }
 
 // TestDedupeEventsPassesWhatTheLibraryRefuses: an event the library refuses whatever the
-// rule set (a time before 1900 or from 2200 on, some beyond what a UnixNano holds; no type)
-// passes untouched, as what is not event JSON does, for Score to report — and does not
+// rule set (a time before 1900 or from 2200 on, some beyond what a UnixNano holds; no type;
+// a field of the wrong JSON type) passes untouched, as what is not event JSON does, for Score to report — and does not
 // count as the first of its ID. Each of 60 leads gets, in a random order, some of those
 // under one ID and up to three deliveries of the one valid event with that ID: out come
 // all the refused ones and one copy of the valid one, which a refused event delivered
@@ -51,6 +51,11 @@ func TestDedupeEventsPassesWhatTheLibraryRefuses(t *testing.T) {
 		`{"id": "x", "type": "page_view", "time": "9999-12-31T23:59:59Z"}`,
 		`{"id": "x", "time": "2025-03-01T00:00:00Z"}`,
 		`{"id": "x", "type": "", "time": "2025-03-01T00:00:00Z"}`,
+		// fields of the wrong JSON type, which Score fails to decode as a leadscore.Event
+		`{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z", "value": "free"}`,
+		`{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z", "value": 1e400}`,
+		`{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z", "properties": [1]}`,
+		`{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z", "channel": 5}`,
 	}
 	valid := `{"id": "x", "type": "page_view", "time": "2025-03-01T00:00:00Z"}`
 	rng := rand.New(rand.NewPCG(14, 3))

@@ -21,7 +21,9 @@ type Options struct {
 	// armed. A bounded run (a test, a backfill) needs one when the rule set reads the clock
 	// (DefaultB2B does: "now" and years_since), since NextWakeup then never runs out and the
 	// watermark of a finished bounded input fires every timer up to the year 2200. A
-	// streaming job leaves it zero: its watermark never runs ahead of the data.
+	// streaming job leaves it zero: its watermark never runs ahead of the data. A Horizon
+	// outside the library's range [leadscore.MinTime, leadscore.MaxTime] is refused when the
+	// pipeline is built.
 	Horizon time.Time
 	// DedupWindow is leadscore.WithDedupWindow: how many recent event IDs a State
 	// remembers (0: the library's default, 64).
@@ -38,6 +40,13 @@ type spec struct {
 func (o Options) spec() (spec, error) {
 	sp := spec{RuleSet: o.RuleSet, DedupWindow: o.DedupWindow}
 	if !o.Horizon.IsZero() {
+		// Checked before UnixNano, whose result is undefined outside 1678-2262: a Horizon in
+		// the year 2300 became one in 1715, before every event (no wakeup armed, a Backfill
+		// that applies nothing).
+		if o.Horizon.Before(leadscore.MinTime) || o.Horizon.After(leadscore.MaxTime) {
+			return spec{}, fmt.Errorf("leadbeam: Options.Horizon %s is outside [%s, %s]",
+				o.Horizon.Format(time.RFC3339), leadscore.MinTime.Format(time.RFC3339), leadscore.MaxTime.Format(time.RFC3339))
+		}
 		sp.Horizon = o.Horizon.UnixNano()
 	}
 	// Compile at construction too, so a bad rule set fails the pipeline's construction with
