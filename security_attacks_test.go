@@ -150,7 +150,12 @@ type attack struct {
 	// what the evaluation allocates (0: evalAllocBound of the default limits).
 	maxTime  time.Duration
 	maxAlloc uint64
-	note     string // what the row shows, when the name does not say it
+	// compileTime, when set, bounds the compile instead of maxTime: for a row whose promise
+	// is about the evaluation and whose rule set is large by construction (hundreds of long
+	// rules), so that a tight bound on the evaluation does not also bound a compile that
+	// takes a tenth of a second on a fast machine and twice that on a loaded one.
+	compileTime time.Duration
+	note        string // what the row shows, when the name does not say it
 }
 
 func (a attack) buildConfig() leadscore.Config {
@@ -582,8 +587,12 @@ func (a attack) check(v verdict) []string {
 		problems = append(problems, "the rule did not fire: its expression is true")
 	}
 	maxTime := cmp.Or(a.maxTime, defaultMaxTime)
-	if ms := float64(maxTime.Milliseconds()); v.CompileMS > ms || v.EvalMS > ms {
-		problems = append(problems, fmt.Sprintf("compile %.0f ms, evaluation %.0f ms: over %v", v.CompileMS, v.EvalMS, maxTime))
+	compileTime := cmp.Or(a.compileTime, maxTime)
+	if v.CompileMS > float64(compileTime.Milliseconds()) {
+		problems = append(problems, fmt.Sprintf("compile %.0f ms: over %v", v.CompileMS, compileTime))
+	}
+	if v.EvalMS > float64(maxTime.Milliseconds()) {
+		problems = append(problems, fmt.Sprintf("evaluation %.0f ms: over %v", v.EvalMS, maxTime))
 	}
 	if bound := cmp.Or(a.maxAlloc, evalAllocBound(leadscore.DefaultLimits())); v.EvalAlloc > bound {
 		problems = append(problems, fmt.Sprintf("the evaluation allocated %s, over the bound of %s", mib(v.EvalAlloc), mib(bound)))
