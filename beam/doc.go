@@ -21,7 +21,9 @@
 // An element that arrives after its lead has already been processed past its time (late
 // data, behind the watermark) is observed at once, under the library's lifetime contract:
 // it is folded in at its own time, counts exactly as if it had come on time, and the lead is
-// evaluated at its clock, so it never moves back in time.
+// evaluated at its clock, so it never moves back in time. Late lead attributes replace the
+// lead's current ones only if they are at least as recent; older ones are ignored and counted
+// (leads_superseded), since the newer ones are the latest at or before whatever comes next.
 //
 // # Inputs and outputs
 //

@@ -8,10 +8,11 @@ import (
 )
 
 // counters are the Beam metrics a run reports (namespace "leadscore"): what was scored, what
-// was a repeat, what was late, what failed.
+// was a repeat, what was late, which late lead attributes were older than those in force,
+// what failed.
 var counters = func() map[string]beam.Counter {
 	m := map[string]beam.Counter{}
-	for _, n := range []string{"events", "duplicates", "wakeups", "late", "failures_event", "failures_lead", "failures_state"} {
+	for _, n := range []string{"events", "duplicates", "wakeups", "late", "leads_superseded", "failures_event", "failures_lead", "failures_state"} {
 		m[n] = beam.NewCounter("leadscore", n)
 	}
 	return m

@@ -31,6 +31,11 @@ type leadRun struct {
 	seq     int64
 	horizon int64 // wakeups after it are not applied or armed
 	out     sink
+
+	// leadAt is the time of the lead record rawLead came from, if leadAtSet: a record older
+	// than it (which only the late path applies) must not replace the attributes.
+	leadAt    int64
+	leadAtSet bool
 }
 
 // runUntil applies, in time order, the records (sorted by compareRecords) and the wakeups
@@ -99,7 +104,16 @@ func (r *leadRun) apply(rec record) {
 		if l.ID == "" {
 			l.ID = r.key
 		}
+		if r.leadAtSet && rec.At < r.leadAt {
+			// Late, and older than the attributes in force: the lead has been applied past both,
+			// and the newer ones are the latest at or before what it applies from now on.
+			// Counted rather than a Failure: the input is not wrong, only overtaken. (Ties
+			// replace, as the on-time order, compareRecords, has them do.)
+			r.out.count("leads_superseded")
+			return
+		}
 		r.lead, r.rawLead, r.newLead = l, rec.Body, true
+		r.leadAt, r.leadAtSet = rec.At, true
 		r.settle(CauseLead, rec.At)
 	case kindState:
 		var seed leadscore.State

@@ -176,6 +176,7 @@ func (fn *scoreFn) load(sp state.Provider, key string, m meta, out sink) (*leadR
 	}
 	r.loadState(b)
 	r.loadLead(m.Attrs)
+	r.leadAt, r.leadAtSet = m.AttrsAt, m.AttrsAtSet
 	return r, nil
 }
 
@@ -195,6 +196,7 @@ func (fn *scoreFn) save(sp state.Provider, tp timers.Provider, r *leadRun, m met
 	m.Seq = r.seq
 	if r.newLead {
 		m.Attrs = r.rawLead
+		m.AttrsAt, m.AttrsAtSet = r.leadAt, r.leadAtSet
 	}
 	next, ok := int64(0), false
 	if len(rest) > 0 {
