@@ -10,8 +10,8 @@ import (
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/graph/mtime"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/state"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/core/timers"
-	"github.com/leadscore/leadscore"
 
+	"github.com/leadscore/leadscore"
 	"github.com/leadscore/leadscore/internal/jsontext"
 )
 
@@ -21,13 +21,12 @@ import (
 // what the State's own memory of recent IDs (the 64 most recent by event time) cannot give:
 // exactly-once beyond that window, at the cost of a shuffle and a little state per event ID
 // for ttl. Events without an ID pass untouched, and so does what the library refuses
-// whatever the rule set: what is not event JSON (or not UTF-8), an event without a type or
-// with a time outside [leadscore.MinTime, leadscore.MaxTime), or with a field of the
-// wrong JSON type (what Score fails to decode as a leadscore.Event). Score reports those, and they
-// do not count as the first of their ID. An event that the Scorer refuses for its own
-// limits or vocabulary (Limits, Config.StrictEventTypes) is not known here and does count:
-// drop such events before DedupeEvents (Scorer.CheckEvent) when their IDs may collide with
-// valid ones.
+// whatever the rule set: what is not leadscore.Event JSON (a field of the wrong JSON type
+// included) or not UTF-8, an event without a type or with a time outside
+// [leadscore.MinTime, leadscore.MaxTime). Score reports those, and they do not count as the
+// first of their ID. An event that the Scorer refuses for its own limits or vocabulary
+// (Limits, Config.StrictEventTypes) is not known here and does count: drop such events
+// before DedupeEvents (Scorer.CheckEvent) when their IDs may collide with valid ones.
 //
 // It keys by (lead, event ID) and keeps one flag per key, cleared by an event-time timer ttl
 // after the event — Beam Java's Deduplicate, which the Go SDK does not have; the Go SDK's
@@ -49,14 +48,13 @@ const idSep = "\x00"
 
 // keyByEventID keys an event by lead and ID at the event's own time.
 func keyByEventID(ctx context.Context, lead string, body []byte, withID func(beam.EventTime, string, []byte), without func(string, []byte)) {
-	// The whole Event, as Score decodes it: a field of the wrong JSON type ("value": "free",
-	// "properties": [1]) makes Score refuse the event, so it must not count here either.
+	// An event the library refuses whatever the rule set passes untouched, for Score to
+	// report: counted as the first of its ID, it would drop the valid event with that ID,
+	// which Observe would have taken (a refused event leaves the State's memory of IDs as it
+	// was). So the whole Event is decoded, as Score decodes it: a field of the wrong JSON
+	// type ("value": "free", "properties": [1]) makes Score refuse it. Not UTF-8 also means
+	// its ID as decoded is not the event's.
 	var head leadscore.Event
-	// An event the library refuses whatever the rule set (no type, a time outside its range,
-	// not UTF-8, not leadscore.Event JSON) passes untouched, for Score to report: counted as
-	// the first of its ID, it would drop the valid event with that ID, which Observe would
-	// have taken (a refused event leaves the State's memory of IDs as it was). Not UTF-8 also
-	// means its ID as decoded is not the event's.
 	if json.Unmarshal(body, &head) != nil || head.ID == "" || head.Type == "" || !eventTimeInRange(head.Time) ||
 		strings.Contains(lead, idSep) || !jsontext.Valid(body) {
 		without(lead, body)
