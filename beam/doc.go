@@ -24,13 +24,15 @@
 // evaluated at its clock, so it never moves back in time. Late lead attributes replace the
 // lead's current ones only if they are at least as recent; older ones are ignored and counted
 // (leads_superseded), since the newer ones are the latest at or before whatever comes next.
+// A late event is scored with the attributes in force, as it is evaluated at the lead's
+// clock.
 //
 // # Inputs and outputs
 //
 // Inputs are KV<string, []byte> keyed by lead ID: events in the webhook wire format
 // (leadscore.Event JSON), optional lead attributes (leadscore.Lead JSON, a keyed join in
-// event time: the record with the latest timestamp at or before an event is the one it is
-// scored with) and optional seed States (State.MarshalBinary bytes, e.g. the output of
+// event time: the record with the latest timestamp at or before an on-time event is the one
+// it is scored with) and optional seed States (State.MarshalBinary bytes, e.g. the output of
 // Backfill), merged into the lead's State with Scorer.Merge. Outputs are KV<string, []byte>
 // of JSON: Updates (a Result and why it was made), Changes (each Transition; Handoffs are
 // the tier changes into a hand-off tier) and Failures (what could not be used, and why).
