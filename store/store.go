@@ -78,14 +78,17 @@ type Store interface {
 	// or listing an event ID twice, is an error that is not ErrConflict (no retry can fix it).
 	Save(ctx context.Context, ch Change) (version int64, err error)
 
-	// Due returns up to limit leads whose wake-up is at or before t, earliest first.
+	// Due returns up to limit leads whose wake-up is at or before t, earliest first. Any t
+	// is a bound: one past the year 2262 finds every wake-up (BoundNanos).
 	Due(ctx context.Context, t time.Time, limit int) ([]string, error)
 
 	// Rewake makes every lead with a State due at t at the latest (a wake-up after t, or
 	// none, becomes t) and returns how many it changed. The wake-up index holds the times the
 	// rules of the last Save gave: after a rule change it may wake a lead late, or never.
 	// Rewake once after the change, and the next Wake calls set each lead's wake-up by the
-	// new rules (Advancing those due, re-indexing the others: one Save each).
+	// new rules (Advancing those due, re-indexing the others: one Save each). A t outside
+	// [leadscore.MinTime, leadscore.MaxTime] is refused (CheckWakeup), as is a Change whose
+	// Wakeup is.
 	Rewake(ctx context.Context, t time.Time) (int64, error)
 
 	// Pending returns up to limit undelivered outbox messages, oldest first.

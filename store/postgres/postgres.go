@@ -158,6 +158,11 @@ func (s *Store) Save(ctx context.Context, ch store.Change) (int64, error) {
 	if id, ok := store.Repeated(ch.EventIDs); ok {
 		return 0, s.errorf("saving lead %q: the Change lists event %q twice", ch.LeadID, id)
 	}
+	if !ch.Wakeup.IsZero() { // zero: no wake-up
+		if err := store.CheckWakeup("the Change's wake-up", ch.Wakeup); err != nil {
+			return 0, s.errorf("saving lead %q: %w", ch.LeadID, err)
+		}
+	}
 	var version int64
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		var err error
@@ -233,7 +238,7 @@ func (s *Store) save(ctx context.Context, tx pgx.Tx, ch store.Change) (int64, er
 
 // Due returns up to limit leads whose wake-up is at or before t, earliest first.
 func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, error) {
-	rows, err := s.pool.Query(ctx, `SELECT lead_id FROM leads WHERE wakeup <= $1 ORDER BY wakeup, lead_id LIMIT $2`, t.UnixNano(), limit)
+	rows, err := s.pool.Query(ctx, `SELECT lead_id FROM leads WHERE wakeup <= $1 ORDER BY wakeup, lead_id LIMIT $2`, store.BoundNanos(t), limit)
 	if err != nil {
 		return nil, s.errorf("leads due: %w", err)
 	}
@@ -246,7 +251,10 @@ func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, erro
 
 // Rewake makes every lead with a State due at t at the latest (see store.Store).
 func (s *Store) Rewake(ctx context.Context, t time.Time) (int64, error) {
-	tag, err := s.pool.Exec(ctx, `UPDATE leads SET wakeup = $1 WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > $1)`, t.UnixNano())
+	if err := store.CheckWakeup("Rewake's time", t); err != nil {
+		return 0, s.errorf("rewaking leads: %w", err)
+	}
+	tag, err := s.pool.Exec(ctx, `UPDATE leads SET wakeup = $1 WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > $1)`, t.UnixNano()) // in range: checked above
 	if err != nil {
 		return 0, s.errorf("rewaking leads: %w", err)
 	}

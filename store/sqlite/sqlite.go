@@ -177,6 +177,11 @@ func (s *Store) Save(ctx context.Context, ch store.Change) (int64, error) {
 	if id, ok := store.Repeated(ch.EventIDs); ok {
 		return 0, s.errorf("saving lead %q: the Change lists event %q twice", ch.LeadID, id)
 	}
+	if !ch.Wakeup.IsZero() { // zero: no wake-up
+		if err := store.CheckWakeup("the Change's wake-up", ch.Wakeup); err != nil {
+			return 0, s.errorf("saving lead %q: %w", ch.LeadID, err)
+		}
+	}
 	tx, err := s.w.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, s.errorf("saving lead %q: %w", ch.LeadID, err)
@@ -249,7 +254,7 @@ func nanos(t time.Time) any {
 // Due returns up to limit leads whose wake-up is at or before t, earliest first.
 func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, error) {
 	rows, err := s.r.QueryContext(ctx, `SELECT lead_id FROM leads WHERE wakeup IS NOT NULL AND wakeup <= ?
-		ORDER BY wakeup, lead_id LIMIT ?`, t.UnixNano(), limit)
+		ORDER BY wakeup, lead_id LIMIT ?`, store.BoundNanos(t), limit)
 	if err != nil {
 		return nil, s.errorf("leads due: %w", err)
 	}
@@ -270,7 +275,10 @@ func (s *Store) Due(ctx context.Context, t time.Time, limit int) ([]string, erro
 
 // Rewake makes every lead with a State due at t at the latest (see store.Store).
 func (s *Store) Rewake(ctx context.Context, t time.Time) (int64, error) {
-	r, err := s.w.ExecContext(ctx, `UPDATE leads SET wakeup = ? WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > ?)`, t.UnixNano(), t.UnixNano())
+	if err := store.CheckWakeup("Rewake's time", t); err != nil {
+		return 0, s.errorf("rewaking leads: %w", err)
+	}
+	r, err := s.w.ExecContext(ctx, `UPDATE leads SET wakeup = ? WHERE state IS NOT NULL AND (wakeup IS NULL OR wakeup > ?)`, t.UnixNano(), t.UnixNano()) // in range: checked above
 	if err != nil {
 		return 0, s.errorf("rewaking leads: %w", err)
 	}
@@ -343,7 +351,7 @@ func (s *Store) Prune(ctx context.Context, before time.Time) (int64, error) {
 		`DELETE FROM processed WHERE processed_at < ?`,
 		`DELETE FROM outbox WHERE delivered IS NOT NULL AND delivered < ?`,
 	} {
-		res, err := tx.ExecContext(ctx, q, before.UnixNano())
+		res, err := tx.ExecContext(ctx, q, store.BoundNanos(before))
 		if err != nil {
 			return 0, s.errorf("pruning: %w", err)
 		}

@@ -363,6 +363,50 @@ func testOutbox(t *testing.T, ctx context.Context, s store.Store) {
 	}
 }
 
+// testTimesOutOfRange: the times a Store is given come from its caller, and UnixNano is
+// undefined outside 1678–2262. A Due or Prune up to a time beyond the library's range finds
+// everything before it (it wrapped to the 1800s and found nothing), one from before it
+// nothing; a Rewake or a Change's wake-up outside the range is refused with nothing written
+// (a Rewake to the year 3000 wrote a wrapped time as every lead's wake-up).
+func testTimesOutOfRange(t *testing.T, ctx context.Context, s store.Store) {
+	h := func(n int) time.Time { return base.Add(time.Duration(n) * time.Hour) }
+	save(t, ctx, s, store.Change{LeadID: "a", State: []byte("s"), Wakeup: h(1)})
+	save(t, ctx, s, store.Change{LeadID: "b", State: []byte("s"), Wakeup: h(2)})
+	save(t, ctx, s, store.Change{LeadID: "none", State: []byte("s")})
+	year := func(y int) time.Time { return time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC) }
+	far := []time.Time{year(1000), year(1500), year(1677), year(1899), year(2201), year(2263), year(3000), year(9999)}
+	for _, at := range far {
+		want := []string{"a", "b"}
+		if at.Before(base) {
+			want = nil
+		}
+		if got, err := s.Due(ctx, at, 10); err != nil || !slices.Equal(got, want) {
+			t.Errorf("Due(%s) = %q, %v; want %q", at.Format(time.RFC3339), got, err, want)
+		}
+		if n, err := s.Rewake(ctx, at); err == nil {
+			t.Errorf("Rewake(%s) changed %d leads, no error; want it refused", at.Format(time.RFC3339), n)
+		}
+		if _, err := s.Save(ctx, store.Change{LeadID: "c", State: []byte("s"), Wakeup: at}); err == nil || errors.Is(err, store.ErrConflict) {
+			t.Errorf("Save with the wake-up %s: %v; want it refused (not a conflict)", at.Format(time.RFC3339), err)
+		}
+	}
+	if rec, err := s.Load(ctx, "c"); err != nil || rec.Version != 0 {
+		t.Errorf("after the refused Saves, Load(c) = %+v, %v; want nothing written", rec, err)
+	}
+	if got, err := s.Due(ctx, h(9), 10); err != nil || !slices.Equal(got, []string{"a", "b"}) {
+		t.Errorf("after the refused Rewakes, Due = %q, %v; want the wake-ups as saved", got, err)
+	}
+	if p, ok := s.(store.Pruner); ok {
+		save(t, ctx, s, store.Change{LeadID: "a", Version: 1, State: []byte("s2"), Wakeup: h(1), EventIDs: []string{"e1"}})
+		if n, err := p.Prune(ctx, year(1000)); err != nil || n != 0 {
+			t.Errorf("Prune(year 1000) = %d, %v; want 0", n, err)
+		}
+		if n, err := p.Prune(ctx, year(3000)); err != nil || n != 1 {
+			t.Errorf("Prune(year 3000) = %d, %v; want 1 (the processed ID)", n, err)
+		}
+	}
+}
+
 func testPrune(t *testing.T, ctx context.Context, s store.Store) {
 	p, ok := s.(store.Pruner)
 	if !ok {

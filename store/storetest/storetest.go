@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(t *testing.T) store.Store) {
 		{"CorruptState", testCorruptState},
 		{"RefusedEvent", testRefusedEvent},
 		{"Prune", testPrune},
+		{"TimesOutOfRange", testTimesOutOfRange},
 		{"RepeatedTransition", testRepeatedTransition},
 		{"AwkwardEventIDs", testAwkwardEventIDs},
 		{"AwkwardLeadIDs", testAwkwardLeadIDs},
