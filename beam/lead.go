@@ -199,6 +199,20 @@ func (r *leadRun) loadState(b []byte) {
 	}
 }
 
+// loadAttrs takes the lead's attributes, and the time of the record they came from, from its
+// bookkeeping cell.
+func (r *leadRun) loadAttrs(m meta) {
+	r.loadLead(m.Attrs)
+	r.leadAt, r.leadAtSet = m.AttrsAt, m.AttrsAtSet
+}
+
+// saveAttrs writes into m the attributes a lead record applied since loadAttrs, if one did.
+func (r *leadRun) saveAttrs(m *meta) {
+	if r.newLead {
+		m.Attrs, m.AttrsAt, m.AttrsAtSet = r.rawLead, r.leadAt, r.leadAtSet
+	}
+}
+
 // loadLead decodes the stored attributes, written by apply from JSON that decoded.
 func (r *leadRun) loadLead(b []byte) {
 	r.lead, r.rawLead = leadscore.Lead{ID: r.key}, b

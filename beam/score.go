@@ -175,8 +175,7 @@ func (fn *scoreFn) load(sp state.Provider, key string, m meta, out sink) (*leadR
 		return nil, err
 	}
 	r.loadState(b)
-	r.loadLead(m.Attrs)
-	r.leadAt, r.leadAtSet = m.AttrsAt, m.AttrsAtSet
+	r.loadAttrs(m)
 	return r, nil
 }
 
@@ -194,10 +193,7 @@ func (fn *scoreFn) save(sp state.Provider, tp timers.Provider, r *leadRun, m met
 		}
 	}
 	m.Seq = r.seq
-	if r.newLead {
-		m.Attrs = r.rawLead
-		m.AttrsAt, m.AttrsAtSet = r.leadAt, r.leadAtSet
-	}
+	r.saveAttrs(&m)
 	next, ok := int64(0), false
 	if len(rest) > 0 {
 		next, ok = dueMillis(rest[0].At), true
